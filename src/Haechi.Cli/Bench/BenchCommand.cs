@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Haechi.Cli.Bench;
+
+/// <summary><c>haechi bench</c>: performance figures printed beside a baseline measured in the same process.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("bench", "Measure performance; every bench prints a table, or one JSON object with --json.");
+        command.Subcommands.Add(BenchHashCommand.Create(console));
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Haechi.Cli.Bench;
+using Haechi.Cli.Hashing;
+
+namespace Haechi.Cli;
+
+/// <summary>The <c>haechi</c> command and its subcommands.</summary>
+internal static class HaechiCommand
+{
+    /// <summary>Builds the command tree.</summary>
+    public static RootCommand Build(CliConsole console)
+    {
+        var root = new RootCommand(
+            "Haechi (해치): fingerprints and matching against deepfake sexual-abuse imagery.\n" +
+            "Images are fingerprinted with PDQ, the perceptual hash that hotlines and platforms exchange.");
+        root.Subcommands.Add(HashCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
+    public static int Run(string[] args, CliConsole console)
+    {
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+            return Build(console).Parse(args).Invoke(configuration);
+        }
+        finally
+        {
+            console.Out.Flush();
+            console.Error.Flush();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Haechi.Cli;
+
+return HaechiCommand.Run(args, CliConsole.FromProcess());

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Haechi.Core.Hashing;
+using Haechi.Core.Hashing.Pdq;
+
+namespace Haechi.Media.Images;
+
+/// <summary>What to compute for an image file.</summary>
+[Flags]
+public enum FingerprintParts
+{
+    /// <summary>The PDQ hash and quality.</summary>
+    Pdq = 0,
+
+    /// <summary>All eight dihedral PDQ hashes.</summary>
+    Dihedral = 1,
+
+    /// <summary>MD5 and SHA-256 of the file bytes.</summary>
+    FileDigests = 2,
+}
+
+/// <summary>The fingerprints of one image file and where the time went.</summary>
+public sealed record ImageFingerprint
+{
+    /// <summary>The PDQ hash of the image as it is.</summary>
+    public required Hash256 Pdq { get; init; }
+
+    /// <summary>PDQ quality, 0..100.</summary>
+    public required int Quality { get; init; }
+
+    /// <summary>The eight dihedral hashes in reference order, when asked for.</summary>
+    public Hash256[]? Dihedral { get; init; }
+
+    /// <summary>MD5 of the file bytes (lower-case hex), when asked for.</summary>
+    public string? Md5 { get; init; }
+
+    /// <summary>SHA-256 of the file bytes (lower-case hex), when asked for.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>Width declared by the file.</summary>
+    public required int Width { get; init; }
+
+    /// <summary>Height declared by the file.</summary>
+    public required int Height { get; init; }
+
+    /// <summary>Time spent reading and decoding.</summary>
+    public required TimeSpan DecodeTime { get; init; }
+
+    /// <summary>Time spent hashing the pixels.</summary>
+    public required TimeSpan HashTime { get; init; }
+}
+
+/// <summary>
+/// Reads an image file once and computes its fingerprints. Holds a <see cref="PdqHasher"/>:
+/// use one instance per thread.
+/// </summary>
+public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
+{
+    private readonly PdqHasher _hasher = new();
+    private readonly ImageDecodeOptions _options = options ?? ImageDecodeOptions.Default;
+
+    /// <summary>The decode options in force.</summary>
+    public ImageDecodeOptions Options => _options;
+
+    /// <summary>Fingerprints the file at <paramref name="path"/>.</summary>
+    /// <exception cref="ImageDecodeException">The file cannot be read, is refused, or is not a decodable image.</exception>
+    public ImageFingerprint Fingerprint(string path, FingerprintParts parts = FingerprintParts.Pdq)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var bytes = ReadFile(path, _options.MaxFileBytes);
+        return Fingerprint(bytes, parts, start);
+    }
+
+    /// <summary>Fingerprints image bytes already in memory.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are refused or are not a decodable image.</exception>
+    public ImageFingerprint Fingerprint(byte[] bytes, FingerprintParts parts = FingerprintParts.Pdq) =>
+        Fingerprint(bytes, parts, Stopwatch.GetTimestamp());
+
+    private ImageFingerprint Fingerprint(byte[] bytes, FingerprintParts parts, long start)
+    {
+        var image = ImageDecoder.Decode(bytes, _options);
+        var decoded = Stopwatch.GetTimestamp();
+        Hash256 hash;
+        int quality;
+        Hash256[]? dihedral = null;
+        if ((parts & FingerprintParts.Dihedral) != 0)
+        {
+            var all = _hasher.HashDihedral(image.Pixels, image.Width, image.Height, image.Format);
+            dihedral = new Hash256[DihedralTransformNames.Count];
+            all.CopyTo(dihedral);
+            hash = all.Original;
+            quality = all.Quality;
+        }
+        else
+        {
+            (hash, quality) = _hasher.Hash(image.Pixels, image.Width, image.Height, image.Format);
+        }
+
+        var hashed = Stopwatch.GetTimestamp();
+        string? md5 = null, sha256 = null;
+        if ((parts & FingerprintParts.FileDigests) != 0)
+        {
+#pragma warning disable CA5351 // MD5 is an exchange format here (hash lists, StopNCII), not a security control.
+            md5 = Convert.ToHexStringLower(MD5.HashData(bytes));
+#pragma warning restore CA5351
+            sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        }
+
+        return new ImageFingerprint
+        {
+            Pdq = hash,
+            Quality = quality,
+            Dihedral = dihedral,
+            Md5 = md5,
+            Sha256 = sha256,
+            Width = image.SourceWidth,
+            Height = image.SourceHeight,
+            DecodeTime = Stopwatch.GetElapsedTime(start, decoded),
+            HashTime = Stopwatch.GetElapsedTime(decoded, hashed),
+        };
+    }
+
+    /// <summary>Reads a whole file after checking its size against the cap.</summary>
+    /// <exception cref="ImageDecodeException">The file is missing, unreadable, empty or too large.</exception>
+    public static byte[] ReadFile(string path, long maxBytes)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            var length = stream.Length;
+            if (length == 0)
+            {
+                throw new ImageDecodeException(ImageDecodeError.Empty, "The file is empty.");
+            }
+
+            if (length > maxBytes)
+            {
+                throw new ImageDecodeException(
+                    ImageDecodeError.FileTooLarge,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The file is {length:N0} bytes; the limit is {maxBytes:N0}."));
+            }
+
+            var bytes = new byte[length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new ImageDecodeException(ImageDecodeError.Unreadable, "No such file.", ex);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new ImageDecodeException(ImageDecodeError.Unreadable, "No such file.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(ImageDecodeError.Unreadable, "The file cannot be read: " + ex.Message, ex);
+        }
+    }
+}
