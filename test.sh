@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Haechi's test command: installs what the tests need, builds once, checks formatting, runs every
+# test project (Core twice: once more with hardware intrinsics off, to exercise the scalar paths)
+# and builds the benchmarks. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2
+  exit 1
+fi
+
+if [ ! -d ../shared/testdata/pdq ] && [ -z "${HAECHI_SHARED_TESTDATA:-}" ]; then
+  echo "test.sh: ../shared/testdata is missing; conformance tests will $( [ "${CI:-}" = true ] && echo fail || echo skip )" >&2
+fi
+
+echo "== restore and build (Release)"
+dotnet restore Haechi.slnx --nologo
+dotnet build Haechi.slnx -c Release --no-restore --nologo -v minimal
+
+echo "== format"
+dotnet format Haechi.slnx --verify-no-changes --no-restore
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+run_tests() { # name, project, extra env...
+  local name=$1 project=$2
+  shift 2
+  echo "== tests: $name"
+  if ! env "$@" dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$results/$name.log"; then
+    status=1
+  fi
+}
+run_tests core tests/Haechi.Core.Tests
+run_tests core-scalar tests/Haechi.Core.Tests DOTNET_EnableHWIntrinsic=0
+run_tests media tests/Haechi.Media.Tests
+run_tests cli tests/Haechi.Cli.Tests
+
+# One closing line that counts every test run above.
+passed=0 failed=0 skipped=0
+for log in "$results"/*.log; do
+  p=$(awk '/succeeded:/ {print $2}' "$log" | tail -1); f=$(awk '/failed:/ {print $2}' "$log" | tail -1); s=$(awk '/skipped:/ {print $2}' "$log" | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+  if [ -z "$p" ]; then status=1; echo "test.sh: no summary in $log" >&2; fi
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then status=1; fi
+exit $status
