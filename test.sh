@@ -15,6 +15,19 @@ if [ ! -d ../shared/testdata/pdq ] && [ -z "${HAECHI_SHARED_TESTDATA:-}" ]; then
   echo "test.sh: ../shared/testdata is missing; conformance tests will $( [ "${CI:-}" = true ] && echo fail || echo skip )" >&2
 fi
 
+# System packages the tests need (installed only when missing, so local reruns stay fast).
+apt_packages=()
+# (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  missing=()
+  for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "== apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
 echo "== restore and build (Release)"
 dotnet restore Haechi.slnx --nologo
 dotnet build Haechi.slnx -c Release --no-restore --nologo -v minimal

@@ -13,6 +13,7 @@ internal static class HaechiCommand
         var root = new RootCommand(
             "Haechi (해치): fingerprints and matching against deepfake sexual-abuse imagery.\n" +
             "Images are fingerprinted with PDQ, the perceptual hash that hotlines and platforms exchange.");
+        root.Options.Add(DataDirectoryOption.Option);
         root.Subcommands.Add(HashCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
