@@ -30,6 +30,10 @@ internal sealed class IndexSegment
     private const double ProbeCost = 6;
     private const double CandidateCost = 6;
 
+    /// <summary>Keys probed per batch, and candidates verified per batch (small fixed scratch on the stack).</summary>
+    private const int ProbeBatch = 128;
+    private const int CandidateBatch = 512;
+
     private readonly SubstringTable[] _tables;
     private readonly int[][] _plans;
     private readonly bool[] _useTables;
@@ -201,7 +205,11 @@ internal sealed class IndexSegment
             queryKeys[i] = ExtractKey(queryWords, i * BitsPerTable, keyMask);
         }
 
-        var search = new SegmentSearch(this, query, radius, thresholds, queryKeys, removed, results);
+        Span<uint> keys = stackalloc uint[ProbeBatch];
+        Span<int> starts = stackalloc int[ProbeBatch];
+        Span<int> ends = stackalloc int[ProbeBatch];
+        Span<int> candidates = stackalloc int[CandidateBatch];
+        var search = new SegmentSearch(this, query, radius, thresholds, queryKeys, removed, results, keys, starts, ends, candidates);
         for (var table = 0; table < TableCount; table++)
         {
             if (thresholds[table] >= 0)
@@ -315,11 +323,19 @@ internal sealed class IndexSegment
         private readonly ReadOnlySpan<uint> _queryKeys;
         private readonly ReadOnlySpan<ulong> _removed;
         private readonly List<HammingMatch> _results;
+        private readonly Span<uint> _keys;
+        private readonly Span<int> _starts;
+        private readonly Span<int> _ends;
+        private readonly Span<int> _candidates;
 
         public SegmentSearch(
             IndexSegment segment, in Hash256 query, int radius, ReadOnlySpan<int> thresholds, ReadOnlySpan<uint> queryKeys,
-            ReadOnlySpan<ulong> removed, List<HammingMatch> results)
+            ReadOnlySpan<ulong> removed, List<HammingMatch> results, Span<uint> keys, Span<int> starts, Span<int> ends, Span<int> candidates)
         {
+            _keys = keys;
+            _starts = starts;
+            _ends = ends;
+            _candidates = candidates;
             _codes = ref MemoryMarshal.GetArrayDataReference(segment.Codes);
             _ids = segment.Ids;
             _q0 = query.Word0;
@@ -336,10 +352,17 @@ internal sealed class IndexSegment
         }
 
         /// <summary>Probes every key within <paramref name="threshold"/> bits of the query's key in <paramref name="table"/>.</summary>
+        /// <remarks>
+        /// Work goes in batches of independent loads (bucket starts for a batch of keys, then their
+        /// slots, then the candidates' codes) so that the processor keeps many cache misses in flight
+        /// instead of waiting for each in turn.
+        /// </remarks>
         public readonly void ProbeTable(SubstringTable table, int tableIndex, int threshold)
         {
             var queryKey = _queryKeys[tableIndex];
-            ProbeBucket(table, tableIndex, queryKey);
+            var keys = _keys;
+            keys[0] = queryKey;
+            var pending = 1;
             var limit = 1UL << _bits;
             for (var flips = 1; flips <= threshold; flips++)
             {
@@ -347,43 +370,83 @@ internal sealed class IndexSegment
                 var mask = (1UL << flips) - 1;
                 while (mask < limit)
                 {
-                    ProbeBucket(table, tableIndex, queryKey ^ (uint)mask);
+                    keys[pending++] = queryKey ^ (uint)mask;
+                    if (pending == keys.Length)
+                    {
+                        ProbeBuckets(table, tableIndex, keys);
+                        pending = 0;
+                    }
+
                     var lowest = mask & (~mask + 1);
                     var ripple = mask + lowest;
                     mask = (((ripple ^ mask) >> 2) / lowest) | ripple;
                 }
             }
+
+            ProbeBuckets(table, tableIndex, keys[..pending]);
         }
 
-        private readonly void ProbeBucket(SubstringTable table, int tableIndex, uint key)
+        private readonly void ProbeBuckets(SubstringTable table, int tableIndex, ReadOnlySpan<uint> keys)
         {
-            int start, end;
+            var starts = _starts[..keys.Length];
+            var ends = _ends[..keys.Length];
             if (table.AbsoluteStarts is { } absolute)
             {
-                start = (int)absolute[key];
-                end = (int)absolute[key + 1];
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    starts[i] = (int)absolute[keys[i]];
+                    ends[i] = (int)absolute[keys[i] + 1];
+                }
             }
             else
             {
                 var blocks = table.BlockStarts;
                 var relative = table.RelativeStarts!;
-                start = (int)blocks[key >> SubstringTable.BlockShift] + relative[key];
-                end = (int)blocks[(key + 1) >> SubstringTable.BlockShift] + relative[key + 1];
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    var key = keys[i];
+                    starts[i] = (int)blocks[key >> SubstringTable.BlockShift] + relative[key];
+                    ends[i] = (int)blocks[(key + 1) >> SubstringTable.BlockShift] + relative[key + 1];
+                }
             }
 
-            if (table.Slots is { } slots)
+            if (table.Slots is not { } slots)
             {
-                for (var position = start; position < end; position++)
+                // Table 0: a bucket is a run of consecutive slots.
+                for (var i = 0; i < keys.Length; i++)
                 {
-                    Verify(slots[position], tableIndex);
+                    for (var slot = starts[i]; slot < ends[i]; slot++)
+                    {
+                        Verify(slot, tableIndex);
+                    }
+                }
+
+                return;
+            }
+
+            var candidates = _candidates;
+            var count = 0;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                for (var position = starts[i]; position < ends[i]; position++)
+                {
+                    candidates[count++] = slots[position];
+                    if (count == candidates.Length)
+                    {
+                        VerifyAll(candidates, tableIndex);
+                        count = 0;
+                    }
                 }
             }
-            else
+
+            VerifyAll(candidates[..count], tableIndex);
+        }
+
+        private readonly void VerifyAll(ReadOnlySpan<int> candidates, int tableIndex)
+        {
+            foreach (var slot in candidates)
             {
-                for (var slot = start; slot < end; slot++)
-                {
-                    Verify(slot, tableIndex);
-                }
+                Verify(slot, tableIndex);
             }
         }
 
