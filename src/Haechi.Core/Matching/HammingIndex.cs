@@ -336,7 +336,17 @@ public sealed class HammingIndex
             return;
         }
 
-        results.Sort(first, count, DihedralMatchOrder.Instance);
+        // A static lambda is cached by the compiler, so sorting allocates nothing.
+        CollectionsMarshal.AsSpan(results)[first..].Sort(static (x, y) =>
+        {
+            var order = x.Id.CompareTo(y.Id);
+            if (order == 0)
+            {
+                order = x.Distance.CompareTo(y.Distance);
+            }
+
+            return order != 0 ? order : x.QueryIndex.CompareTo(y.QueryIndex);
+        });
         var write = first;
         for (var read = first + 1; read < results.Count; read++)
         {
@@ -533,21 +543,5 @@ public sealed class HammingIndex
         }
 
         return next;
-    }
-
-    private sealed class DihedralMatchOrder : IComparer<DihedralMatch>
-    {
-        public static readonly DihedralMatchOrder Instance = new();
-
-        public int Compare(DihedralMatch x, DihedralMatch y)
-        {
-            var order = x.Id.CompareTo(y.Id);
-            if (order == 0)
-            {
-                order = x.Distance.CompareTo(y.Distance);
-            }
-
-            return order != 0 ? order : x.QueryIndex.CompareTo(y.QueryIndex);
-        }
     }
 }

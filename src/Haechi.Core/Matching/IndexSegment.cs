@@ -27,8 +27,8 @@ internal sealed class IndexSegment
     public const int MaxTableRadius = 64;
 
     /// <summary>Cost of probing one bucket and of verifying one candidate, relative to scanning one code sequentially.</summary>
-    private const double ProbeCost = 6;
-    private const double CandidateCost = 6;
+    private const double ProbeCost = 20;
+    private const double CandidateCost = 24;
 
     /// <summary>Keys probed per batch, and candidates verified per batch (small fixed scratch on the stack).</summary>
     private const int ProbeBatch = 128;
