@@ -41,7 +41,7 @@ public sealed class HammingIndex
     private int _removedCount;
 
     [ThreadStatic]
-    private static List<HammingMatch>? t_scratch;
+    private static List<HammingMatch>? _scratch;
 
     /// <summary>Creates an empty index.</summary>
     public HammingIndex(HammingIndexOptions? options = null)
@@ -234,7 +234,7 @@ public sealed class HammingIndex
         }
 
         var state = _state;
-        var scratch = t_scratch ??= [];
+        var scratch = _scratch ??= [];
         var first = results.Count;
         for (var q = 0; q < queries.Length; q++)
         {
