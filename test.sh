@@ -50,6 +50,7 @@ run_tests() { # name, project, extra env...
 run_tests core tests/Haechi.Core.Tests
 run_tests core-scalar tests/Haechi.Core.Tests DOTNET_EnableHWIntrinsic=0
 run_tests media tests/Haechi.Media.Tests
+run_tests data tests/Haechi.Data.Tests
 run_tests cli tests/Haechi.Cli.Tests
 
 # One closing line that counts every test run above.

@@ -230,11 +230,17 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return await WithdrawRowsAsync(bank, rows, transaction, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Withdraws every active entry with <paramref name="externalId"/> (a victim's case) in every bank.</summary>
-    public async Task<int> WithdrawByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Withdraws every active entry with <paramref name="externalId"/> (a victim's case) in one bank,
+    /// or in every bank when <paramref name="bankName"/> is null.
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank.</exception>
+    public async Task<int> WithdrawByExternalIdAsync(string? bankName, string externalId, CancellationToken cancellationToken)
     {
+        int? bankId = bankName is null ? null : (await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false)).Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await db.BankEntries.Include(e => e.Bank).Where(e => e.ExternalId == externalId && e.State == BankEntryState.Active)
+        var rows = await db.BankEntries.Include(e => e.Bank)
+            .Where(e => e.ExternalId == externalId && e.State == BankEntryState.Active && (bankId == null || e.BankId == bankId))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var total = 0;
         foreach (var group in rows.GroupBy(r => r.BankId))
