@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Haechi.Core.Matching;
 
 namespace Haechi.Cli.Bench;
@@ -210,12 +211,16 @@ internal sealed record BenchMatchFigures
 
     public required int BitsPerTable { get; init; }
 
+    [JsonPropertyName("qps_1_thread")]
     public required double Qps1Thread { get; init; }
 
+    [JsonPropertyName("qps_2_threads")]
     public required double Qps2Threads { get; init; }
 
+    [JsonPropertyName("p50_us")]
     public required double P50Us { get; init; }
 
+    [JsonPropertyName("p99_us")]
     public required double P99Us { get; init; }
 
     public required double Recall { get; init; }
@@ -224,6 +229,7 @@ internal sealed record BenchMatchFigures
 
     public required int AgreementQueries { get; init; }
 
+    [JsonPropertyName("brute_force_qps_1_thread")]
     public required double BruteForceQps1Thread { get; init; }
 
     public required double SpeedupOverBruteForce { get; init; }
