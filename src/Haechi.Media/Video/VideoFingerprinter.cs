@@ -39,9 +39,11 @@ public sealed record VideoFingerprint
 /// Decodes a video with FFmpeg and hashes its frames for vPDQ, streaming: one frame buffer at a
 /// time. Holds PDQ scratch buffers: use one instance per thread.
 /// </summary>
-public sealed class VideoFingerprinter(VideoDecodeOptions? options = null)
+/// <param name="options">Decoding limits and sampling.</param>
+/// <param name="trimBorders">Hash the picture inside letterbox bars (see <see cref="FrameBorders"/>); off gives upstream's hashes.</param>
+public sealed class VideoFingerprinter(VideoDecodeOptions? options = null, bool trimBorders = false)
 {
-    private readonly VpdqFrameHasher _hasher = new();
+    private readonly VpdqFrameHasher _hasher = new(trimBorders);
 
     /// <summary>The decode options in force.</summary>
     public VideoDecodeOptions Options { get; } = options ?? VideoDecodeOptions.Default;
