@@ -49,33 +49,39 @@ public static class FrameBorders
         var colour = format is PixelFormat.Rgb24 or PixelFormat.Rgba32;
         var frame = new Frame(pixels, rowStride, bpp, colour);
 
-        var top = 0;
-        while (top < height && frame.RowIsFlat(top, 0, width, maxFlatRange))
+        // Rows are judged over the columns still kept and columns over the rows still kept, and
+        // the two alternate until nothing changes, so bars of one colour around bars of another
+        // (black padding around a grey pillarbox) come off too.
+        int top = 0, bottom = height, left = 0, right = width;
+        for (var changed = true; changed;)
         {
-            top++;
-        }
+            var before = (top, bottom, left, right);
+            while (top < bottom && frame.RowIsFlat(top, left, right, maxFlatRange))
+            {
+                top++;
+            }
 
-        var bottom = height;
-        while (bottom > top && frame.RowIsFlat(bottom - 1, 0, width, maxFlatRange))
-        {
-            bottom--;
+            while (bottom > top && frame.RowIsFlat(bottom - 1, left, right, maxFlatRange))
+            {
+                bottom--;
+            }
+
+            while (left < right && frame.ColumnIsFlat(left, top, bottom, maxFlatRange))
+            {
+                left++;
+            }
+
+            while (right > left && frame.ColumnIsFlat(right - 1, top, bottom, maxFlatRange))
+            {
+                right--;
+            }
+
+            changed = before != (top, bottom, left, right);
         }
 
         if (bottom - top < Math.Max(1, height / 4))
         {
             (top, bottom) = (0, height);
-        }
-
-        var left = 0;
-        while (left < width && frame.ColumnIsFlat(left, top, bottom, maxFlatRange))
-        {
-            left++;
-        }
-
-        var right = width;
-        while (right > left && frame.ColumnIsFlat(right - 1, top, bottom, maxFlatRange))
-        {
-            right--;
         }
 
         if (right - left < Math.Max(1, width / 4))
