@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Hashing;
+using Haechi.Cli.Video;
 
 namespace Haechi.Cli;
 
@@ -16,6 +17,7 @@ internal static class HaechiCommand
         root.Options.Add(DataDirectoryOption.Option);
         root.Subcommands.Add(HashCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
+        root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
