@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Haechi.Core.Video;
@@ -12,18 +13,26 @@ namespace Haechi.Media.Video;
 public readonly record struct VideoFrame(ReadOnlyMemory<byte> Pixels, int Width, int Height, int FrameNumber);
 
 /// <summary>
-/// Reads the frames that one ffmpeg process writes to its stdout, one frame buffer at a time.
-/// Enforces the duration cap and the decode time limit while reading, and reports truncated or
-/// corrupt video at the end. Dispose it to stop ffmpeg.
+/// Reads the frames that one ffmpeg process writes to its stdout. A pump thread drains the pipe
+/// into a small ring of frame buffers (<see cref="BufferCount"/>), so ffmpeg decodes the next
+/// frames while the caller hashes this one; memory stays a few frames whatever the video's
+/// length. Enforces the duration cap and the decode time limit while reading, and reports
+/// truncated or corrupt video at the end. Dispose it to stop ffmpeg.
 /// </summary>
 public sealed class VideoFrameReader : IDisposable
 {
+    /// <summary>Frame buffers in the ring: one with the caller, the others filled ahead.</summary>
+    public const int BufferCount = 3;
+
+    private readonly BlockingCollection<byte[]> _free = new(BufferCount);
+    private readonly BlockingCollection<Chunk> _filled = new();
+    private readonly Thread _pump;
     private readonly ToolProcess _process;
     private readonly CancellationTokenSource _timeout;
     private readonly CancellationToken _callerToken;
     private readonly VideoDecodeOptions _options;
-    private readonly byte[] _buffer;
     private readonly int _frameBytes;
+    private byte[]? _current;
     private long _readTicks;
     private bool _finished;
 
@@ -38,7 +47,13 @@ public sealed class VideoFrameReader : IDisposable
         Height = height;
         FrameStep = frameStep;
         _frameBytes = checked(width * height * 3);
-        _buffer = new byte[_frameBytes];
+        for (var i = 0; i < BufferCount; i++)
+        {
+            _free.Add(new byte[_frameBytes], CancellationToken.None);
+        }
+
+        _pump = new Thread(Pump) { IsBackground = true, Name = "haechi ffmpeg frames" };
+        _pump.Start();
     }
 
     /// <summary>What ffprobe said about the video.</summary>
@@ -98,15 +113,31 @@ public sealed class VideoFrameReader : IDisposable
             return false;
         }
 
+        if (_current is not null)
+        {
+            _free.Add(_current);
+            _current = null;
+        }
+
         var start = Stopwatch.GetTimestamp();
-        var read = _process.Output.ReadAtLeast(_buffer, _frameBytes, throwOnEndOfStream: false);
+        var chunk = _filled.Take();
         _readTicks += Stopwatch.GetTimestamp() - start;
-        if (read < _frameBytes)
+        if (chunk.Error is not null)
         {
             _finished = true;
-            Finish(read);
+            _process.Kill();
+            VideoDecoder.ThrowIfStopped(_timeout, _options.DecodeTimeout, "ffmpeg", _callerToken);
+            throw new VideoDecodeException(VideoDecodeError.Corrupt, "Reading ffmpeg's output failed: " + chunk.Error.Message, chunk.Error);
+        }
+
+        if (chunk.Bytes < _frameBytes)
+        {
+            _finished = true;
+            Finish(chunk.Bytes);
             return false;
         }
+
+        _current = chunk.Buffer;
 
         var frameNumber = checked(FramesRead * FrameStep);
         if (VpdqSampling.Timestamp(frameNumber, Probe.FrameRate) > _options.MaxDuration.TotalSeconds)
@@ -119,7 +150,7 @@ public sealed class VideoFrameReader : IDisposable
         }
 
         FramesRead++;
-        frame = new VideoFrame(_buffer, Width, Height, frameNumber);
+        frame = new VideoFrame(_current, Width, Height, frameNumber);
         return true;
     }
 
@@ -163,7 +194,40 @@ public sealed class VideoFrameReader : IDisposable
 
     public void Dispose()
     {
+        _free.CompleteAdding();
         _process.Dispose();
+        if (_pump.Join(TimeSpan.FromSeconds(10)))
+        {
+            _free.Dispose();
+            _filled.Dispose();
+        }
+
         _timeout.Dispose();
     }
+
+    // Runs on the pump thread: fills free buffers from the pipe until end of stream. The last
+    // chunk is always short (end of stream) or an error, and nothing follows it.
+    private void Pump()
+    {
+        try
+        {
+            while (_free.TryTake(out var buffer, Timeout.Infinite))
+            {
+                var read = _process.Output.ReadAtLeast(buffer, _frameBytes, throwOnEndOfStream: false);
+                _filled.Add(new Chunk(buffer, read, null));
+                if (read < _frameBytes)
+                {
+                    return;
+                }
+            }
+
+            // Disposed while frames were still coming: the reader is gone, nobody takes more.
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            _filled.Add(new Chunk(null, 0, ex));
+        }
+    }
+
+    private readonly record struct Chunk(byte[]? Buffer, int Bytes, Exception? Error);
 }
