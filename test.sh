@@ -18,6 +18,7 @@ fi
 # System packages the tests need (installed only when missing, so local reruns stay fast).
 apt_packages=()
 # (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
+apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fail without it when CI=true)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

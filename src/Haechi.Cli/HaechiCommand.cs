@@ -3,6 +3,7 @@ using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
+using Haechi.Cli.Video;
 
 namespace Haechi.Cli;
 
@@ -20,6 +21,7 @@ internal static class HaechiCommand
         root.Subcommands.Add(BankCommand.Create(console));
         root.Subcommands.Add(MatchCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
+        root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }

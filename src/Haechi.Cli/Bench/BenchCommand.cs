@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haechi.Cli.Video;
 
 namespace Haechi.Cli.Bench;
 
@@ -10,6 +11,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure performance; every bench prints a table, or one JSON object with --json.");
         command.Subcommands.Add(BenchHashCommand.Create(console));
         command.Subcommands.Add(BenchMatchCommand.Create(console));
+        command.Subcommands.Add(BenchVideoCommand.Create(console));
         return command;
     }
 }
