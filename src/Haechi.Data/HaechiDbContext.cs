@@ -11,6 +11,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryRecord> BankEntries => Set<BankEntryRecord>();
 
+    public DbSet<BankEntryFrameRecord> BankEntryFrames => Set<BankEntryFrameRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -34,6 +36,14 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             entry.Property(e => e.State).HasConversion<int>();
             entry.HasIndex(e => new { e.BankId, e.ExternalId });
             entry.HasIndex(e => new { e.BankId, e.Signal });
+            entry.HasMany(e => e.Frames).WithOne(f => f.Entry).HasForeignKey(f => f.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BankEntryFrameRecord>(frame =>
+        {
+            frame.ToTable("bank_entry_frames");
+            frame.HasKey(f => f.Id);
+            frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
+            frame.HasIndex(f => f.EntryId);
         });
 
         // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.

@@ -4,6 +4,7 @@ using Haechi.Cli.Hashing;
 using Haechi.Core.Banks;
 using Haechi.Data.Banks;
 using Haechi.Media.Images;
+using Haechi.Media.Video;
 
 namespace Haechi.Cli.Banks;
 
@@ -130,7 +131,7 @@ internal static class BankCommand
     private static Command AddFiles(CliConsole console)
     {
         var name = BankName();
-        var paths = new Argument<string[]>("PATH") { Description = "Image files, or directories with --recursive.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "Image files (pdq banks) or videos (vpdq banks), or directories with --recursive.", Arity = ArgumentArity.OneOrMore };
         var id = ExternalIdOption();
         var labels = LabelOption();
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Add every image under the directories given." };
@@ -138,7 +139,7 @@ internal static class BankCommand
         var imageOptions = new ImageOptions();
         var command = new Command(
             "add",
-            "Hash image files and add their PDQ hashes to a bank; prints 'entry_id,path' per file added. The images themselves are not kept.")
+            "Fingerprint files and add them to a bank (images: PDQ; videos: vPDQ frames, near-identical runs collapsed); prints 'entry_id,path' per file added. The files themselves are not kept.")
         {
             name, paths, id, labels, recursive, jobs,
         };
@@ -146,6 +147,14 @@ internal static class BankCommand
         command.SetAction((result, ct) => Guard(console, async () =>
         {
             var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
+            var store = CliStore.Banks(db);
+            var bank = await store.GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false);
+            if (bank.SignalType == SignalType.Vpdq.Name)
+            {
+                return await AddVideosAsync(console, store, bank.Name, files, result.GetValue(id), result.GetValue(labels) ?? [], ct).ConfigureAwait(false);
+            }
+
             var entries = new List<NewBankEntry>();
             var names = new List<string>();
             var failed = false;
@@ -163,8 +172,7 @@ internal static class BankCommand
                 names.Add(file.Path);
             });
 
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var added = await CliStore.Banks(db).AddEntriesAsync(result.GetValue(name)!, entries, ct).ConfigureAwait(false);
+            var added = await store.AddEntriesAsync(bank.Name, entries, ct).ConfigureAwait(false);
             for (var i = 0; i < names.Count; i++)
             {
                 if (added.AddedIds[i] != 0)
@@ -177,6 +185,47 @@ internal static class BankCommand
             return failed ? 1 : 0;
         }));
         return command;
+    }
+
+    private static async Task<int> AddVideosAsync(CliConsole console, BankStore store, string bank, List<InputFile> files, string? externalId, string[] labels, CancellationToken cancellationToken)
+    {
+        // Stored videos keep every frame and are hashed inside letterbox bars (docs/video.md).
+        var fingerprinter = new VideoFingerprinter(VideoDecodeOptions.Default, trimBorders: true);
+        var entries = new List<NewVideoEntry>();
+        var names = new List<string>();
+        var failed = false;
+        foreach (var file in files)
+        {
+            if (file.Problem is not null)
+            {
+                failed = true;
+                await console.Error.WriteLineAsync($"haechi: {file.Path}: {file.Problem}").ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                entries.Add(new NewVideoEntry(fingerprinter.Fingerprint(file.Path, cancellationToken).Frames, externalId, labels));
+                names.Add(file.Path);
+            }
+            catch (VideoDecodeException ex)
+            {
+                failed = true;
+                await console.Error.WriteLineAsync($"haechi: {file.Path}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
+
+        var added = await store.AddVideoEntriesAsync(bank, entries, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (added.AddedIds[i] != 0)
+            {
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{added.AddedIds[i]},{names[i]}")).ConfigureAwait(false);
+            }
+        }
+
+        Report(console, added, names);
+        return failed ? 1 : 0;
     }
 
     private static Option<InterchangeFormat?> FormatOption() => new("--format") { Description = "csv (hash,quality,id) or jsonl; default: from the file name, else csv." };

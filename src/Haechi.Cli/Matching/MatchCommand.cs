@@ -4,12 +4,15 @@ using System.Text;
 using System.Text.Json;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
+using Haechi.Cli.Video;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Matching;
+using Haechi.Core.Video;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Haechi.Media.Images;
+using Haechi.Media.Video;
 
 namespace Haechi.Cli.Matching;
 
@@ -27,13 +30,16 @@ internal static class MatchCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per file with its matches." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files hashed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Match every image under the directories given." };
-        var paths = new Argument<string[]>("PATH") { Description = "Image files.", Arity = ArgumentArity.OneOrMore };
+        var fps = new Option<double?>("--fps") { Description = "Videos: hash N frames per second of each query video (default: every frame). Stored videos keep every frame." };
+        var paths = new Argument<string[]>("PATH") { Description = "Image files, and videos (by extension: .mp4, .mov, .mkv, .webm, ...) to match against vPDQ banks.", Arity = ArgumentArity.OneOrMore };
         var imageOptions = new ImageOptions();
         var command = new Command(
             "match",
-            "Hash each image and print its matches in the banks as 'path,bank,entry_id,distance,transform' (nothing for a file without matches).")
+            "Hash each image and print its matches in the PDQ banks as 'path,bank,entry_id,distance,transform'; " +
+            "hash each video and print its matches in the vPDQ banks as 'path,bank,entry_id,query_match_percent,compared_match_percent'. " +
+            "Nothing is printed for a file without matches.")
         {
-            banks, radius, dihedral, minQuality, json, jobs, recursive, paths,
+            banks, radius, dihedral, minQuality, json, jobs, recursive, fps, paths,
         };
         imageOptions.AddTo(command);
         radius.Validators.Add(r =>
@@ -45,7 +51,9 @@ internal static class MatchCommand
         });
         command.SetAction(async (result, ct) =>
         {
-            var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+            var all = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+            var videos = all.Where(f => f.Problem is null && VideoFiles.IsVideo(f.Path)).ToList();
+            var files = all.Where(f => f.Problem is not null || !VideoFiles.IsVideo(f.Path)).ToList();
             var parts = result.GetValue(dihedral) ? FingerprintParts.Dihedral : FingerprintParts.Pdq;
             var queries = new List<FileQuery>();
             var failed = false;
@@ -67,14 +75,22 @@ internal static class MatchCommand
                 await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
                 var store = CliStore.Banks(db);
                 var wanted = await ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false);
-                var loaded = await new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System).LoadAsync(store, SignalType.Pdq, ct).ConfigureAwait(false);
-                if (loaded.Source == IndexSource.BuiltCorrupt)
+                var loader = new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System);
+                if (queries.Count > 0)
                 {
-                    await console.Error.WriteLineAsync("haechi: the PDQ index snapshot was damaged; rebuilt it from the bank rows").ConfigureAwait(false);
+                    var loaded = await LoadIndexAsync(console, loader, store, SignalType.Pdq, ct).ConfigureAwait(false);
+                    var runner = new MatchRun(console, store, loaded.Index, wanted, result.GetValue(radius), result.GetValue(minQuality), result.GetValue(json));
+                    await runner.RunAsync(queries, ct).ConfigureAwait(false);
                 }
 
-                var runner = new MatchRun(console, store, loaded.Index, wanted, result.GetValue(radius), result.GetValue(minQuality), result.GetValue(json));
-                await runner.RunAsync(queries, ct).ConfigureAwait(false);
+                if (videos.Count > 0)
+                {
+                    var loaded = await LoadIndexAsync(console, loader, store, SignalType.Vpdq, ct).ConfigureAwait(false);
+                    var matchOptions = new VpdqMatchOptions { MaxDistance = result.GetValue(radius), MinQuality = result.GetValue(minQuality) };
+                    var decodeOptions = VideoDecodeOptions.Default with { FramesPerSecond = result.GetValue(fps) };
+                    var videoRun = new VideoMatchRun(console, store, loaded.Index, wanted, matchOptions, decodeOptions, result.GetValue(json));
+                    failed |= !await videoRun.RunAsync(videos, ct).ConfigureAwait(false);
+                }
             }
             catch (BankStoreException ex)
             {
@@ -87,6 +103,17 @@ internal static class MatchCommand
         return command;
     }
 
+    private static async Task<LoadedIndex> LoadIndexAsync(CliConsole console, SignalIndexLoader loader, BankStore store, SignalType signalType, CancellationToken cancellationToken)
+    {
+        var loaded = await loader.LoadAsync(store, signalType, cancellationToken).ConfigureAwait(false);
+        if (loaded.Source == IndexSource.BuiltCorrupt)
+        {
+            await console.Error.WriteLineAsync($"haechi: the {signalType.Name} index snapshot was damaged; rebuilt it from the bank rows").ConfigureAwait(false);
+        }
+
+        return loaded;
+    }
+
     private static async Task<HashSet<string>?> ResolveBanksAsync(BankStore store, string[] names, CancellationToken cancellationToken)
     {
         if (names.Length == 0)
@@ -96,11 +123,8 @@ internal static class MatchCommand
 
         foreach (var name in names)
         {
-            var bank = await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false);
-            if (bank.SignalType != SignalType.Pdq.Name)
-            {
-                throw new BankStoreException($"Bank '{name}' holds {bank.SignalType} signals, not PDQ.");
-            }
+            // Unknown banks are an error; images are matched in the PDQ banks, videos in the vPDQ banks.
+            await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false);
         }
 
         return new HashSet<string>(names, StringComparer.Ordinal);

@@ -23,8 +23,14 @@ public sealed record SignalType(string Name, ContentKind Kind, int DefaultRadius
     /// <summary>PDQ: 256-bit perceptual image hash; match at distance ≤ 31.</summary>
     public static SignalType Pdq { get; } = new("pdq", ContentKind.Photo, 31, 64);
 
+    /// <summary>
+    /// vPDQ: a video as the PDQ hashes of its frames; an entry matches when enough of a query's
+    /// frames are within 31 bits of its frames (see <c>Haechi.Core.Video.VpdqComparer</c>).
+    /// </summary>
+    public static SignalType Vpdq { get; } = new("vpdq", ContentKind.Video, 31, 64);
+
     /// <summary>Every signal type Haechi knows, by name.</summary>
-    public static IReadOnlyList<SignalType> All { get; } = [Pdq];
+    public static IReadOnlyList<SignalType> All { get; } = [Pdq, Vpdq];
 
     /// <summary>Finds a signal type by its name (case-insensitive).</summary>
     public static SignalType? Find(string name)

@@ -45,4 +45,26 @@ public sealed class BankEntryRecord
     public BankEntryState State { get; set; }
 
     public DateTimeOffset? WithdrawnAt { get; set; }
+
+    /// <summary>Frames of a video entry; empty for image entries.</summary>
+    public List<BankEntryFrameRecord> Frames { get; } = [];
+}
+
+/// <summary>One stored frame of a video entry (vPDQ banks): runs of near-identical frames are collapsed to their first frame.</summary>
+public sealed class BankEntryFrameRecord
+{
+    public long Id { get; set; }
+
+    public long EntryId { get; set; }
+
+    public BankEntryRecord? Entry { get; set; }
+
+    public int FrameNumber { get; set; }
+
+    public int Quality { get; set; }
+
+    /// <summary>The frame's PDQ hash, 32 bytes in hex order.</summary>
+    public required byte[] Signal { get; set; }
+
+    public double Timestamp { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
+using Haechi.Core.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -14,6 +15,12 @@ namespace Haechi.Data.Banks;
 /// <param name="ExternalId">Opaque reference, e.g. a case number.</param>
 /// <param name="Labels">Labels, each validated by <see cref="BankRules.ValidateLabel"/>.</param>
 public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels);
+
+/// <summary>A video to add to a vPDQ bank: its frames (near-identical runs are collapsed on insert).</summary>
+/// <param name="Frames">vPDQ frames in decode order.</param>
+/// <param name="ExternalId">Opaque reference, e.g. a case number.</param>
+/// <param name="Labels">Labels.</param>
+public sealed record NewVideoEntry(IReadOnlyList<VpdqFrame> Frames, string? ExternalId, IReadOnlyList<string> Labels);
 
 /// <summary>A bank entry as it is shown and exported.</summary>
 public sealed record BankEntryView(long Id, string Bank, Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, DateTimeOffset AddedAt);
@@ -118,6 +125,19 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        if (bank.SignalType != SignalType.Pdq.Name)
+        {
+            throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; images go into a pdq bank.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<AddEntriesResult> InsertEntriesAsync(BankRecord bank, IReadOnlyList<NewBankEntry> entries, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
         for (var i = 0; i < entries.Count; i++)
         {
             Validate(entries[i], i);
@@ -127,7 +147,6 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         var added = new long[entries.Count];
         var duplicates = new List<(int, long)>();
         var seen = new Dictionary<(Hash256, string), long>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var connection = db.Database.GetDbConnection();
         await using (var find = connection.CreateCommand())
         await using (var insert = connection.CreateCommand())
@@ -177,7 +196,6 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new AddEntriesResult(added, duplicates);
     }
 
@@ -206,6 +224,107 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
                 throw new BankStoreException(where + labelError);
             }
         }
+    }
+
+    /// <summary>
+    /// Adds videos to a vPDQ bank in one transaction. Each entry's signal is the SHA-256 of its
+    /// stored frame hashes (a digest used for duplicate detection); the frames themselves are what
+    /// the frame index searches. Returns entry ids as <see cref="AddEntriesAsync"/> does.
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank, a bank of another signal type, or an invalid entry.</exception>
+    public async Task<AddEntriesResult> AddVideoEntriesAsync(string bankName, IReadOnlyList<NewVideoEntry> videos, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(videos);
+        var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        if (bank.SignalType != SignalType.Vpdq.Name)
+        {
+            throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; videos go into a vpdq bank.");
+        }
+
+        var stored = new List<List<VpdqFrame>>(videos.Count);
+        var entries = new List<NewBankEntry>(videos.Count);
+        for (var i = 0; i < videos.Count; i++)
+        {
+            var frames = VpdqDeduplicator.CollapseRuns([.. videos[i].Frames]);
+            if (frames.Count == 0)
+            {
+                throw new BankStoreException(string.Create(CultureInfo.InvariantCulture, $"Entry {i + 1}: the video has no frames."));
+            }
+
+            stored.Add(frames);
+            entries.Add(new NewBankEntry(VideoDigest(frames), MeanQuality(frames), videos[i].ExternalId, videos[i].Labels));
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, transaction, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (result.AddedIds[i] == 0)
+            {
+                continue;
+            }
+
+            foreach (var frame in stored[i])
+            {
+                db.BankEntryFrames.Add(new BankEntryFrameRecord
+                {
+                    EntryId = result.AddedIds[i],
+                    FrameNumber = frame.FrameNumber,
+                    Quality = frame.Quality,
+                    Signal = ToBytes(frame.Hash),
+                    Timestamp = frame.Timestamp,
+                });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        db.ChangeTracker.Clear();
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static Hash256 VideoDigest(List<VpdqFrame> frames)
+    {
+        var bytes = new byte[frames.Count * 32];
+        for (var i = 0; i < frames.Count; i++)
+        {
+            frames[i].Hash.WriteBigEndian(bytes.AsSpan(i * 32));
+        }
+
+        return Hash256.ReadBigEndian(System.Security.Cryptography.SHA256.HashData(bytes));
+    }
+
+    private static int MeanQuality(List<VpdqFrame> frames)
+    {
+        long sum = 0;
+        foreach (var frame in frames)
+        {
+            sum += frame.Quality;
+        }
+
+        return (int)(sum / frames.Count);
+    }
+
+    /// <summary>Stored frames of active video entries, by entry id.</summary>
+    public async Task<Dictionary<long, List<VpdqFrame>>> GetFramesAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken)
+    {
+        var wanted = entryIds.Distinct().ToList();
+        var rows = await db.BankEntryFrames.AsNoTracking()
+            .Where(f => wanted.Contains(f.EntryId) && f.Entry!.State == BankEntryState.Active)
+            .OrderBy(f => f.EntryId).ThenBy(f => f.FrameNumber)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var frames = new Dictionary<long, List<VpdqFrame>>();
+        foreach (var row in rows)
+        {
+            if (!frames.TryGetValue(row.EntryId, out var list))
+            {
+                frames[row.EntryId] = list = [];
+            }
+
+            list.Add(new VpdqFrame(row.FrameNumber, row.Quality, Hash256.ReadBigEndian(row.Signal), row.Timestamp));
+        }
+
+        return frames;
     }
 
     /// <summary>
@@ -263,6 +382,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var ids = rows.Select(r => r.Id).ToList();
+        await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -315,6 +436,30 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         {
             reader.GetBytes(1, 0, buffer, 0, 32);
             yield return (reader.GetInt64(0), Hash256.ReadBigEndian(buffer), reader.GetInt32(2));
+        }
+    }
+
+    /// <summary>
+    /// Frames (quality ≥ <paramref name="minQuality"/>) of every active video entry in every vPDQ bank,
+    /// each with its entry id: what the frame index is built from.
+    /// </summary>
+    public async IAsyncEnumerable<(long EntryId, Hash256 Signal)> ReadActiveFrameSignalsAsync(int minQuality, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= $quality ORDER BY f.id";
+        Parameter(command, "$quality", minQuality);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[32];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            reader.GetBytes(1, 0, buffer, 0, 32);
+            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(buffer));
         }
     }
 

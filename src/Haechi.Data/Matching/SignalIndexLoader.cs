@@ -1,6 +1,7 @@
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
+using Haechi.Core.Video;
 using Haechi.Data.Banks;
 
 namespace Haechi.Data.Matching;
@@ -25,7 +26,8 @@ public enum IndexSource
 public sealed record LoadedIndex(HammingIndex Index, IndexCheckpoint Checkpoint, IndexSource Source, TimeSpan Elapsed);
 
 /// <summary>
-/// Loads the in-memory index of one signal type: from its snapshot file in the data directory when
+/// Loads the in-memory index of one signal type (for vPDQ: the frames of every video, under their
+/// entry ids): from its snapshot file in the data directory when
 /// the snapshot's checkpoint (last active entry id, active count) equals the store's, otherwise by
 /// rebuilding from the bank rows and writing a fresh snapshot (atomically: temp file, fsync, rename).
 /// </summary>
@@ -68,10 +70,22 @@ public sealed class SignalIndexLoader(string dataDirectory, TimeProvider time)
 
         var codes = new List<Hash256>();
         var ids = new List<long>();
-        await foreach (var (id, signal, _) in store.ReadActiveSignalsAsync(signalType, cancellationToken).ConfigureAwait(false))
+        if (signalType.Kind == ContentKind.Video)
         {
-            codes.Add(signal);
-            ids.Add(id);
+            // A video's frames are indexed under its entry id; weak frames never take part in a comparison.
+            await foreach (var (id, signal) in store.ReadActiveFrameSignalsAsync(VpdqMatchOptions.DefaultMinQuality, cancellationToken).ConfigureAwait(false))
+            {
+                codes.Add(signal);
+                ids.Add(id);
+            }
+        }
+        else
+        {
+            await foreach (var (id, signal, _) in store.ReadActiveSignalsAsync(signalType, cancellationToken).ConfigureAwait(false))
+            {
+                codes.Add(signal);
+                ids.Add(id);
+            }
         }
 
         var built = HammingIndex.Build(codes.ToArray(), ids.ToArray());

@@ -17,6 +17,42 @@ namespace Haechi.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryFrameRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("FrameNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("frame_number");
+
+                    b.Property<int>("Quality")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quality");
+
+                    b.Property<byte[]>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signal");
+
+                    b.Property<double>("Timestamp")
+                        .HasColumnType("REAL")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("bank_entry_frames", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -105,6 +141,17 @@ namespace Haechi.Data.Migrations
                     b.ToTable("banks", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryFrameRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
+                        .WithMany("Frames")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.HasOne("Haechi.Data.Banks.BankRecord", "Bank")
@@ -114,6 +161,11 @@ namespace Haechi.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Bank");
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
+                {
+                    b.Navigation("Frames");
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankRecord", b =>

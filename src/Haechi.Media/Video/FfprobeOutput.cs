@@ -38,6 +38,10 @@ internal static class FfprobeOutput
         {
             var root = document.RootElement;
             var container = root.TryGetProperty("format", out var format) ? String(format, "format_name") : null;
+            if (container is not null && IsStillImage(container))
+            {
+                throw new VideoDecodeException(VideoDecodeError.NotAVideo, $"This is a still image ({container}), not a video.");
+            }
             if (!root.TryGetProperty("streams", out var streams) || streams.ValueKind != JsonValueKind.Array)
             {
                 throw new VideoDecodeException(VideoDecodeError.NotAVideo, "FFmpeg found no streams in the file.");
@@ -69,6 +73,10 @@ internal static class FfprobeOutput
                 streams.GetArrayLength() == 0 ? "The file holds no streams." : "The file holds no video stream (only audio, subtitles or a cover picture).");
         }
     }
+
+    // FFmpeg opens single pictures through its image demuxers (image2, png_pipe, jpeg_pipe, ...).
+    private static bool IsStillImage(string container) =>
+        container == "image2" || container.EndsWith("_pipe", StringComparison.Ordinal);
 
     /// <summary>Turns ffprobe's or ffmpeg's error output into a reason a person can act on.</summary>
     public static VideoDecodeException ProbeFailure(string stderr)

@@ -293,4 +293,16 @@ public sealed class FfprobeOutputTests
         Assert.Contains("select=not(mod(n\\,30)),scale=128:128:flags=area:in_color_matrix=bt601,format=rgb24", arguments);
         Assert.Equal("pipe:1", arguments[^1]);
     }
+
+    [Theory]
+    [InlineData("jpeg_pipe")]
+    [InlineData("png_pipe")]
+    [InlineData("image2")]
+    public void Parse_StillImageContainer_ThrowsNotAVideo(string container)
+    {
+        var json = "{\"streams\":[{\"index\":0,\"codec_type\":\"video\",\"codec_name\":\"mjpeg\",\"width\":200,\"height\":200,\"avg_frame_rate\":\"0/0\",\"r_frame_rate\":\"25/1\"}],\"format\":{\"format_name\":\"" + container + "\"}}";
+        var ex = Assert.Throws<VideoDecodeException>(() => FfprobeOutput.Parse(new StringReader(json)));
+        Assert.Equal(VideoDecodeError.NotAVideo, ex.Error);
+        Assert.Contains("still image", ex.Message, StringComparison.Ordinal);
+    }
 }
