@@ -1,5 +1,6 @@
 using Haechi.Core.Banks;
 using Haechi.Data.Banks;
+using Haechi.Data.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Data;
@@ -10,6 +11,14 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<BankRecord> Banks => Set<BankRecord>();
 
     public DbSet<BankEntryRecord> BankEntries => Set<BankEntryRecord>();
+
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+
+    public DbSet<CaseEventRecord> CaseEvents => Set<CaseEventRecord>();
+
+    public DbSet<CaseDigestRecord> CaseDigests => Set<CaseDigestRecord>();
+
+    public DbSet<ReportRecord> Reports => Set<ReportRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -35,6 +44,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             entry.HasIndex(e => new { e.BankId, e.ExternalId });
             entry.HasIndex(e => new { e.BankId, e.Signal });
         });
+        CaseConfiguration.Configure(modelBuilder);
 
         // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

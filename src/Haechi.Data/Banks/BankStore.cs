@@ -110,7 +110,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         new($"There is no bank named '{name}' (see 'haechi bank list').");
 
     /// <summary>
-    /// Adds entries in one transaction. An input whose signal and external id are already active
+    /// Adds entries in one transaction (the caller's, when one is open on the context). An input whose signal and external id are already active
     /// in the bank (or earlier in the same input) is not added again and is reported as a duplicate.
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank or an invalid entry; nothing is added.</exception>
@@ -127,7 +127,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         var added = new long[entries.Count];
         var duplicates = new List<(int, long)>();
         var seen = new Dictionary<(Hash256, string), long>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = db.Database.CurrentTransaction!;
         var connection = db.Database.GetDbConnection();
         await using (var find = connection.CreateCommand())
         await using (var insert = connection.CreateCommand())
@@ -177,7 +178,11 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return new AddEntriesResult(added, duplicates);
     }
 
@@ -232,13 +237,14 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
 
     /// <summary>
     /// Withdraws every active entry with <paramref name="externalId"/> (a victim's case) in one bank,
-    /// or in every bank when <paramref name="bankName"/> is null.
+    /// or in every bank when <paramref name="bankName"/> is null, in one transaction (the caller's,
+    /// when one is open on the context).
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank.</exception>
     public async Task<int> WithdrawByExternalIdAsync(string? bankName, string externalId, CancellationToken cancellationToken)
     {
         int? bankId = bankName is null ? null : (await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false)).Id;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
         var rows = await db.BankEntries.Include(e => e.Bank)
             .Where(e => e.ExternalId == externalId && e.State == BankEntryState.Active && (bankId == null || e.BankId == bankId))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -248,9 +254,22 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             total += await WithdrawRowsAsync(group.First().Bank!, group.ToList(), transaction: null, cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return total;
     }
+
+    /// <summary>
+    /// Starts a transaction unless the caller already holds one on this context (then the change
+    /// joins it and commits with the caller's work, e.g. a case and its bank entries together).
+    /// </summary>
+    private async Task<IDbContextTransaction?> BeginUnlessAmbientAsync(CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
 
     private async Task<int> WithdrawRowsAsync(BankRecord bank, List<BankEntryRecord> rows, IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {
