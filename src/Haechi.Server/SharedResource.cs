@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Localization;
+
+// The assembly is named haechi-server; resources are embedded under the root namespace.
+[assembly: RootNamespace("Haechi.Server")]
+
 namespace Haechi.Server;
 
 /// <summary>Marker for the page strings in <c>Resources/SharedResource(.ko).resx</c>.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Haechi.Server.Components;
 using Haechi.Server.Features.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +18,9 @@ internal static class PagesFeature
     public static IServiceCollection AddPages(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+
+        // Korean text as characters, not &#x...; escapes (smaller pages, readable source).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {

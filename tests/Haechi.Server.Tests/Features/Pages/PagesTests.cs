@@ -28,7 +28,7 @@ public sealed partial class PagesTests : IAsyncLifetime
     [InlineData("/report", "딥페이크 신고")]
     public async Task Page_Default_Korean(string path, string text)
     {
-        var html = await _client.GetStringAsync(path, ApiClient.Ct);
+        var html = WebUtility.HtmlDecode(await _client.GetStringAsync(path, ApiClient.Ct));
 
         Assert.Contains("<html lang=\"ko\"", html, StringComparison.Ordinal);
         Assert.Contains(text, html, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed partial class PagesTests : IAsyncLifetime
     [InlineData("/report?culture=en", "Report deepfake content")]
     public async Task Page_CultureQuery_English(string path, string text)
     {
-        var html = await _client.GetStringAsync(path, ApiClient.Ct);
+        var html = WebUtility.HtmlDecode(await _client.GetStringAsync(path, ApiClient.Ct));
 
         Assert.Contains("<html lang=\"en\"", html, StringComparison.Ordinal);
         Assert.Contains(text, html, StringComparison.Ordinal);
