@@ -19,6 +19,7 @@ fi
 apt_packages=()
 # (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
 apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fail without it when CI=true)
+apt_packages+=(chromium fonts-noto-cjk) # server: page screenshots and browser tests
 if [ ${#apt_packages[@]} -gt 0 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -53,6 +54,7 @@ run_tests core-scalar tests/Haechi.Core.Tests DOTNET_EnableHWIntrinsic=0
 run_tests media tests/Haechi.Media.Tests
 run_tests data tests/Haechi.Data.Tests
 run_tests cli tests/Haechi.Cli.Tests
+run_tests server tests/Haechi.Server.Tests
 
 # One closing line that counts every test run above.
 passed=0 failed=0 skipped=0

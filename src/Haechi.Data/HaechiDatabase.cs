@@ -11,17 +11,17 @@ public static class HaechiDatabase
     public const string FileName = "haechi.db";
 
     /// <summary>Options for the SQLite file in <paramref name="dataDirectory"/>.</summary>
-    public static DbContextOptions<HaechiDbContext> SqliteOptions(string dataDirectory)
+    public static DbContextOptions<HaechiDbContext> SqliteOptions(string dataDirectory) =>
+        new DbContextOptionsBuilder<HaechiDbContext>().UseSqlite(SqliteConnectionString(dataDirectory)).Options;
+
+    /// <summary>Connection string of the SQLite file in <paramref name="dataDirectory"/> (for hosts that register the context in DI).</summary>
+    public static string SqliteConnectionString(string dataDirectory) => new SqliteConnectionStringBuilder
     {
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(dataDirectory, FileName),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        return new DbContextOptionsBuilder<HaechiDbContext>().UseSqlite(builder.ToString()).Options;
-    }
+        DataSource = Path.Combine(dataDirectory, FileName),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = false,
+        DefaultTimeout = 30,
+    }.ToString();
 
     /// <summary>
     /// Opens (creating the directory and file when needed), applies pending migrations and sets

@@ -1,5 +1,6 @@
 using Haechi.Core.Banks;
 using Haechi.Data.Banks;
+using Haechi.Data.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Data;
@@ -12,6 +13,14 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<BankEntryRecord> BankEntries => Set<BankEntryRecord>();
 
     public DbSet<BankEntryFrameRecord> BankEntryFrames => Set<BankEntryFrameRecord>();
+
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+
+    public DbSet<CaseEventRecord> CaseEvents => Set<CaseEventRecord>();
+
+    public DbSet<CaseDigestRecord> CaseDigests => Set<CaseDigestRecord>();
+
+    public DbSet<ReportRecord> Reports => Set<ReportRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -45,6 +54,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
             frame.HasIndex(f => f.EntryId);
         });
+        CaseConfiguration.Configure(modelBuilder);
 
         // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

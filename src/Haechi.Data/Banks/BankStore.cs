@@ -117,7 +117,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         new($"There is no bank named '{name}' (see 'haechi bank list').");
 
     /// <summary>
-    /// Adds entries in one transaction. An input whose signal and external id are already active
+    /// Adds entries in one transaction (the caller's, when one is open on the context). An input whose signal and external id are already active
     /// in the bank (or earlier in the same input) is not added again and is reported as a duplicate.
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank or an invalid entry; nothing is added.</exception>
@@ -130,9 +130,14 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; images go into a pdq bank.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await InsertEntriesAsync(bank, entries, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Joins the caller's transaction when one is open (the server commits a case and its bank rows together).
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 
@@ -255,8 +260,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             entries.Add(new NewBankEntry(VideoDigest(frames), MeanQuality(frames), videos[i].ExternalId, videos[i].Labels));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await InsertEntriesAsync(bank, entries, transaction, cancellationToken).ConfigureAwait(false);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < stored.Count; i++)
         {
             if (result.AddedIds[i] == 0)
@@ -278,8 +283,11 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        db.ChangeTracker.Clear();
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 
@@ -351,13 +359,14 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
 
     /// <summary>
     /// Withdraws every active entry with <paramref name="externalId"/> (a victim's case) in one bank,
-    /// or in every bank when <paramref name="bankName"/> is null.
+    /// or in every bank when <paramref name="bankName"/> is null, in one transaction (the caller's,
+    /// when one is open on the context).
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank.</exception>
     public async Task<int> WithdrawByExternalIdAsync(string? bankName, string externalId, CancellationToken cancellationToken)
     {
         int? bankId = bankName is null ? null : (await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false)).Id;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
         var rows = await db.BankEntries.Include(e => e.Bank)
             .Where(e => e.ExternalId == externalId && e.State == BankEntryState.Active && (bankId == null || e.BankId == bankId))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -367,9 +376,22 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             total += await WithdrawRowsAsync(group.First().Bank!, group.ToList(), transaction: null, cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return total;
     }
+
+    /// <summary>
+    /// Starts a transaction unless the caller already holds one on this context (then the change
+    /// joins it and commits with the caller's work, e.g. a case and its bank entries together).
+    /// </summary>
+    private async Task<IDbContextTransaction?> BeginUnlessAmbientAsync(CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
 
     private async Task<int> WithdrawRowsAsync(BankRecord bank, List<BankEntryRecord> rows, IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {
