@@ -55,6 +55,8 @@ run_tests media tests/Haechi.Media.Tests
 run_tests data tests/Haechi.Data.Tests
 run_tests cli tests/Haechi.Cli.Tests
 run_tests server tests/Haechi.Server.Tests
+# Browser tests: real Kestrel + Debian Chromium (Playwright never downloads a browser).
+run_tests end-to-end tests/Haechi.EndToEnd.Tests
 
 # One closing line that counts every test run above.
 passed=0 failed=0 skipped=0
