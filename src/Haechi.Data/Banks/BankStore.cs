@@ -157,19 +157,19 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         await using (var insert = connection.CreateCommand())
         {
             find.Transaction = transaction.GetDbTransaction();
-            find.CommandText = "SELECT id FROM bank_entries WHERE bank_id = $bank AND signal = $signal AND state = 0 AND ((external_id IS NULL AND $external IS NULL) OR external_id = $external) LIMIT 1";
-            Parameter(find, "$bank", bank.Id);
-            var findSignal = Parameter(find, "$signal", Array.Empty<byte>());
-            var findExternal = Parameter(find, "$external", DBNull.Value);
+            find.CommandText = "SELECT id FROM bank_entries WHERE bank_id = @bank AND signal = @signal AND state = 0 AND ((external_id IS NULL AND @external IS NULL) OR external_id = @external) LIMIT 1";
+            Parameter(find, "@bank", bank.Id);
+            var findSignal = Parameter(find, "@signal", Array.Empty<byte>());
+            var findExternal = Parameter(find, "@external", DBNull.Value, System.Data.DbType.String);
 
             insert.Transaction = transaction.GetDbTransaction();
-            insert.CommandText = "INSERT INTO bank_entries (bank_id, signal, quality, external_id, labels, added_at, state) VALUES ($bank, $signal, $quality, $external, $labels, $added, 0) RETURNING id";
-            Parameter(insert, "$bank", bank.Id);
-            var insertSignal = Parameter(insert, "$signal", Array.Empty<byte>());
-            var insertQuality = Parameter(insert, "$quality", 0);
-            var insertExternal = Parameter(insert, "$external", DBNull.Value);
-            var insertLabels = Parameter(insert, "$labels", string.Empty);
-            Parameter(insert, "$added", now.ToString("O", CultureInfo.InvariantCulture));
+            insert.CommandText = "INSERT INTO bank_entries (bank_id, signal, quality, external_id, labels, added_at, state) VALUES (@bank, @signal, @quality, @external, @labels, @added, 0) RETURNING id";
+            Parameter(insert, "@bank", bank.Id);
+            var insertSignal = Parameter(insert, "@signal", Array.Empty<byte>());
+            var insertQuality = Parameter(insert, "@quality", 0);
+            var insertExternal = Parameter(insert, "@external", DBNull.Value, System.Data.DbType.String);
+            var insertLabels = Parameter(insert, "@labels", string.Empty);
+            Parameter(insert, "@added", now);
 
             for (var i = 0; i < entries.Count; i++)
             {
@@ -450,8 +450,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = $type AND e.state = 0 ORDER BY e.id";
-        Parameter(command, "$type", signalType.Name);
+        command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = @type AND e.state = 0 ORDER BY e.id";
+        Parameter(command, "@type", signalType.Name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -474,8 +474,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= $quality ORDER BY f.id";
-        Parameter(command, "$quality", minQuality);
+        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= @quality ORDER BY f.id";
+        Parameter(command, "@quality", minQuality);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -511,11 +511,17 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return bytes;
     }
 
-    private static DbParameter Parameter(DbCommand command, string name, object value)
+    private static DbParameter Parameter(DbCommand command, string name, object value, System.Data.DbType? type = null)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
+        if (type is { } dbType)
+        {
+            // A NULL must still say its type: PostgreSQL cannot infer it from 'IS NULL'.
+            parameter.DbType = dbType;
+        }
+
         command.Parameters.Add(parameter);
         return parameter;
     }

@@ -7,16 +7,28 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Haechi.Server.Data;
 
-/// <summary>Haechi's store (SQLite in the data directory) in DI, migrated before the server listens.</summary>
+/// <summary>
+/// Haechi's store in DI, migrated before the server listens: SQLite in the data directory, or
+/// PostgreSQL when <c>ConnectionStrings:Haechi</c> is set.
+/// </summary>
 internal static class StoreFeature
 {
     public static IServiceCollection AddHaechiStore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => DataDirectory.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContext<HaechiDbContext>((sp, options) => options
-            .UseSqlite(HaechiDatabase.SqliteConnectionString(sp.GetRequiredService<DataDirectory>().Path))
-            .AddInterceptors(SqlitePragmas.Instance));
+        services.TryAddSingleton(sp => new DatabaseLocation(
+            sp.GetRequiredService<DataDirectory>().Path,
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("Haechi")));
+        services.AddDbContext<HaechiDbContext>((sp, options) =>
+        {
+            var location = sp.GetRequiredService<DatabaseLocation>();
+            HaechiDatabase.Configure(options, location);
+            if (!location.IsPostgres)
+            {
+                options.AddInterceptors(SqlitePragmas.Instance);
+            }
+        });
         services.TryAddScoped<BankStore>();
         services.AddHostedService<StoreStartup>();
         return services;
@@ -25,7 +37,7 @@ internal static class StoreFeature
 
 /// <summary>
 /// Sets full fsync and foreign keys on every connection (journal_mode=WAL is stored in the file by
-/// <see cref="HaechiDatabase.OpenAsync"/>), so a change is on disk when SaveChanges returns.
+/// <see cref="HaechiDatabase.OpenAsync(DatabaseLocation, CancellationToken)"/>), so a change is on disk when SaveChanges returns.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {

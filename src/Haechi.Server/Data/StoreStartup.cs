@@ -10,11 +10,11 @@ namespace Haechi.Server.Data;
 /// Before the server listens: applies migrations, sets WAL, creates the victim-registered bank when
 /// missing and loads the PDQ index (snapshot or rebuild from bank rows).
 /// </summary>
-internal sealed partial class StoreStartup(DataDirectory dataDirectory, TimeProvider time, PdqIndex index, ILogger<StoreStartup> logger) : IHostedService
+internal sealed partial class StoreStartup(DataDirectory dataDirectory, DatabaseLocation location, TimeProvider time, PdqIndex index, ILogger<StoreStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var db = await HaechiDatabase.OpenAsync(dataDirectory.Path, cancellationToken).ConfigureAwait(false);
+        var db = await HaechiDatabase.OpenAsync(location, cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             var store = new BankStore(db, time);

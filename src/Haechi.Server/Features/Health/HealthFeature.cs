@@ -25,7 +25,7 @@ internal static class HealthFeature
         {
             database = await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             database = false;
         }
