@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haechi.Cli.Audit;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Hashing;
@@ -20,6 +21,7 @@ internal static class HaechiCommand
         root.Subcommands.Add(HashCommand.Create(console));
         root.Subcommands.Add(BankCommand.Create(console));
         root.Subcommands.Add(MatchCommand.Create(console));
+        root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));

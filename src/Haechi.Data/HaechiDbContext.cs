@@ -14,6 +14,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryFrameRecord> BankEntryFrames => Set<BankEntryFrameRecord>();
 
+    public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
+
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
 
     public DbSet<CaseEventRecord> CaseEvents => Set<CaseEventRecord>();
@@ -55,6 +57,17 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.HasIndex(f => f.EntryId);
         });
         CaseConfiguration.Configure(modelBuilder);
+        modelBuilder.Entity<Audit.AuditRecord>(audit =>
+        {
+            audit.ToTable("audit_entries");
+            audit.HasKey(a => a.Id);
+            audit.HasIndex(a => a.Sequence).IsUnique();
+            audit.Property(a => a.Actor).HasMaxLength(Audit.AuditLog.MaxFieldLength);
+            audit.Property(a => a.Action).HasMaxLength(Audit.AuditLog.MaxFieldLength);
+            audit.Property(a => a.Subject).HasMaxLength(Audit.AuditLog.MaxFieldLength);
+            audit.Property(a => a.Detail).HasMaxLength(Audit.AuditLog.MaxDetailLength);
+            audit.Property(a => a.Hash).HasMaxLength(32);
+        });
 
         // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

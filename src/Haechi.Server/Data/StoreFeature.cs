@@ -30,6 +30,7 @@ internal static class StoreFeature
             }
         });
         services.TryAddScoped<BankStore>();
+        services.TryAddScoped<Haechi.Data.Audit.AuditLog>();
         services.AddHostedService<StoreStartup>();
         return services;
     }

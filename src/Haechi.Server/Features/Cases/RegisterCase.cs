@@ -13,6 +13,7 @@ internal sealed partial class RegisterCase(
     HaechiDbContext db,
     CaseSignalWriter writer,
     CasePinHasher pins,
+    Haechi.Data.Audit.AuditLog audit,
     PdqIndex index,
     TimeProvider time,
     IOptions<CasesOptions> options,
@@ -59,6 +60,7 @@ internal sealed partial class RegisterCase(
             var (stored, indexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Registered, At = now, SignalCount = stored });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Add(indexed);
             LogRegistered(logger, record.Id, stored);

@@ -2,6 +2,7 @@ using Haechi.Core.Banks;
 using Haechi.Core.Cases;
 using Haechi.Core.Hashing;
 using Haechi.Data;
+using Haechi.Data.Audit;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
 using Haechi.Server.Features.Matching;
@@ -18,6 +19,7 @@ internal sealed partial class WithdrawCase(
     HaechiDbContext db,
     CaseAccess access,
     BankStore banks,
+    AuditLog audit,
     PdqIndex index,
     TimeProvider time,
     ILogger<WithdrawCase> logger)
@@ -51,6 +53,7 @@ internal sealed partial class WithdrawCase(
             record.WithdrawnAt = now;
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Withdrawn, At = now, SignalCount = withdrawn + digests });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync("victim", "case.withdrawn", record.CaseNumber, $"signals_erased={withdrawn + digests}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Remove(entries);
             LogWithdrawn(logger, record.Id, withdrawn + digests);
