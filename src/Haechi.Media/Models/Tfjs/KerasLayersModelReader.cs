@@ -115,7 +115,7 @@ internal static class KerasLayersModelReader
                     output = Convolution(name, config, inputs[0], "Conv2D", name + "/kernel");
                     break;
                 case "DepthwiseConv2D":
-                    if ((config["depth_multiplier"]?.GetValue<double>() ?? 1) < 1)
+                    if ((config["depth_multiplier"]?.Number() ?? 1) < 1)
                     {
                         throw new ModelConversionException($"Layer '{name}' has an invalid depth multiplier.");
                     }
@@ -143,7 +143,7 @@ internal static class KerasLayersModelReader
                     break;
                 case "Concatenate":
                     var axisName = name + "/axis";
-                    Graph.Constants[axisName] = new TfTensor([], [(int)(config["axis"]?.GetValue<double>() ?? -1)]);
+                    Graph.Constants[axisName] = new TfTensor([], [(int)(config["axis"]?.Number() ?? -1)]);
                     Graph.Nodes.Add(new TfNode(name, "ConcatV2", [.. inputs, axisName], TfAttributes.None));
                     output = name;
                     break;
@@ -208,13 +208,13 @@ internal static class KerasLayersModelReader
 
         private string BatchNormalization(string name, JsonObject config, string input)
         {
-            var axis = (int)(config["axis"]?.GetValue<double>() ?? -1);
+            var axis = (int)(config["axis"]?.Number() ?? -1);
             if (axis is not (-1 or 3))
             {
                 throw new ModelConversionException($"BatchNormalization '{name}' normalises axis {axis}; only the channel axis is supported.");
             }
 
-            var epsilon = config["epsilon"]?.GetValue<double>() ?? 1e-3;
+            var epsilon = config["epsilon"]?.Number() ?? 1e-3;
             var mean = Weight(name + "/moving_mean").Floats!;
             var variance = Weight(name + "/moving_variance").Floats!;
             var gamma = (config["scale"]?.GetValue<bool>() ?? true) ? Weight(name + "/gamma").Floats! : null;
@@ -238,9 +238,9 @@ internal static class KerasLayersModelReader
 
         private string Relu(string name, JsonObject config, string input)
         {
-            var max = config["max_value"]?.GetValue<double>();
-            var slope = config["negative_slope"]?.GetValue<double>() ?? 0;
-            var threshold = config["threshold"]?.GetValue<double>() ?? 0;
+            var max = config["max_value"]?.Number();
+            var slope = config["negative_slope"]?.Number() ?? 0;
+            var threshold = config["threshold"]?.Number() ?? 0;
             if (threshold != 0)
             {
                 throw new ModelConversionException($"ReLU '{name}' has a threshold, which is not supported.");
@@ -304,17 +304,17 @@ internal static class KerasLayersModelReader
             var padding = config["padding"];
             if (padding is JsonArray pair && pair.Count == 2 && pair[0] is JsonArray rows && pair[1] is JsonArray columns)
             {
-                (top, bottom) = ((int)rows[0]!.GetValue<double>(), (int)rows[1]!.GetValue<double>());
-                (left, right) = ((int)columns[0]!.GetValue<double>(), (int)columns[1]!.GetValue<double>());
+                (top, bottom) = ((int)rows[0]!.Number(), (int)rows[1]!.Number());
+                (left, right) = ((int)columns[0]!.Number(), (int)columns[1]!.Number());
             }
             else if (padding is JsonArray symmetric && symmetric.Count == 2)
             {
-                top = bottom = (int)symmetric[0]!.GetValue<double>();
-                left = right = (int)symmetric[1]!.GetValue<double>();
+                top = bottom = (int)symmetric[0]!.Number();
+                left = right = (int)symmetric[1]!.Number();
             }
             else
             {
-                top = bottom = left = right = (int)(padding?.GetValue<double>() ?? 1);
+                top = bottom = left = right = (int)(padding?.Number() ?? 1);
             }
 
             var paddings = name + "/paddings";
@@ -371,8 +371,8 @@ internal static class KerasLayersModelReader
 
         private static int[] Pair(JsonNode? node, int fallback) => node switch
         {
-            JsonArray array when array.Count == 2 => [(int)array[0]!.GetValue<double>(), (int)array[1]!.GetValue<double>()],
-            JsonValue value => [(int)value.GetValue<double>(), (int)value.GetValue<double>()],
+            JsonArray array when array.Count == 2 => [(int)array[0]!.Number(), (int)array[1]!.Number()],
+            JsonValue value => [(int)value.Number(), (int)value.Number()],
             null => [fallback, fallback],
             _ => throw new ModelConversionException(string.Create(CultureInfo.InvariantCulture, $"Expected a pair of integers, found {node.ToJsonString()}.")),
         };

@@ -158,7 +158,7 @@ internal static class TfjsGraphModelReader
             Padding = Text(attr["padding"]),
             ExplicitPaddings = Ints(attr["explicit_paddings"]) is { Length: > 0 } explicitPaddings ? explicitPaddings : null,
             FusedOps = Texts(attr["fused_ops"]),
-            Alpha = attr["leakyrelu_alpha"]?["f"] is { } alpha ? (float)alpha.GetValue<double>() : attr["alpha"]?["f"] is { } a ? (float)a.GetValue<double>() : null,
+            Alpha = attr["leakyrelu_alpha"]?["f"] is { } alpha ? (float)alpha.Number() : attr["alpha"]?["f"] is { } a ? (float)a.Number() : null,
             TransposeA = attr["transpose_a"]?["b"]?.GetValue<bool>() ?? false,
             TransposeB = attr["transpose_b"]?["b"]?.GetValue<bool>() ?? false,
             KeepDims = attr["keep_dims"]?["b"]?.GetValue<bool>() ?? false,
@@ -208,7 +208,7 @@ internal static class TfjsGraphModelReader
     {
         null => 0,
         JsonValue value when value.TryGetValue<string>(out var text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture),
-        JsonValue value => (int)value.GetValue<double>(),
+        JsonValue value => (int)value.Number(),
         _ => throw new ModelConversionException("Expected an integer attribute."),
     };
 }

@@ -60,8 +60,8 @@ internal static class TfjsWeights
                     }
                     else
                     {
-                        var scale = quantization["scale"]!.GetValue<double>();
-                        var min = quantization["min"]!.GetValue<double>();
+                        var scale = quantization["scale"]!.Number();
+                        var min = quantization["min"]!.Number();
                         for (var i = 0; i < count; i++)
                         {
                             var q = size == 1 ? slice[i] : BinaryPrimitives.ReadUInt16LittleEndian(slice[(i * 2)..]);
@@ -121,7 +121,7 @@ internal static class TfjsWeights
         var shape = new int[array.Count];
         for (var i = 0; i < shape.Length; i++)
         {
-            shape[i] = array[i] is null ? -1 : (int)array[i]!.GetValue<double>();
+            shape[i] = array[i] is null ? -1 : array[i].Integer();
         }
 
         return shape;
