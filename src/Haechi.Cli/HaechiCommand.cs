@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Hashing;
+using Haechi.Cli.Vision;
 
 namespace Haechi.Cli;
 
@@ -17,6 +18,9 @@ internal static class HaechiCommand
         root.Subcommands.Add(HashCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(ModelsCommand.Create(console));
+        root.Subcommands.Add(ScanCommand.Create(console));
+        root.Subcommands.Add(FacesCommand.Create(console));
         return root;
     }
 

@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure performance; every bench prints a table, or one JSON object with --json.");
         command.Subcommands.Add(BenchHashCommand.Create(console));
+        command.Subcommands.Add(Vision.BenchScanCommand.Create(console));
         return command;
     }
 }
