@@ -110,15 +110,24 @@ public sealed class KerasConverterTests
             Layer("pad", "ZeroPadding2D", new JsonObject { ["padding"] = new JsonArray(new JsonArray(0, 1), new JsonArray(0, 1)), ["data_format"] = "channels_last" }, "input_1"),
             Layer("conv", "Conv2D", new JsonObject
             {
-                ["filters"] = 3, ["kernel_size"] = new JsonArray(3, 3), ["strides"] = new JsonArray(1, 1), ["padding"] = "valid",
-                ["dilation_rate"] = new JsonArray(1, 1), ["activation"] = "relu", ["use_bias"] = true,
+                ["filters"] = 3,
+                ["kernel_size"] = new JsonArray(3, 3),
+                ["strides"] = new JsonArray(1, 1),
+                ["padding"] = "valid",
+                ["dilation_rate"] = new JsonArray(1, 1),
+                ["activation"] = "relu",
+                ["use_bias"] = true,
             }, "pad"),
             Layer("bn", "BatchNormalization", new JsonObject { ["axis"] = -1, ["epsilon"] = 0.001, ["center"] = true, ["scale"] = true }, "conv"),
             Layer("relu6", "ReLU", new JsonObject { ["max_value"] = 6, ["negative_slope"] = 0, ["threshold"] = 0 }, "bn"),
             Layer("dw", "DepthwiseConv2D", new JsonObject
             {
-                ["kernel_size"] = new JsonArray(3, 3), ["strides"] = new JsonArray(1, 1), ["padding"] = "same", ["depth_multiplier"] = 1,
-                ["activation"] = "linear", ["use_bias"] = false,
+                ["kernel_size"] = new JsonArray(3, 3),
+                ["strides"] = new JsonArray(1, 1),
+                ["padding"] = "same",
+                ["depth_multiplier"] = 1,
+                ["activation"] = "linear",
+                ["use_bias"] = false,
             }, "relu6"),
             Layer("add", "Add", [], "relu6", "dw"),
             Layer("maxpool", "MaxPooling2D", new JsonObject { ["pool_size"] = new JsonArray(2, 2), ["strides"] = new JsonArray(1, 1), ["padding"] = "same" }, "add"),

@@ -62,11 +62,11 @@ internal static class ReferenceTfEvaluator
             case "Pad":
                 return Pad(x[0], x[1]);
             case "Reshape":
-            {
-                var shape = x[1].Data.Select(v => (int)v).ToArray();
-                var known = shape.Where(d => d > 0).Aggregate(1, (p, d) => p * d);
-                return new RefTensor(shape.Select(d => d < 0 ? x[0].Data.Length / known : d).ToArray(), x[0].Data);
-            }
+                {
+                    var shape = x[1].Data.Select(v => (int)v).ToArray();
+                    var known = shape.Where(d => d > 0).Aggregate(1, (p, d) => p * d);
+                    return new RefTensor(shape.Select(d => d < 0 ? x[0].Data.Length / known : d).ToArray(), x[0].Data);
+                }
 
             case "Squeeze":
                 return new RefTensor(x[0].Shape.Where((_, i) => !a.SqueezeDims.Contains(i)).ToArray(), x[0].Data);

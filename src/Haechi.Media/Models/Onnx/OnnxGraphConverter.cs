@@ -258,35 +258,35 @@ internal sealed class OnnxGraphConverter
             case "Pad":
                 return Pad(node);
             case "Reshape":
-            {
-                var input = EnsureNhwc(Require(node.Inputs[0]));
-                var shape = ConstantValue(Require(node.Inputs[1]), "shape").Constant!.AsInts();
-                if (Array.IndexOf(shape, 0) >= 0)
                 {
-                    throw new ModelConversionException($"Reshape '{node.Name}' has a zero-sized dimension.");
-                }
+                    var input = EnsureNhwc(Require(node.Inputs[0]));
+                    var shape = ConstantValue(Require(node.Inputs[1]), "shape").Constant!.AsInts();
+                    if (Array.IndexOf(shape, 0) >= 0)
+                    {
+                        throw new ModelConversionException($"Reshape '{node.Name}' has a zero-sized dimension.");
+                    }
 
-                var shapeName = Int64Initializer(node.Name + ":shape", [shape.Length], shape);
-                return Output(node, Emit("Reshape", [input.Name, shapeName], node.Name), shape.Length);
-            }
+                    var shapeName = Int64Initializer(node.Name + ":shape", [shape.Length], shape);
+                    return Output(node, Emit("Reshape", [input.Name, shapeName], node.Name), shape.Length);
+                }
 
             case "Squeeze":
-            {
-                var input = EnsureNhwc(Require(node.Inputs[0]));
-                if (a.SqueezeDims.Length == 0)
                 {
-                    throw new ModelConversionException($"Squeeze '{node.Name}' without axes is not supported (the output rank would be unknown).");
+                    var input = EnsureNhwc(Require(node.Inputs[0]));
+                    if (a.SqueezeDims.Length == 0)
+                    {
+                        throw new ModelConversionException($"Squeeze '{node.Name}' without axes is not supported (the output rank would be unknown).");
+                    }
+
+                    var axes = Int64Initializer(node.Name + ":axes", [a.SqueezeDims.Length], a.SqueezeDims);
+                    return Output(node, Emit("Squeeze", [input.Name, axes], node.Name), input.Rank - a.SqueezeDims.Length);
                 }
 
-                var axes = Int64Initializer(node.Name + ":axes", [a.SqueezeDims.Length], a.SqueezeDims);
-                return Output(node, Emit("Squeeze", [input.Name, axes], node.Name), input.Rank - a.SqueezeDims.Length);
-            }
-
             case "Flatten":
-            {
-                var input = EnsureNhwc(Require(node.Inputs[0]));
-                return Output(node, Emit("Flatten", [input.Name], node.Name, Int("axis", 1)), 2);
-            }
+                {
+                    var input = EnsureNhwc(Require(node.Inputs[0]));
+                    return Output(node, Emit("Flatten", [input.Name], node.Name, Int("axis", 1)), 2);
+                }
 
             case "Mean" or "Sum" or "Max":
                 return Reduce(node);
@@ -297,10 +297,10 @@ internal sealed class OnnxGraphConverter
             case "Add" or "AddV2" or "BiasAdd" or "Sub" or "Mul" or "Maximum" or "Minimum" or "RealDiv":
                 return Binary(node);
             case "Softmax":
-            {
-                var input = EnsureNhwc(Require(node.Inputs[0]));
-                return Output(node, Emit("Softmax", [input.Name], node.Name, Int("axis", -1)), input.Rank);
-            }
+                {
+                    var input = EnsureNhwc(Require(node.Inputs[0]));
+                    return Output(node, Emit("Softmax", [input.Name], node.Name, Int("axis", -1)), input.Rank);
+                }
 
             default:
                 return Unary(node);
@@ -404,12 +404,12 @@ internal sealed class OnnxGraphConverter
                     name = Emit("Tanh", [value.Name], name);
                     break;
                 case "Prelu":
-                {
-                    var alpha = ConstantValue(Require(node.Inputs[nextInput++]), "PReLU slope").Constant!;
-                    var slope = BroadcastConstant(node.Name + ":alpha", alpha, value.Layout, value.Rank);
-                    name = Emit("PRelu", [value.Name, slope], name);
-                    break;
-                }
+                    {
+                        var alpha = ConstantValue(Require(node.Inputs[nextInput++]), "PReLU slope").Constant!;
+                        var slope = BroadcastConstant(node.Name + ":alpha", alpha, value.Layout, value.Rank);
+                        name = Emit("PRelu", [value.Name, slope], name);
+                        break;
+                    }
 
                 default:
                     throw new ModelConversionException($"Fused op '{op}' in '{node.Name}' is not supported.");
