@@ -83,6 +83,8 @@ internal static class BenchScanCommand
 
         var times = default(ScanTimes);
         var count = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         for (var r = 0; r < rounds; r++)
         {
@@ -94,6 +96,8 @@ internal static class BenchScanCommand
         }
 
         var oneThreadMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / count;
+        process.Refresh();
+        var cpuMs = (process.TotalProcessorTime - cpuStart).TotalMilliseconds / count;
         var total = set.Items.Count * rounds;
         start = Stopwatch.GetTimestamp();
         Parallel.For(
@@ -125,6 +129,7 @@ internal static class BenchScanCommand
             NsfwMsPerImage = Ms(times.Nudity),
             ModelMsPerImage = Ms(times.Models),
             MsPerImage1Thread = oneThreadMs,
+            CpuMsPerImage1Thread = cpuMs,
             ImagesPerSecond1Thread = 1000 / oneThreadMs,
             ImagesPerSecondParallel = parallel,
         };
@@ -143,7 +148,7 @@ internal static class BenchScanCommand
         output.WriteLine(string.Create(c, $"  nudity                 {f.NsfwMsPerImage,9:F2}"));
         output.WriteLine(string.Create(c, $"  models total           {f.ModelMsPerImage,9:F2}"));
         output.WriteLine();
-        output.WriteLine(string.Create(c, $"  end to end, 1 thread:  {f.MsPerImage1Thread:F2} ms/image, {f.ImagesPerSecond1Thread:F1} images/s"));
+        output.WriteLine(string.Create(c, $"  end to end, 1 thread:  {f.MsPerImage1Thread:F2} ms/image, {f.ImagesPerSecond1Thread:F1} images/s ({f.CpuMsPerImage1Thread:F2} ms CPU/image)"));
         output.WriteLine(string.Create(c, $"  end to end, {f.Threads} threads: {f.ImagesPerSecondParallel:F1} images/s"));
     }
 }
@@ -178,6 +183,9 @@ internal sealed record BenchScanFigures
     public required double ModelMsPerImage { get; init; }
 
     public required double MsPerImage1Thread { get; init; }
+
+    /// <summary>Process CPU time per image on one thread: steadier than wall time on a shared machine.</summary>
+    public required double CpuMsPerImage1Thread { get; init; }
 
     public required double ImagesPerSecond1Thread { get; init; }
 
