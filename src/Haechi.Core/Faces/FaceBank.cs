@@ -14,6 +14,7 @@ public sealed class FaceBank
     public const float DefaultThreshold = 0.66f;
 
     private readonly List<FaceBankEntry> _entries = [];
+    private readonly Dictionary<long, FaceBankEntry> _byId = [];
 
     public FaceBank(string name, string model, int dimensions)
     {
@@ -54,6 +55,7 @@ public sealed class FaceBank
 
         Index.Add(entry.Id, entry.Embedding);
         _entries.Add(entry);
+        _byId[entry.Id] = entry;
         return entry;
     }
 
@@ -66,6 +68,7 @@ public sealed class FaceBank
             if (string.Equals(_entries[i].Subject, subject, StringComparison.Ordinal))
             {
                 Index.Remove(_entries[i].Id);
+                _byId.Remove(_entries[i].Id);
                 _entries.RemoveAt(i);
                 removed++;
             }
@@ -75,16 +78,6 @@ public sealed class FaceBank
     }
 
     /// <summary>The subject of entry <paramref name="id"/>.</summary>
-    public string SubjectOf(long id)
-    {
-        foreach (var entry in _entries)
-        {
-            if (entry.Id == id)
-            {
-                return entry.Subject;
-            }
-        }
-
-        return ThrowHelper.ThrowArgumentOutOfRange<string>(nameof(id));
-    }
+    public string SubjectOf(long id) =>
+        _byId.TryGetValue(id, out var entry) ? entry.Subject : ThrowHelper.ThrowArgumentOutOfRange<string>(nameof(id));
 }

@@ -267,7 +267,7 @@ internal sealed class OnnxGraphConverter
                     }
 
                     var shapeName = Int64Initializer(node.Name + ":shape", [shape.Length], shape);
-                    return Output(node, Emit("Reshape", [input.Name, shapeName], node.Name), shape.Length);
+                    return Output(Emit("Reshape", [input.Name, shapeName], node.Name), shape.Length);
                 }
 
             case "Squeeze":
@@ -279,13 +279,13 @@ internal sealed class OnnxGraphConverter
                     }
 
                     var axes = Int64Initializer(node.Name + ":axes", [a.SqueezeDims.Length], a.SqueezeDims);
-                    return Output(node, Emit("Squeeze", [input.Name, axes], node.Name), input.Rank - a.SqueezeDims.Length);
+                    return Output(Emit("Squeeze", [input.Name, axes], node.Name), input.Rank - a.SqueezeDims.Length);
                 }
 
             case "Flatten":
                 {
                     var input = EnsureNhwc(Require(node.Inputs[0]));
-                    return Output(node, Emit("Flatten", [input.Name], node.Name, Int("axis", 1)), 2);
+                    return Output(Emit("Flatten", [input.Name], node.Name, Int("axis", 1)), 2);
                 }
 
             case "Mean" or "Sum" or "Max":
@@ -301,7 +301,7 @@ internal sealed class OnnxGraphConverter
             case "Softmax":
                 {
                     var input = EnsureNhwc(Require(node.Inputs[0]));
-                    return Output(node, Emit("Softmax", [input.Name], node.Name, Int("axis", -1)), input.Rank);
+                    return Output(Emit("Softmax", [input.Name], node.Name, Int("axis", -1)), input.Rank);
                 }
 
             default:
@@ -309,7 +309,7 @@ internal sealed class OnnxGraphConverter
         }
     }
 
-    private static Value Output(TfNode node, string name, int rank) => new(name, rank, Layout.Tf, null);
+    private static Value Output(string name, int rank) => new(name, rank, Layout.Tf, null);
 
     private Value Convolution(TfNode node, bool depthwise)
     {
@@ -545,7 +545,7 @@ internal sealed class OnnxGraphConverter
             names.Add(EnsureNhwc(input).Name);
         }
 
-        return Output(node, Emit("Concat", names, node.Name, Int("axis", normalisedAxis)), rank);
+        return Output(Emit("Concat", names, node.Name, Int("axis", normalisedAxis)), rank);
     }
 
     private Value MatMul(TfNode node)
@@ -597,7 +597,7 @@ internal sealed class OnnxGraphConverter
 
         leftName = EnsureNhwc(left).Name;
         rightName = EnsureNhwc(right).Name;
-        return Output(node, Emit(op, [leftName, rightName], node.Name), rank);
+        return Output(Emit(op, [leftName, rightName], node.Name), rank);
 
         static bool CanJoinNchw(Value value) => value.Layout == Layout.Nchw || value.Rank == 4 || value.Constant is not null || value.Rank == 0;
     }
