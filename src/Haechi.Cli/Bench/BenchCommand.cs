@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haechi.Cli.Video;
 
 namespace Haechi.Cli.Bench;
 
@@ -9,6 +10,8 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure performance; every bench prints a table, or one JSON object with --json.");
         command.Subcommands.Add(BenchHashCommand.Create(console));
+        command.Subcommands.Add(BenchMatchCommand.Create(console));
+        command.Subcommands.Add(BenchVideoCommand.Create(console));
         command.Subcommands.Add(Vision.BenchScanCommand.Create(console));
         return command;
     }

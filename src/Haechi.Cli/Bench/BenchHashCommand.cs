@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Haechi.Media.Images;
 
 namespace Haechi.Cli.Bench;
@@ -193,8 +194,10 @@ internal sealed record BenchHashFigures
 
     public required int Rounds { get; init; }
 
+    [JsonPropertyName("ms_per_image_1_thread")]
     public required double MsPerImage1Thread { get; init; }
 
+    [JsonPropertyName("images_per_second_1_thread")]
     public required double ImagesPerSecond1Thread { get; init; }
 
     public required double DecodeMsPerImage { get; init; }
@@ -217,8 +220,10 @@ internal sealed record BenchHashFigures
 
     public required double ImagesPerSecondPerCoreParallel { get; init; }
 
+    [JsonPropertyName("large_ms_per_image_1_thread")]
     public double? LargeMsPerImage1Thread { get; init; }
 
+    [JsonPropertyName("large_images_per_second_1_thread")]
     public double? LargeImagesPerSecond1Thread { get; init; }
 
     public double? LargeDecodeMsPerImage { get; init; }

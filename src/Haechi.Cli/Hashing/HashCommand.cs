@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haechi.Cli.Video;
 
 namespace Haechi.Cli.Hashing;
 
@@ -30,6 +31,7 @@ internal static class HashCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var imageOptions = new ImageOptions();
+        var videoOptions = new VideoHashOptions();
 
         var command = new Command(
             "hash",
@@ -43,6 +45,7 @@ internal static class HashCommand
             paths,
         };
         imageOptions.AddTo(command);
+        videoOptions.AddTo(command);
         jobs.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1)
@@ -54,6 +57,11 @@ internal static class HashCommand
         command.SetAction(result =>
         {
             var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+            if (videoOptions.IsRequested(result))
+            {
+                return videoOptions.Run(console, files, result, CancellationToken.None);
+            }
+
             var format = new HashOutputFormat(result.GetValue(dihedral), result.GetValue(json));
             var run = new HashRun(console, imageOptions.Read(result), format, result.GetValue(jobs));
             return run.Execute(files);

@@ -37,9 +37,10 @@ internal sealed class ProgressBar
         _error.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string(' ', Width - filled)}] {done}/{_total}"));
     }
 
-    /// <summary>Clears the bar.</summary>
-    public void Finish()
+    /// <summary>Clears the bar (before another line is written to stderr, and at the end).</summary>
+    public void Clear()
     {
         _error?.Write("\r" + new string(' ', Width + 30) + "\r");
+        _lastDraw = 0;
     }
 }

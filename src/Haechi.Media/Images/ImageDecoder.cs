@@ -108,22 +108,25 @@ public static class ImageDecoder
             ?? throw new ImageDecodeException(ImageDecodeError.NotAnImage, "Not an image in a format Haechi reads (JPEG, PNG, GIF, WebP, TIFF, HEIF/AVIF).");
         try
         {
-            int sourceWidth, sourceHeight;
-            using (var header = open(null))
-            {
-                sourceWidth = header.Width;
-                sourceHeight = header.Height;
-            }
-
+            var image = open(null);
+            var sourceWidth = image.Width;
+            var sourceHeight = image.Height;
             var pixels = (long)sourceWidth * sourceHeight;
             if (pixels > options.MaxPixels)
             {
+                image.Dispose();
                 throw new ImageDecodeException(
                     ImageDecodeError.TooManyPixels,
                     string.Create(CultureInfo.InvariantCulture, $"The image declares {sourceWidth}×{sourceHeight} pixels; the limit is {options.MaxPixels:N0} pixels."));
             }
 
-            var image = open(ShrinkOnLoad(loader, sourceWidth, sourceHeight, options.MinWorkingSide));
+            // Only the header has been read so far; reopen when the decoder can shrink while decoding.
+            if (ShrinkOnLoad(loader, sourceWidth, sourceHeight, options.MinWorkingSide) is { } shrink)
+            {
+                image.Dispose();
+                image = open(shrink);
+            }
+
             try
             {
                 image = Replace(image, ToHashable(image, options));

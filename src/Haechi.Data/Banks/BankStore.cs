@@ -1,0 +1,522 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Haechi.Core.Banks;
+using Haechi.Core.Hashing;
+using Haechi.Core.Video;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Haechi.Data.Banks;
+
+/// <summary>A fingerprint to add to a bank.</summary>
+/// <param name="Signal">The 256-bit signal.</param>
+/// <param name="Quality">Its quality (PDQ: 0..100).</param>
+/// <param name="ExternalId">Opaque reference, e.g. a case number.</param>
+/// <param name="Labels">Labels, each validated by <see cref="BankRules.ValidateLabel"/>.</param>
+public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels);
+
+/// <summary>A video to add to a vPDQ bank: its frames (near-identical runs are collapsed on insert).</summary>
+/// <param name="Frames">vPDQ frames in decode order.</param>
+/// <param name="ExternalId">Opaque reference, e.g. a case number.</param>
+/// <param name="Labels">Labels.</param>
+public sealed record NewVideoEntry(IReadOnlyList<VpdqFrame> Frames, string? ExternalId, IReadOnlyList<string> Labels);
+
+/// <summary>A bank entry as it is shown and exported.</summary>
+public sealed record BankEntryView(long Id, string Bank, Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, DateTimeOffset AddedAt);
+
+/// <summary>A bank with its entry counts.</summary>
+public sealed record BankSummary(string Name, string? Description, string SignalType, long ActiveEntries, long WithdrawnEntries, DateTimeOffset CreatedAt);
+
+/// <summary>What <see cref="BankStore.AddEntriesAsync"/> did.</summary>
+/// <param name="AddedIds">Ids of the new entries, in input order (0 where the input was a duplicate).</param>
+/// <param name="Duplicates">Inputs already in the bank (same signal and external id), with the existing entry id.</param>
+public sealed record AddEntriesResult(IReadOnlyList<long> AddedIds, IReadOnlyList<(int InputIndex, long ExistingId)> Duplicates);
+
+/// <summary>A request the store refuses, with a message a person can act on. Nothing was changed.</summary>
+public class BankStoreException : Exception
+{
+    public BankStoreException()
+    {
+    }
+
+    public BankStoreException(string message)
+        : base(message)
+    {
+    }
+
+    public BankStoreException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Banks and their entries in Haechi's store. Every change is one transaction, committed (and, on
+/// SQLite, fsynced) before the method returns.
+/// </summary>
+public sealed class BankStore(HaechiDbContext db, TimeProvider time)
+{
+    /// <summary>Creates a bank.</summary>
+    /// <exception cref="BankStoreException">The name is invalid or taken.</exception>
+    public async Task<BankSummary> CreateBankAsync(string name, string? description, SignalType signalType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signalType);
+        if (BankRules.ValidateName(name) is { } error)
+        {
+            throw new BankStoreException(error);
+        }
+
+        if (await db.Banks.AnyAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BankStoreException($"A bank named '{name}' already exists.");
+        }
+
+        var bank = new BankRecord { Name = name, Description = description, SignalType = signalType.Name, CreatedAt = time.GetUtcNow() };
+        db.Banks.Add(bank);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new BankSummary(bank.Name, bank.Description, bank.SignalType, 0, 0, bank.CreatedAt);
+    }
+
+    /// <summary>All banks, by name.</summary>
+    public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken)
+    {
+        var banks = await db.Banks.AsNoTracking().OrderBy(b => b.Name)
+            .Select(b => new BankSummary(
+                b.Name,
+                b.Description,
+                b.SignalType,
+                b.Entries.LongCount(e => e.State == BankEntryState.Active),
+                b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
+                b.CreatedAt))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return banks;
+    }
+
+    /// <summary>One bank with its counts.</summary>
+    /// <exception cref="BankStoreException">No such bank.</exception>
+    public async Task<BankSummary> GetBankAsync(string name, CancellationToken cancellationToken)
+    {
+        var bank = await db.Banks.AsNoTracking().Where(b => b.Name == name)
+            .Select(b => new BankSummary(
+                b.Name,
+                b.Description,
+                b.SignalType,
+                b.Entries.LongCount(e => e.State == BankEntryState.Active),
+                b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
+                b.CreatedAt))
+            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return bank ?? throw UnknownBank(name);
+    }
+
+    private async Task<BankRecord> FindBankAsync(string name, CancellationToken cancellationToken) =>
+        await db.Banks.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false)
+        ?? throw UnknownBank(name);
+
+    private static BankStoreException UnknownBank(string name) =>
+        new($"There is no bank named '{name}' (see 'haechi bank list').");
+
+    /// <summary>
+    /// Adds entries in one transaction (the caller's, when one is open on the context). An input whose signal and external id are already active
+    /// in the bank (or earlier in the same input) is not added again and is reported as a duplicate.
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank or an invalid entry; nothing is added.</exception>
+    public async Task<AddEntriesResult> AddEntriesAsync(string bankName, IReadOnlyList<NewBankEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        if (bank.SignalType != SignalType.Pdq.Name)
+        {
+            throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; images go into a pdq bank.");
+        }
+
+        // Joins the caller's transaction when one is open (the server commits a case and its bank rows together).
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<AddEntriesResult> InsertEntriesAsync(BankRecord bank, IReadOnlyList<NewBankEntry> entries, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            Validate(entries[i], i);
+        }
+
+        var now = time.GetUtcNow();
+        var added = new long[entries.Count];
+        var duplicates = new List<(int, long)>();
+        var seen = new Dictionary<(Hash256, string), long>();
+        var connection = db.Database.GetDbConnection();
+        await using (var find = connection.CreateCommand())
+        await using (var insert = connection.CreateCommand())
+        {
+            find.Transaction = transaction.GetDbTransaction();
+            find.CommandText = "SELECT id FROM bank_entries WHERE bank_id = $bank AND signal = $signal AND state = 0 AND ((external_id IS NULL AND $external IS NULL) OR external_id = $external) LIMIT 1";
+            Parameter(find, "$bank", bank.Id);
+            var findSignal = Parameter(find, "$signal", Array.Empty<byte>());
+            var findExternal = Parameter(find, "$external", DBNull.Value);
+
+            insert.Transaction = transaction.GetDbTransaction();
+            insert.CommandText = "INSERT INTO bank_entries (bank_id, signal, quality, external_id, labels, added_at, state) VALUES ($bank, $signal, $quality, $external, $labels, $added, 0) RETURNING id";
+            Parameter(insert, "$bank", bank.Id);
+            var insertSignal = Parameter(insert, "$signal", Array.Empty<byte>());
+            var insertQuality = Parameter(insert, "$quality", 0);
+            var insertExternal = Parameter(insert, "$external", DBNull.Value);
+            var insertLabels = Parameter(insert, "$labels", string.Empty);
+            Parameter(insert, "$added", now.ToString("O", CultureInfo.InvariantCulture));
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var key = (entry.Signal, entry.ExternalId ?? string.Empty);
+                if (seen.TryGetValue(key, out var earlier))
+                {
+                    duplicates.Add((i, earlier));
+                    continue;
+                }
+
+                var signal = ToBytes(entry.Signal);
+                findSignal.Value = signal;
+                findExternal.Value = (object?)entry.ExternalId ?? DBNull.Value;
+                if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long existing)
+                {
+                    duplicates.Add((i, existing));
+                    seen[key] = existing;
+                    continue;
+                }
+
+                insertSignal.Value = signal;
+                insertQuality.Value = entry.Quality;
+                insertExternal.Value = (object?)entry.ExternalId ?? DBNull.Value;
+                insertLabels.Value = string.Join(' ', entry.Labels);
+                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                added[i] = id;
+                seen[key] = id;
+            }
+        }
+
+        return new AddEntriesResult(added, duplicates);
+    }
+
+    private static void Validate(NewBankEntry entry, int index)
+    {
+        var where = string.Create(CultureInfo.InvariantCulture, $"Entry {index + 1}: ");
+        if (entry.Quality is < 0 or > 100)
+        {
+            throw new BankStoreException(where + "quality must be between 0 and 100.");
+        }
+
+        if (BankRules.ValidateExternalId(entry.ExternalId) is { } idError)
+        {
+            throw new BankStoreException(where + idError);
+        }
+
+        if (entry.Labels.Count > BankRules.MaxLabels)
+        {
+            throw new BankStoreException(where + string.Create(CultureInfo.InvariantCulture, $"at most {BankRules.MaxLabels} labels."));
+        }
+
+        foreach (var label in entry.Labels)
+        {
+            if (BankRules.ValidateLabel(label) is { } labelError)
+            {
+                throw new BankStoreException(where + labelError);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds videos to a vPDQ bank in one transaction. Each entry's signal is the SHA-256 of its
+    /// stored frame hashes (a digest used for duplicate detection); the frames themselves are what
+    /// the frame index searches. Returns entry ids as <see cref="AddEntriesAsync"/> does.
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank, a bank of another signal type, or an invalid entry.</exception>
+    public async Task<AddEntriesResult> AddVideoEntriesAsync(string bankName, IReadOnlyList<NewVideoEntry> videos, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(videos);
+        var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        if (bank.SignalType != SignalType.Vpdq.Name)
+        {
+            throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; videos go into a vpdq bank.");
+        }
+
+        var stored = new List<List<VpdqFrame>>(videos.Count);
+        var entries = new List<NewBankEntry>(videos.Count);
+        for (var i = 0; i < videos.Count; i++)
+        {
+            var frames = VpdqDeduplicator.CollapseRuns([.. videos[i].Frames]);
+            if (frames.Count == 0)
+            {
+                throw new BankStoreException(string.Create(CultureInfo.InvariantCulture, $"Entry {i + 1}: the video has no frames."));
+            }
+
+            stored.Add(frames);
+            entries.Add(new NewBankEntry(VideoDigest(frames), MeanQuality(frames), videos[i].ExternalId, videos[i].Labels));
+        }
+
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (result.AddedIds[i] == 0)
+            {
+                continue;
+            }
+
+            foreach (var frame in stored[i])
+            {
+                db.BankEntryFrames.Add(new BankEntryFrameRecord
+                {
+                    EntryId = result.AddedIds[i],
+                    FrameNumber = frame.FrameNumber,
+                    Quality = frame.Quality,
+                    Signal = ToBytes(frame.Hash),
+                    Timestamp = frame.Timestamp,
+                });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private static Hash256 VideoDigest(List<VpdqFrame> frames)
+    {
+        var bytes = new byte[frames.Count * 32];
+        for (var i = 0; i < frames.Count; i++)
+        {
+            frames[i].Hash.WriteBigEndian(bytes.AsSpan(i * 32));
+        }
+
+        return Hash256.ReadBigEndian(System.Security.Cryptography.SHA256.HashData(bytes));
+    }
+
+    private static int MeanQuality(List<VpdqFrame> frames)
+    {
+        long sum = 0;
+        foreach (var frame in frames)
+        {
+            sum += frame.Quality;
+        }
+
+        return (int)(sum / frames.Count);
+    }
+
+    /// <summary>Stored frames of active video entries, by entry id.</summary>
+    public async Task<Dictionary<long, List<VpdqFrame>>> GetFramesAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken)
+    {
+        var wanted = entryIds.Distinct().ToList();
+        var rows = await db.BankEntryFrames.AsNoTracking()
+            .Where(f => wanted.Contains(f.EntryId) && f.Entry!.State == BankEntryState.Active)
+            .OrderBy(f => f.EntryId).ThenBy(f => f.FrameNumber)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var frames = new Dictionary<long, List<VpdqFrame>>();
+        foreach (var row in rows)
+        {
+            if (!frames.TryGetValue(row.EntryId, out var list))
+            {
+                frames[row.EntryId] = list = [];
+            }
+
+            list.Add(new VpdqFrame(row.FrameNumber, row.Quality, Hash256.ReadBigEndian(row.Signal), row.Timestamp));
+        }
+
+        return frames;
+    }
+
+    /// <summary>
+    /// Withdraws entries: each stops matching at once and its fingerprint is erased. All ids must
+    /// exist in the bank and be active, otherwise nothing changes.
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank, or ids not active in it (listed).</exception>
+    public async Task<int> WithdrawAsync(string bankName, IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entryIds);
+        var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        var wanted = entryIds.Distinct().ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.BankEntries.Where(e => e.BankId == bank.Id && wanted.Contains(e.Id) && e.State == BankEntryState.Active)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (rows.Count != wanted.Count)
+        {
+            var missing = wanted.Except(rows.Select(r => r.Id)).Order().Take(20);
+            throw new BankStoreException($"No active entries with these ids in bank '{bankName}': {string.Join(", ", missing)}. Nothing was removed.");
+        }
+
+        return await WithdrawRowsAsync(bank, rows, transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Withdraws every active entry with <paramref name="externalId"/> (a victim's case) in one bank,
+    /// or in every bank when <paramref name="bankName"/> is null, in one transaction (the caller's,
+    /// when one is open on the context).
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank.</exception>
+    public async Task<int> WithdrawByExternalIdAsync(string? bankName, string externalId, CancellationToken cancellationToken)
+    {
+        int? bankId = bankName is null ? null : (await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false)).Id;
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.BankEntries.Include(e => e.Bank)
+            .Where(e => e.ExternalId == externalId && e.State == BankEntryState.Active && (bankId == null || e.BankId == bankId))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var total = 0;
+        foreach (var group in rows.GroupBy(r => r.BankId))
+        {
+            total += await WithdrawRowsAsync(group.First().Bank!, group.ToList(), transaction: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Starts a transaction unless the caller already holds one on this context (then the change
+    /// joins it and commits with the caller's work, e.g. a case and its bank entries together).
+    /// </summary>
+    private async Task<IDbContextTransaction?> BeginUnlessAmbientAsync(CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+
+    private async Task<int> WithdrawRowsAsync(BankRecord bank, List<BankEntryRecord> rows, IDbContextTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var row in rows)
+        {
+            row.State = BankEntryState.Withdrawn;
+            row.WithdrawnAt = now;
+            row.Signal = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var ids = rows.Select(r => r.Id).ToList();
+        await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// The highest active entry id and the number of active entries of one signal type. Any add
+    /// raises the first, any withdrawal without an add lowers the second, so an index snapshot
+    /// taken at another checkpoint is stale.
+    /// </summary>
+    public async Task<(long LastRowId, long RowCount)> GetCheckpointAsync(SignalType signalType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signalType);
+        var active = db.BankEntries.AsNoTracking().Where(e => e.State == BankEntryState.Active && e.Bank!.SignalType == signalType.Name);
+        var count = await active.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var last = count == 0 ? 0 : await active.MaxAsync(e => e.Id, cancellationToken).ConfigureAwait(false);
+        return (last, count);
+    }
+
+    /// <summary>Active entries of a bank in id order, for export.</summary>
+    public async IAsyncEnumerable<BankEntryView> ReadEntriesAsync(string bankName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        var rows = db.BankEntries.AsNoTracking().Where(e => e.BankId == bank.Id && e.State == BankEntryState.Active).OrderBy(e => e.Id).AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return View(row, bank.Name);
+        }
+    }
+
+    /// <summary>Active signals of one type in every bank, in id order: what an index is built from.</summary>
+    public async IAsyncEnumerable<(long Id, Hash256 Signal, int Quality)> ReadActiveSignalsAsync(SignalType signalType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signalType);
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = $type AND e.state = 0 ORDER BY e.id";
+        Parameter(command, "$type", signalType.Name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[32];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            reader.GetBytes(1, 0, buffer, 0, 32);
+            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(buffer), reader.GetInt32(2));
+        }
+    }
+
+    /// <summary>
+    /// Frames (quality ≥ <paramref name="minQuality"/>) of every active video entry in every vPDQ bank,
+    /// each with its entry id: what the frame index is built from.
+    /// </summary>
+    public async IAsyncEnumerable<(long EntryId, Hash256 Signal)> ReadActiveFrameSignalsAsync(int minQuality, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= $quality ORDER BY f.id";
+        Parameter(command, "$quality", minQuality);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[32];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            reader.GetBytes(1, 0, buffer, 0, 32);
+            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(buffer));
+        }
+    }
+
+    /// <summary>Looks up entries by id (for match output); ids that are not active are absent.</summary>
+    public async Task<Dictionary<long, BankEntryView>> GetActiveEntriesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Distinct().ToList();
+        var rows = await db.BankEntries.AsNoTracking().Include(e => e.Bank)
+            .Where(e => wanted.Contains(e.Id) && e.State == BankEntryState.Active)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Id, r => View(r, r.Bank!.Name));
+    }
+
+    private static BankEntryView View(BankEntryRecord row, string bank) => new(
+        row.Id,
+        bank,
+        Hash256.ReadBigEndian(row.Signal!),
+        row.Quality,
+        row.ExternalId,
+        row.Labels.Length == 0 ? [] : row.Labels.Split(' '),
+        row.AddedAt);
+
+    private static byte[] ToBytes(Hash256 signal)
+    {
+        var bytes = new byte[32];
+        signal.WriteBigEndian(bytes);
+        return bytes;
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}

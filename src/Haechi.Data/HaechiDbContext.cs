@@ -1,0 +1,92 @@
+using Haechi.Core.Banks;
+using Haechi.Data.Banks;
+using Haechi.Data.Cases;
+using Microsoft.EntityFrameworkCore;
+
+namespace Haechi.Data;
+
+/// <summary>Haechi's system of record: SQLite by default, one file in the data directory.</summary>
+public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) : DbContext(options)
+{
+    public DbSet<BankRecord> Banks => Set<BankRecord>();
+
+    public DbSet<BankEntryRecord> BankEntries => Set<BankEntryRecord>();
+
+    public DbSet<BankEntryFrameRecord> BankEntryFrames => Set<BankEntryFrameRecord>();
+
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+
+    public DbSet<CaseEventRecord> CaseEvents => Set<CaseEventRecord>();
+
+    public DbSet<CaseDigestRecord> CaseDigests => Set<CaseDigestRecord>();
+
+    public DbSet<ReportRecord> Reports => Set<ReportRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.Entity<BankRecord>(bank =>
+        {
+            bank.ToTable("banks");
+            bank.HasKey(b => b.Id);
+            bank.Property(b => b.Name).HasMaxLength(BankRules.MaxNameLength).IsRequired();
+            bank.HasIndex(b => b.Name).IsUnique();
+            bank.Property(b => b.Description).HasMaxLength(1000);
+            bank.Property(b => b.SignalType).HasMaxLength(32).IsRequired();
+            bank.HasMany(b => b.Entries).WithOne(e => e.Bank).HasForeignKey(e => e.BankId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BankEntryRecord>(entry =>
+        {
+            entry.ToTable("bank_entries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Signal).HasMaxLength(64);
+            entry.Property(e => e.ExternalId).HasMaxLength(BankRules.MaxExternalIdLength);
+            entry.Property(e => e.Labels).HasMaxLength(BankRules.MaxLabels * (BankRules.MaxLabelLength + 1));
+            entry.Property(e => e.State).HasConversion<int>();
+            entry.HasIndex(e => new { e.BankId, e.ExternalId });
+            entry.HasIndex(e => new { e.BankId, e.Signal });
+            entry.HasMany(e => e.Frames).WithOne(f => f.Entry).HasForeignKey(f => f.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BankEntryFrameRecord>(frame =>
+        {
+            frame.ToTable("bank_entry_frames");
+            frame.HasKey(f => f.Id);
+            frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
+            frame.HasIndex(f => f.EntryId);
+        });
+        CaseConfiguration.Configure(modelBuilder);
+
+        // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

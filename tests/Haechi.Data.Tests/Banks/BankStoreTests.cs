@@ -1,0 +1,181 @@
+using Haechi.Core.Banks;
+using Haechi.Core.Hashing;
+using Haechi.Data.Banks;
+using Haechi.Data.Matching;
+
+namespace Haechi.Data.Tests.Banks;
+
+public sealed class BankStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("haechi-data-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Hash256 Code(int seed)
+    {
+        var random = new Random(seed);
+        return new Hash256((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64());
+    }
+
+    private static NewBankEntry Entry(int seed, string? id = null, params string[] labels) => new(Code(seed), 90, id, labels);
+
+    private async Task<(HaechiDbContext Db, BankStore Store)> OpenAsync()
+    {
+        var db = await HaechiDatabase.OpenAsync(_dir, Ct);
+        return (db, new BankStore(db, TimeProvider.System));
+    }
+
+    [Fact]
+    public async Task AddEntriesAsync_Reopened_EverythingThere()
+    {
+        var (db, store) = await OpenAsync();
+        await using (db)
+        {
+            await store.CreateBankAsync("victims", "registered by victims", SignalType.Pdq, Ct);
+            var result = await store.AddEntriesAsync("victims", [Entry(1, "case-1", "self"), Entry(2, "case-1"), Entry(3)], Ct);
+            Assert.Equal([1L, 2L, 3L], result.AddedIds);
+        }
+
+        (db, store) = await OpenAsync();
+        await using (db)
+        {
+            var entries = await store.ReadEntriesAsync("victims", Ct).ToListAsync(Ct);
+            Assert.Equal(3, entries.Count);
+            Assert.Equal(Code(1), entries[0].Signal);
+            Assert.Equal("case-1", entries[0].ExternalId);
+            Assert.Equal(["self"], entries[0].Labels);
+            Assert.Null(entries[2].ExternalId);
+            var bank = await store.GetBankAsync("victims", Ct);
+            Assert.Equal(3, bank.ActiveEntries);
+            Assert.Equal("registered by victims", bank.Description);
+        }
+    }
+
+    [Fact]
+    public async Task AddEntriesAsync_SameSignalAndId_ReportedAsDuplicate()
+    {
+        var (db, store) = await OpenAsync();
+        await using var _ = db;
+        await store.CreateBankAsync("b", null, SignalType.Pdq, Ct);
+        await store.AddEntriesAsync("b", [Entry(1, "x")], Ct);
+        var again = await store.AddEntriesAsync("b", [Entry(1, "x"), Entry(1, "y"), Entry(2), Entry(2)], Ct);
+        Assert.Equal(0, again.AddedIds[0]);
+        Assert.NotEqual(0, again.AddedIds[1]);
+        Assert.NotEqual(0, again.AddedIds[2]);
+        Assert.Equal(0, again.AddedIds[3]);
+        Assert.Equal([(0, 1L), (3, again.AddedIds[2])], again.Duplicates);
+    }
+
+    [Theory]
+    [InlineData("Victims")]
+    [InlineData("-x")]
+    [InlineData("")]
+    [InlineData("a b")]
+    public async Task CreateBankAsync_BadName_RefusedClearly(string name)
+    {
+        var (db, store) = await OpenAsync();
+        await using var _ = db;
+        var ex = await Assert.ThrowsAsync<BankStoreException>(() => store.CreateBankAsync(name, null, SignalType.Pdq, Ct));
+        Assert.Contains("bank name", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task CreateBankAsync_Twice_RefusedAndFirstKept()
+    {
+        var (db, store) = await OpenAsync();
+        await using var _ = db;
+        await store.CreateBankAsync("b", "first", SignalType.Pdq, Ct);
+        var ex = await Assert.ThrowsAsync<BankStoreException>(() => store.CreateBankAsync("b", "second", SignalType.Pdq, Ct));
+        Assert.Contains("already exists", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("first", (await store.GetBankAsync("b", Ct)).Description);
+    }
+
+    [Fact]
+    public async Task AddEntriesAsync_UnknownBankOrBadEntry_NothingAdded()
+    {
+        var (db, store) = await OpenAsync();
+        await using var _ = db;
+        await Assert.ThrowsAsync<BankStoreException>(() => store.AddEntriesAsync("nope", [Entry(1)], Ct));
+        await store.CreateBankAsync("b", null, SignalType.Pdq, Ct);
+        var ex = await Assert.ThrowsAsync<BankStoreException>(() => store.AddEntriesAsync("b", [Entry(1), Entry(2, "bad,id")], Ct));
+        Assert.StartsWith("Entry 2:", ex.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<BankStoreException>(() => store.AddEntriesAsync("b", [Entry(3, null, "has space")], Ct));
+        Assert.Equal(0, (await store.GetBankAsync("b", Ct)).ActiveEntries);
+    }
+
+    [Fact]
+    public async Task WithdrawAsync_Entries_ErasedAndGoneFromIndexAfterRestart()
+    {
+        var (db, store) = await OpenAsync();
+        await using (db)
+        {
+            await store.CreateBankAsync("b", null, SignalType.Pdq, Ct);
+            await store.AddEntriesAsync("b", [Entry(1, "case-9"), Entry(2, "case-9"), Entry(3, "other")], Ct);
+            var loader = new SignalIndexLoader(_dir, TimeProvider.System);
+            var before = await loader.LoadAsync(store, SignalType.Pdq, Ct);
+            Assert.Equal(IndexSource.BuiltNoSnapshot, before.Source);
+            Assert.Equal(3, before.Index.Count);
+            Assert.Equal(2, await store.WithdrawByExternalIdAsync(null, "case-9", Ct));
+        }
+
+        (db, store) = await OpenAsync();
+        await using (db)
+        {
+            var loaded = await new SignalIndexLoader(_dir, TimeProvider.System).LoadAsync(store, SignalType.Pdq, Ct);
+            Assert.Equal(IndexSource.BuiltStale, loaded.Source);
+            var results = new List<Haechi.Core.Matching.HammingMatch>();
+            loaded.Index.Search(Code(1), 31, results);
+            Assert.Empty(results);
+            loaded.Index.Search(Code(3), 0, results);
+            Assert.Single(results);
+            var summary = await store.GetBankAsync("b", Ct);
+            Assert.Equal((1, 2), (summary.ActiveEntries, summary.WithdrawnEntries));
+            Assert.Empty(await store.GetActiveEntriesAsync([1, 2], Ct));
+
+            // The fingerprint itself is erased from the row, not only flagged.
+            Assert.Null(db.BankEntries.Single(e => e.Id == 1).Signal);
+        }
+
+        (db, store) = await OpenAsync();
+        await using (db)
+        {
+            var again = await new SignalIndexLoader(_dir, TimeProvider.System).LoadAsync(store, SignalType.Pdq, Ct);
+            Assert.Equal(IndexSource.Snapshot, again.Source);
+            Assert.Equal(1, again.Index.Count);
+        }
+    }
+
+    [Fact]
+    public async Task WithdrawAsync_UnknownId_NothingChanged()
+    {
+        var (db, store) = await OpenAsync();
+        await using var _ = db;
+        await store.CreateBankAsync("b", null, SignalType.Pdq, Ct);
+        await store.AddEntriesAsync("b", [Entry(1), Entry(2)], Ct);
+        var ex = await Assert.ThrowsAsync<BankStoreException>(() => store.WithdrawAsync("b", [1, 77], Ct));
+        Assert.Contains("77", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.GetBankAsync("b", Ct)).ActiveEntries);
+    }
+
+    [Fact]
+    public async Task LoadAsync_CorruptSnapshot_RebuiltAndReported()
+    {
+        var (db, store) = await OpenAsync();
+        await using var _ = db;
+        await store.CreateBankAsync("b", null, SignalType.Pdq, Ct);
+        await store.AddEntriesAsync("b", [Entry(1), Entry(2)], Ct);
+        var loader = new SignalIndexLoader(_dir, TimeProvider.System);
+        await loader.LoadAsync(store, SignalType.Pdq, Ct);
+        var path = loader.SnapshotPath(SignalType.Pdq);
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+        bytes[^5] ^= 0x40;
+        await File.WriteAllBytesAsync(path, bytes, Ct);
+
+        var loaded = await loader.LoadAsync(store, SignalType.Pdq, Ct);
+        Assert.Equal(IndexSource.BuiltCorrupt, loaded.Source);
+        Assert.Equal(2, loaded.Index.Count);
+        Assert.Equal(IndexSource.Snapshot, (await loader.LoadAsync(store, SignalType.Pdq, Ct)).Source);
+    }
+}
