@@ -1,6 +1,12 @@
 using System.CommandLine;
+using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
+using Haechi.Core.Banks;
 using Haechi.Core.Faces;
+using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Matching;
+using Haechi.Data.Banks;
+using Haechi.Data.Matching;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 using Haechi.Media.Vision;
@@ -24,8 +30,8 @@ internal static class ScanCommand
         var command = new Command(
             "scan",
             "Scan images: PDQ fingerprint and quality, and with --faces the faces found and their matches in enrolled face banks, with --nsfw\n" +
-            "nudity scores. One line per image ('pdq,quality,faces,porn,path'), or JSON Lines with --json. Matching against PDQ hash banks is\n" +
-            "not part of scan yet, so no 'matches' field is printed. Run 'haechi models pull' first.")
+            "nudity scores; and the image's matches in the PDQ banks (radius 31, quality ≥ 50, as 'haechi match'). One line per image\n" +
+            "('pdq,quality,faces,porn,path', then indented matches), or JSON Lines with --json. Run 'haechi models pull' first.")
         {
             json,
             faces,
@@ -37,25 +43,25 @@ internal static class ScanCommand
             recursive,
             paths,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var dataDirectory = DataDirectoryOption.Resolve(result);
             var wantFaces = result.GetValue(faces);
             var wantNudity = result.GetValue(nsfw);
-            IReadOnlyList<FaceBank> banks = [];
+            IReadOnlyList<FaceBank> faceBanks = [];
             VisionModels models;
             try
             {
                 if (wantFaces)
                 {
-                    banks = LoadBanks(FileFaceBankStore.ForDataDirectory(dataDirectory));
+                    faceBanks = LoadBanks(FileFaceBankStore.ForDataDirectory(dataDirectory));
                 }
 
                 models = VisionModels.Load(dataDirectory, wantFaces, wantFaces, wantNudity);
             }
             catch (Exception ex) when (ex is ModelConversionException or InvalidDataException)
             {
-                console.Error.WriteLine("haechi: scan: " + ex.Message);
+                await console.Error.WriteLineAsync("haechi: scan: " + ex.Message).ConfigureAwait(false);
                 return 1;
             }
 
@@ -63,25 +69,51 @@ internal static class ScanCommand
             {
                 if (models.Embedder is { } embedder)
                 {
-                    banks = [.. banks.Where(b => b.Model == embedder.ModelIdentity)];
+                    faceBanks = [.. faceBanks.Where(b => b.Model == embedder.ModelIdentity)];
                 }
 
-                var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
-                var output = new ScanOutput(result.GetValue(json), banks, result.GetValue(threshold));
-                var collected = result.GetValue(report) is null ? null : new List<ScanReportItem>();
-                var code = ScanRun.Execute(console, models, files, Math.Max(1, result.GetValue(jobs)), (file, scan) =>
+                try
                 {
-                    var matches = output.Match(scan);
-                    collected?.Add(new ScanReportItem(file, scan, matches));
-                    return output.Format(file, scan, matches);
-                });
-                if (result.GetValue(report) is { } reportPath && collected is not null)
-                {
-                    ScanReport.Write(reportPath, collected, reveal: result.GetValue(noBlur));
-                    console.Error.WriteLine($"report: {reportPath}");
-                }
+                    await using var db = await CliStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
+                    var store = CliStore.Banks(db);
+                    var loaded = await new SignalIndexLoader(dataDirectory, TimeProvider.System).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
+                    var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+                    var output = new ScanOutput(result.GetValue(json), faceBanks, result.GetValue(threshold));
+                    var collected = result.GetValue(report) is null ? null : new List<ScanReportItem>();
+                    var pdqMatcher = new PdqBankMatcher(store, loaded.Index);
+                    var failed = false;
+                    foreach (var chunk in files.Chunk(64))
+                    {
+                        var scanned = ScanRun.Scan(models, chunk, Math.Max(1, result.GetValue(jobs)));
+                        foreach (var (file, scan, problem) in scanned)
+                        {
+                            if (scan is null)
+                            {
+                                failed = true;
+                                await console.Error.WriteLineAsync("haechi: " + file.Path + ": " + problem).ConfigureAwait(false);
+                                continue;
+                            }
 
-                return code;
+                            var faceMatches = output.Match(scan);
+                            var bankMatches = await pdqMatcher.MatchAsync(scan, cancellationToken).ConfigureAwait(false);
+                            collected?.Add(new ScanReportItem(file.Path, scan, faceMatches, bankMatches));
+                            await console.Out.WriteLineAsync(output.Format(file.Path, scan, faceMatches, bankMatches)).ConfigureAwait(false);
+                        }
+                    }
+
+                    if (result.GetValue(report) is { } reportPath && collected is not null)
+                    {
+                        ScanReport.Write(reportPath, collected, reveal: result.GetValue(noBlur));
+                        await console.Error.WriteLineAsync($"report: {reportPath}").ConfigureAwait(false);
+                    }
+
+                    return failed ? 1 : 0;
+                }
+                catch (BankStoreException ex)
+                {
+                    await console.Error.WriteLineAsync("haechi: scan: " + ex.Message).ConfigureAwait(false);
+                    return 1;
+                }
             }
         });
         return command;
@@ -102,16 +134,12 @@ internal static class ScanCommand
     }
 }
 
-/// <summary>Scans files on several threads and prints the lines in the order the files were given.</summary>
+/// <summary>Scans a batch of files on several threads; results come back in the order given.</summary>
 internal static class ScanRun
 {
-    public static int Execute(CliConsole console, VisionModels models, IReadOnlyList<InputFile> files, int jobs, Func<string, ScanResult, string> format)
+    public static (InputFile File, ScanResult? Scan, string? Problem)[] Scan(VisionModels models, IReadOnlyList<InputFile> files, int jobs)
     {
-        var lines = new string?[files.Count];
-        var done = new bool[files.Count];
-        var gate = new Lock();
-        var next = 0;
-        var anyFailed = false;
+        var results = new (InputFile, ScanResult?, string?)[files.Count];
         ImageDecoder.SetDecoderThreads(jobs > 1 ? 1 : 0);
         Parallel.For(
             0,
@@ -121,47 +149,63 @@ internal static class ScanRun
             (i, _, scanner) =>
             {
                 var file = files[i];
-                string line;
-                var failed = false;
                 if (file.Problem is { } problem)
                 {
-                    line = "haechi: " + file.Path + ": " + problem;
-                    failed = true;
-                }
-                else
-                {
-                    try
-                    {
-                        var scan = scanner.Scan(ImageFingerprinter.ReadFile(file.Path, ImageDecodeOptions.DefaultMaxFileBytes));
-                        lock (gate)
-                        {
-                            line = format(file.Path, scan);
-                        }
-                    }
-                    catch (ImageDecodeException ex)
-                    {
-                        line = "haechi: " + file.Path + ": " + ex.Message;
-                        failed = true;
-                    }
+                    results[i] = (file, null, problem);
+                    return scanner;
                 }
 
-                lock (gate)
+                try
                 {
-                    lines[i] = (failed ? "!" : " ") + line;
-                    anyFailed |= failed;
-                    done[i] = true;
-                    while (next < files.Count && done[next])
-                    {
-                        var text = lines[next]!;
-                        (text[0] == '!' ? console.Error : console.Out).WriteLine(text[1..]);
-                        lines[next] = null;
-                        next++;
-                    }
+                    results[i] = (file, scanner.Scan(ImageFingerprinter.ReadFile(file.Path, ImageDecodeOptions.DefaultMaxFileBytes)), null);
+                }
+                catch (ImageDecodeException ex)
+                {
+                    results[i] = (file, null, ex.Message);
                 }
 
                 return scanner;
             },
             static _ => { });
-        return anyFailed ? 1 : 0;
+        return results;
+    }
+}
+
+/// <summary>A PDQ bank entry within the match radius of a scanned image.</summary>
+internal sealed record BankMatchView(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
+
+/// <summary>Looks a scanned image's PDQ hash up in the PDQ banks (the same index and rules as <c>haechi match</c>, without dihedral copies).</summary>
+internal sealed class PdqBankMatcher(BankStore store, HammingIndex index)
+{
+    private readonly List<HammingMatch> _found = [];
+
+    /// <summary>The matches, nearest first; null when the image's quality is too low to match on.</summary>
+    public async Task<List<BankMatchView>?> MatchAsync(ScanResult scan, CancellationToken cancellationToken)
+    {
+        if (scan.Quality < PdqQuality.DefaultMinimum)
+        {
+            return null;
+        }
+
+        _found.Clear();
+        index.Search(scan.Pdq, SignalType.Pdq.DefaultRadius, _found);
+        var matches = new List<BankMatchView>();
+        if (_found.Count == 0)
+        {
+            return matches;
+        }
+
+        var entries = await store.GetActiveEntriesAsync(_found.Select(f => f.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        foreach (var match in _found)
+        {
+            // Entries withdrawn since the index was loaded are absent from the lookup.
+            if (entries.TryGetValue(match.Id, out var entry) && entry.Quality >= PdqQuality.DefaultMinimum)
+            {
+                matches.Add(new BankMatchView(entry.Bank, entry.Id, match.Distance, entry.ExternalId, entry.Labels));
+            }
+        }
+
+        matches.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.EntryId.CompareTo(b.EntryId));
+        return matches;
     }
 }

@@ -46,13 +46,18 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
         return matches;
     }
 
-    public string Format(string path, ScanResult scan, List<FaceMatchView> matches)
+    public string Format(string path, ScanResult scan, List<FaceMatchView> matches, List<BankMatchView>? bankMatches)
     {
         if (!json)
         {
             var faces = scan.Faces is null ? "-" : scan.Faces.Count.ToString(CultureInfo.InvariantCulture);
             var porn = scan.Nudity is { } n ? n.Porn.ToString("F3", CultureInfo.InvariantCulture) : "-";
             var line = string.Create(CultureInfo.InvariantCulture, $"{scan.Pdq},{scan.Quality},{faces},{porn},{path}");
+            foreach (var match in bankMatches ?? [])
+            {
+                line += string.Create(CultureInfo.InvariantCulture, $"\n  match: {match.Bank}/{match.EntryId} distance {match.Distance}{(match.ExternalId is null ? string.Empty : " id " + match.ExternalId)}");
+            }
+
             foreach (var match in matches)
             {
                 line += string.Create(CultureInfo.InvariantCulture, $"\n  face {match.Face}: {match.Bank}/{match.Subject} similarity {match.Similarity:F3}");
@@ -76,6 +81,8 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
                 FaceMatches = matches.Where(m => m.Face == i).Select(m => new FaceMatchJson(m.Bank, m.Subject, MathF.Round(m.Similarity, 4))).ToList() is { Count: > 0 } list ? list : null,
             }).ToList(),
             Nsfw = scan.Nudity is { } s ? new NsfwJson(Round4(s.Drawing), Round4(s.Hentai), Round4(s.Neutral), Round4(s.Porn), Round4(s.Sexy)) : null,
+            Matches = bankMatches?.Select(m => new BankMatchJson(m.Bank, m.EntryId, m.Distance, m.ExternalId, m.Labels)).ToList() ?? [],
+            Skipped = bankMatches is null ? "quality below threshold" : null,
         };
         return JsonSerializer.Serialize(view, JsonOptions);
     }
@@ -99,7 +106,14 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
         public List<FaceJson>? Faces { get; init; }
 
         public NsfwJson? Nsfw { get; init; }
+
+        /// <summary>Matches in the PDQ banks (empty when none; empty with <see cref="Skipped"/> when the quality is too low).</summary>
+        public required List<BankMatchJson> Matches { get; init; }
+
+        public string? Skipped { get; init; }
     }
+
+    private sealed record BankMatchJson(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
 
     private sealed record FaceJson
     {

@@ -7,7 +7,7 @@ using Haechi.Media.Vision;
 namespace Haechi.Cli.Vision;
 
 /// <summary>One scanned image for the HTML report.</summary>
-internal sealed record ScanReportItem(string Path, ScanResult Scan, List<FaceMatchView> Matches);
+internal sealed record ScanReportItem(string Path, ScanResult Scan, List<FaceMatchView> Matches, List<BankMatchView>? BankMatches);
 
 /// <summary>
 /// A self-contained HTML report: for each image a small preview (blurred and grey unless revealed)
@@ -56,6 +56,11 @@ internal static class ScanReport
             if (item.Scan.Nudity is { } n)
             {
                 html.Append(string.Create(c, $"nudity: drawing {n.Drawing:F2}, hentai {n.Hentai:F2}, neutral {n.Neutral:F2}, porn {n.Porn:F2}, sexy {n.Sexy:F2}<br>"));
+            }
+
+            foreach (var match in item.BankMatches ?? [])
+            {
+                html.Append(string.Create(c, $"bank match: {WebUtility.HtmlEncode(match.Bank)} entry {match.EntryId}, distance {match.Distance}<br>"));
             }
 
             foreach (var match in item.Matches)

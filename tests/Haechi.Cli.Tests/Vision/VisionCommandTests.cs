@@ -52,7 +52,7 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
             var nsfw = root.GetProperty("nsfw");
             var sum = NsfwLabels.Sum(k => nsfw.GetProperty(k).GetSingle());
             Assert.Equal(1f, sum, 2);
-            Assert.False(root.TryGetProperty("matches", out _)); // PDQ bank matching is not part of scan yet
+            Assert.Equal(0, root.GetProperty("matches").GetArrayLength()); // no PDQ banks in this data directory
         }
     }
 
@@ -91,6 +91,27 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         var remove = CliRunner.Run("--data-dir", _data, "faces", "remove", "--bank", "test-bank", "--subject", "case-1");
         Assert.Contains("removed 1 face(s)", remove.Out, StringComparison.Ordinal);
         Assert.Empty(CliRunner.Lines(CliRunner.Run("--data-dir", _data, "faces", "search", "--bank", "test-bank", samples[0]).Out));
+    }
+
+    [Fact]
+    public async Task Scan_ImageInPdqBank_ReportsTheMatch()
+    {
+        var samples = await PrepareAsync();
+        Assert.Equal(0, CliRunner.Run("--data-dir", _data, "bank", "create", "reported").ExitCode);
+        var add = CliRunner.Run("--data-dir", _data, "bank", "add", "reported", "--id", "case-7", samples[2]);
+        Assert.True(add.ExitCode == 0, add.Error);
+
+        var (code, stdout, error) = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--json", samples[2], samples[3]);
+
+        Assert.True(code == 0, error);
+        var lines = CliRunner.Lines(stdout);
+        using var hit = JsonDocument.Parse(lines[0]);
+        var match = Assert.Single(hit.RootElement.GetProperty("matches").EnumerateArray());
+        Assert.Equal("reported", match.GetProperty("bank").GetString());
+        Assert.Equal("case-7", match.GetProperty("external_id").GetString());
+        Assert.InRange(match.GetProperty("distance").GetInt32(), 0, 31);
+        using var miss = JsonDocument.Parse(lines[1]);
+        Assert.Equal(0, miss.RootElement.GetProperty("matches").GetArrayLength());
     }
 
     [Fact]
