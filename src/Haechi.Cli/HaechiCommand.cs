@@ -5,6 +5,7 @@ using Haechi.Cli.Bench;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
 using Haechi.Cli.Video;
+using Haechi.Cli.Vision;
 
 namespace Haechi.Cli;
 
@@ -25,6 +26,9 @@ internal static class HaechiCommand
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(ModelsCommand.Create(console));
+        root.Subcommands.Add(ScanCommand.Create(console));
+        root.Subcommands.Add(FacesCommand.Create(console));
         return root;
     }
 
