@@ -24,6 +24,9 @@ public static class PhotoRegion
     /// <summary>Smallest detailed fraction of a row or column inside the photo.</summary>
     public const double MinRowFraction = 0.45;
 
+    /// <summary>The first pass over whole rows is laxer: a photo in a screenshot may fill only half of the width.</summary>
+    public const double FirstPassFraction = 0.25;
+
     /// <summary>Smallest side of a photo, as a fraction of the frame's side.</summary>
     public const double MinSideFraction = 0.25;
 
@@ -80,8 +83,8 @@ public static class PhotoRegion
         for (var pass = 0; pass < 3; pass++)
         {
             var before = (top, bottom, left, right);
-            (top, bottom) = LongestRun(mask, gw, top, bottom, left, right, rows: true);
-            (left, right) = LongestRun(mask, gw, left, right, top, bottom, rows: false);
+            (top, bottom) = LongestRun(mask, gw, top, bottom, left, right, rows: true, pass == 0 ? FirstPassFraction : MinRowFraction);
+            (left, right) = LongestRun(mask, gw, left, right, top, bottom, rows: false, MinRowFraction);
             if (before == (top, bottom, left, right))
             {
                 break;
@@ -104,9 +107,9 @@ public static class PhotoRegion
 
     /// <summary>
     /// The longest run of lines in [start, end) whose detailed fraction over [across0, across1) is at
-    /// least <see cref="MinRowFraction"/>; short gaps inside a run are allowed.
+    /// least <paramref name="minFraction"/>; short gaps inside a run are allowed.
     /// </summary>
-    private static (int Start, int End) LongestRun(byte[] mask, int gw, int start, int end, int across0, int across1, bool rows)
+    private static (int Start, int End) LongestRun(byte[] mask, int gw, int start, int end, int across0, int across1, bool rows, double minFraction)
     {
         var span = Math.Max(1, across1 - across0);
         var maxGap = Math.Max(1, (end - start) / 50);
@@ -119,7 +122,7 @@ public static class PhotoRegion
                 count += rows ? mask[(i * gw) + j] : mask[(j * gw) + i];
             }
 
-            if (count >= span * MinRowFraction)
+            if (count >= span * minFraction)
             {
                 if (runStart < 0 || i - lastGood > maxGap)
                 {

@@ -46,10 +46,19 @@ public sealed class RobustViewHasher
     /// <summary>Fraction of the trimmed side that an edge strip keeps.</summary>
     public const double StripFraction = 0.4;
 
+    /// <summary>Centre crops every 3 % per side up to 24 %: any centred crop in that range is within 1.5 % of a rung.</summary>
     private static readonly (ViewKind Kind, double PerSide)[] CropLadder =
     [
-        (ViewKind.Crop4, 0.04), (ViewKind.Crop8, 0.08), (ViewKind.Crop12, 0.12),
-        (ViewKind.Crop16, 0.16), (ViewKind.Crop20, 0.20), (ViewKind.Crop24, 0.24),
+        (ViewKind.Crop3, 0.03), (ViewKind.Crop6, 0.06), (ViewKind.Crop9, 0.09), (ViewKind.Crop12, 0.12),
+        (ViewKind.Crop15, 0.15), (ViewKind.Crop18, 0.18), (ViewKind.Crop21, 0.21), (ViewKind.Crop24, 0.24),
+    ];
+
+    /// <summary>One-sided cuts every 4 % up to 24 % (caption bars and cropped-off banners): within 2 % of a rung.</summary>
+    private static readonly (ViewKind Bottom, ViewKind Top, double Fraction)[] CutLadder =
+    [
+        (ViewKind.CutBottom4, ViewKind.CutTop4, 0.04), (ViewKind.CutBottom8, ViewKind.CutTop8, 0.08),
+        (ViewKind.CutBottom12, ViewKind.CutTop12, 0.12), (ViewKind.CutBottom16, ViewKind.CutTop16, 0.16),
+        (ViewKind.CutBottom20, ViewKind.CutTop20, 0.20), (ViewKind.CutBottom24, ViewKind.CutTop24, 0.24),
     ];
 
     private readonly PdqHasher _hasher = new();
@@ -89,7 +98,7 @@ public sealed class RobustViewHasher
             output.Add(new RobustView(ViewKind.Whole, hash, quality));
         }
 
-        var trimmed = FrameBorders.FindContent(pixels, width, height, format);
+        var trimmed = EdgeBands.Trim(pixels, width, format, FrameBorders.FindContent(pixels, width, height, format));
         if ((families & RobustFamilies.Canonical) != 0)
         {
             AddView(pixels, width, format, bpp, trimmed, ViewKind.Trimmed, output);
@@ -105,10 +114,11 @@ public sealed class RobustViewHasher
                 AddView(pixels, width, format, bpp, new FrameRegion(trimmed.X + dx, trimmed.Y + dy, trimmed.Width - (2 * dx), trimmed.Height - (2 * dy)), kind, output);
             }
 
-            AddView(pixels, width, format, bpp, Cut(trimmed, bottom: 0.10), ViewKind.CutBottom10, output);
-            AddView(pixels, width, format, bpp, Cut(trimmed, bottom: 0.20), ViewKind.CutBottom20, output);
-            AddView(pixels, width, format, bpp, Cut(trimmed, top: 0.10), ViewKind.CutTop10, output);
-            AddView(pixels, width, format, bpp, Cut(trimmed, top: 0.20), ViewKind.CutTop20, output);
+            foreach (var (bottom, top, fraction) in CutLadder)
+            {
+                AddView(pixels, width, format, bpp, Cut(trimmed, bottom: fraction), bottom, output);
+                AddView(pixels, width, format, bpp, Cut(trimmed, top: fraction), top, output);
+            }
         }
 
         if ((families & RobustFamilies.Partial) != 0)

@@ -33,47 +33,77 @@ public enum ViewKind : byte
     /// <summary>The photo found inside a screenshot-like frame.</summary>
     Photo = 9,
 
-    /// <summary>Centre crops of the trimmed image (registered only).</summary>
-    Crop4 = 10,
+    /// <summary>Centre crop of 3 % per side of the trimmed image (registered only).</summary>
+    Crop3 = 10,
 
-    /// <summary>8 % per side.</summary>
-    Crop8 = 11,
+    /// <summary>Centre crop of 6 % per side of the trimmed image (registered only).</summary>
+    Crop6 = 11,
 
-    /// <summary>12 % per side.</summary>
-    Crop12 = 12,
+    /// <summary>Centre crop of 9 % per side of the trimmed image (registered only).</summary>
+    Crop9 = 12,
 
-    /// <summary>16 % per side.</summary>
-    Crop16 = 13,
+    /// <summary>Centre crop of 12 % per side of the trimmed image (registered only).</summary>
+    Crop12 = 13,
 
-    /// <summary>20 % per side.</summary>
-    Crop20 = 14,
+    /// <summary>Centre crop of 15 % per side of the trimmed image (registered only).</summary>
+    Crop15 = 14,
 
-    /// <summary>24 % per side.</summary>
-    Crop24 = 15,
+    /// <summary>Centre crop of 18 % per side of the trimmed image (registered only).</summary>
+    Crop18 = 15,
 
-    /// <summary>Without its bottom 10 % (registered only; caption bars).</summary>
-    CutBottom10 = 16,
+    /// <summary>Centre crop of 21 % per side of the trimmed image (registered only).</summary>
+    Crop21 = 16,
 
-    /// <summary>Without its bottom 20 %.</summary>
-    CutBottom20 = 17,
+    /// <summary>Centre crop of 24 % per side of the trimmed image (registered only).</summary>
+    Crop24 = 17,
 
-    /// <summary>Without its top 10 %.</summary>
-    CutTop10 = 18,
+    /// <summary>The trimmed image without its bottom 4 % (registered only; caption bars).</summary>
+    CutBottom4 = 18,
 
-    /// <summary>Without its top 20 %.</summary>
-    CutTop20 = 19,
+    /// <summary>The trimmed image without its bottom 8 % (registered only; caption bars).</summary>
+    CutBottom8 = 19,
+
+    /// <summary>The trimmed image without its bottom 12 % (registered only; caption bars).</summary>
+    CutBottom12 = 20,
+
+    /// <summary>The trimmed image without its bottom 16 % (registered only; caption bars).</summary>
+    CutBottom16 = 21,
+
+    /// <summary>The trimmed image without its bottom 20 % (registered only; caption bars).</summary>
+    CutBottom20 = 22,
+
+    /// <summary>The trimmed image without its bottom 24 % (registered only; caption bars).</summary>
+    CutBottom24 = 23,
+
+    /// <summary>The trimmed image without its top 4 % (registered only; caption bars).</summary>
+    CutTop4 = 24,
+
+    /// <summary>The trimmed image without its top 8 % (registered only; caption bars).</summary>
+    CutTop8 = 25,
+
+    /// <summary>The trimmed image without its top 12 % (registered only; caption bars).</summary>
+    CutTop12 = 26,
+
+    /// <summary>The trimmed image without its top 16 % (registered only; caption bars).</summary>
+    CutTop16 = 27,
+
+    /// <summary>The trimmed image without its top 20 % (registered only; caption bars).</summary>
+    CutTop20 = 28,
+
+    /// <summary>The trimmed image without its top 24 % (registered only; caption bars).</summary>
+    CutTop24 = 29,
 
     /// <summary>The top 40 % strip (occlusion: a small sticker always misses one strip).</summary>
-    StripTop = 20,
+    StripTop = 30,
 
     /// <summary>The bottom 40 % strip.</summary>
-    StripBottom = 21,
+    StripBottom = 31,
 
     /// <summary>The left 40 % strip.</summary>
-    StripLeft = 22,
+    StripLeft = 32,
 
     /// <summary>The right 40 % strip.</summary>
-    StripRight = 23,
+    StripRight = 33,
 }
 
 /// <summary>The signal family a match came through, for reports and per-signal figures.</summary>
@@ -99,7 +129,7 @@ public enum RobustSignal : byte
 public static class ViewKinds
 {
     /// <summary>Number of view kinds.</summary>
-    public const int Count = 24;
+    public const int Count = 34;
 
     /// <summary>Stable lower-case name (storage and reports).</summary>
     public static string Name(this ViewKind kind) => kind switch
@@ -114,20 +144,11 @@ public static class ViewKinds
         ViewKind.FlipMinus1 => "flipminus1",
         ViewKind.Trimmed => "trimmed",
         ViewKind.Photo => "photo",
-        ViewKind.Crop4 => "crop4",
-        ViewKind.Crop8 => "crop8",
-        ViewKind.Crop12 => "crop12",
-        ViewKind.Crop16 => "crop16",
-        ViewKind.Crop20 => "crop20",
-        ViewKind.Crop24 => "crop24",
-        ViewKind.CutBottom10 => "cutbottom10",
-        ViewKind.CutBottom20 => "cutbottom20",
-        ViewKind.CutTop10 => "cuttop10",
-        ViewKind.CutTop20 => "cuttop20",
         ViewKind.StripTop => "striptop",
         ViewKind.StripBottom => "stripbottom",
         ViewKind.StripLeft => "stripleft",
         ViewKind.StripRight => "stripright",
+        >= ViewKind.Crop3 and <= ViewKind.Crop24 or >= ViewKind.CutBottom4 and <= ViewKind.CutTop24 => kind.ToString().ToLowerInvariant(),
         _ => ThrowHelper.ThrowArgumentOutOfRange<string>(nameof(kind)),
     };
 
@@ -147,7 +168,7 @@ public static class ViewKinds
             return RobustSignal.Canonical;
         }
 
-        if (registered >= ViewKind.Crop4)
+        if (registered >= ViewKind.Crop3)
         {
             return RobustSignal.Crops;
         }
