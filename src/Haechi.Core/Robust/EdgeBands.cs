@@ -20,7 +20,7 @@ public static class EdgeBands
     public const int Tolerance = 6;
 
     /// <summary>Fraction of a line the background must cover.</summary>
-    public const double MinDominantFraction = 0.5;
+    public const double MinDominantFraction = 0.45;
 
     /// <summary>Largest band trimmed from one edge, as a fraction of the side.</summary>
     public const double MaxBandFraction = 0.3;

@@ -19,7 +19,7 @@ namespace Haechi.Core.Robust;
 public static class PhotoRegion
 {
     /// <summary>Luma range over three neighbouring samples above which a sample counts as detailed.</summary>
-    public const int DetailRange = 3;
+    public const int DetailRange = 1;
 
     /// <summary>Smallest detailed fraction of a row or column inside the photo.</summary>
     public const double MinRowFraction = 0.45;
@@ -102,7 +102,13 @@ public static class PhotoRegion
         var x1 = right >= gw - 3 ? width : (right * step) + step;
         var y0 = top * step;
         var y1 = bottom >= gh - 1 ? height : bottom * step;
-        return new FrameRegion(x0, y0, Math.Min(width, x1) - x0, Math.Min(height, y1) - y0);
+        var found = new FrameRegion(x0, y0, Math.Min(width, x1) - x0, Math.Min(height, y1) - y0);
+
+        // Edge detection spills a sample or two (and JPEG ringing a few pixels) into the canvas
+        // around the photo: trim flat rows and columns inside the found region.
+        var start = (found.Y * rowStride) + (found.X * bpp);
+        var inner = FrameBorders.FindContent(pixels[start..], found.Width, found.Height, format, rowStride);
+        return new FrameRegion(found.X + inner.X, found.Y + inner.Y, inner.Width, inner.Height);
     }
 
     /// <summary>

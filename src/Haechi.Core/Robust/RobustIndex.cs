@@ -5,8 +5,8 @@ namespace Haechi.Core.Robust;
 
 /// <summary>The best match of a query against one registered image.</summary>
 /// <param name="ImageId">The registered image.</param>
-/// <param name="Distance">Hamming distance of the closest comparable pair of views.</param>
-/// <param name="Signal">The signal family of that pair.</param>
+/// <param name="Distance">Hamming distance of the closest pair of views of the reported signal.</param>
+/// <param name="Signal">The plainest signal family that matched.</param>
 /// <param name="QueryView">The query's view.</param>
 /// <param name="RegisteredView">The registered image's view.</param>
 public readonly record struct RobustMatch(long ImageId, int Distance, RobustSignal Signal, ViewKind QueryView, ViewKind RegisteredView);
@@ -53,7 +53,11 @@ public sealed class RobustIndex
         }
     }
 
-    /// <summary>Searches every view of a query; adds one best match per registered image to <paramref name="results"/>, closest first.</summary>
+    /// <summary>
+    /// Searches every view of a query; adds one match per registered image to <paramref name="results"/>,
+    /// closest first. Each image is reported through the plainest signal that matched (PDQ before
+    /// dihedral, canonical, crops, strips), at that signal's closest distance.
+    /// </summary>
     public void Search(ReadOnlySpan<RobustView> queryViews, List<RobustMatch> results)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -77,7 +81,7 @@ public sealed class RobustIndex
                 }
 
                 var imageId = _imageIds[(int)hit.Id];
-                if (!_best.TryGetValue(imageId, out var best) || hit.Distance < best.Distance || (hit.Distance == best.Distance && signal < best.Signal))
+                if (!_best.TryGetValue(imageId, out var best) || signal < best.Signal || (signal == best.Signal && hit.Distance < best.Distance))
                 {
                     _best[imageId] = new RobustMatch(imageId, hit.Distance, signal, view.Kind, registered);
                 }

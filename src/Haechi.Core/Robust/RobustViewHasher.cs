@@ -46,19 +46,16 @@ public sealed class RobustViewHasher
     /// <summary>Fraction of the trimmed side that an edge strip keeps.</summary>
     public const double StripFraction = 0.4;
 
-    /// <summary>Centre crops every 3 % per side up to 24 %: any centred crop in that range is within 1.5 % of a rung.</summary>
+    /// <summary>Centre crops every 2 % per side up to 24 %: any centred crop in that range is within 1 % of a rung.</summary>
     private static readonly (ViewKind Kind, double PerSide)[] CropLadder =
     [
-        (ViewKind.Crop3, 0.03), (ViewKind.Crop6, 0.06), (ViewKind.Crop9, 0.09), (ViewKind.Crop12, 0.12),
-        (ViewKind.Crop15, 0.15), (ViewKind.Crop18, 0.18), (ViewKind.Crop21, 0.21), (ViewKind.Crop24, 0.24),
+        (ViewKind.Crop2, 0.02), (ViewKind.Crop4, 0.04), (ViewKind.Crop6, 0.06), (ViewKind.Crop8, 0.08), (ViewKind.Crop10, 0.10), (ViewKind.Crop12, 0.12), (ViewKind.Crop14, 0.14), (ViewKind.Crop16, 0.16), (ViewKind.Crop18, 0.18), (ViewKind.Crop20, 0.20), (ViewKind.Crop22, 0.22), (ViewKind.Crop24, 0.24),
     ];
 
-    /// <summary>One-sided cuts every 4 % up to 24 % (caption bars and cropped-off banners): within 2 % of a rung.</summary>
+    /// <summary>One-sided cuts every 2 % up to 24 % (caption bars, cropped-off banners): within 1 % of a rung.</summary>
     private static readonly (ViewKind Bottom, ViewKind Top, double Fraction)[] CutLadder =
     [
-        (ViewKind.CutBottom4, ViewKind.CutTop4, 0.04), (ViewKind.CutBottom8, ViewKind.CutTop8, 0.08),
-        (ViewKind.CutBottom12, ViewKind.CutTop12, 0.12), (ViewKind.CutBottom16, ViewKind.CutTop16, 0.16),
-        (ViewKind.CutBottom20, ViewKind.CutTop20, 0.20), (ViewKind.CutBottom24, ViewKind.CutTop24, 0.24),
+        (ViewKind.CutBottom2, ViewKind.CutTop2, 0.02), (ViewKind.CutBottom4, ViewKind.CutTop4, 0.04), (ViewKind.CutBottom6, ViewKind.CutTop6, 0.06), (ViewKind.CutBottom8, ViewKind.CutTop8, 0.08), (ViewKind.CutBottom10, ViewKind.CutTop10, 0.10), (ViewKind.CutBottom12, ViewKind.CutTop12, 0.12), (ViewKind.CutBottom14, ViewKind.CutTop14, 0.14), (ViewKind.CutBottom16, ViewKind.CutTop16, 0.16), (ViewKind.CutBottom18, ViewKind.CutTop18, 0.18), (ViewKind.CutBottom20, ViewKind.CutTop20, 0.20), (ViewKind.CutBottom22, ViewKind.CutTop22, 0.22), (ViewKind.CutBottom24, ViewKind.CutTop24, 0.24),
     ];
 
     private readonly PdqHasher _hasher = new();

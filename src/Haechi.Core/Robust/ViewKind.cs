@@ -33,77 +33,125 @@ public enum ViewKind : byte
     /// <summary>The photo found inside a screenshot-like frame.</summary>
     Photo = 9,
 
-    /// <summary>Centre crop of 3 % per side of the trimmed image (registered only).</summary>
-    Crop3 = 10,
+    /// <summary>Centre crop of 2 % per side of the trimmed image (registered only).</summary>
+    Crop2 = 10,
+
+    /// <summary>Centre crop of 4 % per side of the trimmed image (registered only).</summary>
+    Crop4 = 11,
 
     /// <summary>Centre crop of 6 % per side of the trimmed image (registered only).</summary>
-    Crop6 = 11,
+    Crop6 = 12,
 
-    /// <summary>Centre crop of 9 % per side of the trimmed image (registered only).</summary>
-    Crop9 = 12,
+    /// <summary>Centre crop of 8 % per side of the trimmed image (registered only).</summary>
+    Crop8 = 13,
+
+    /// <summary>Centre crop of 10 % per side of the trimmed image (registered only).</summary>
+    Crop10 = 14,
 
     /// <summary>Centre crop of 12 % per side of the trimmed image (registered only).</summary>
-    Crop12 = 13,
+    Crop12 = 15,
 
-    /// <summary>Centre crop of 15 % per side of the trimmed image (registered only).</summary>
-    Crop15 = 14,
+    /// <summary>Centre crop of 14 % per side of the trimmed image (registered only).</summary>
+    Crop14 = 16,
+
+    /// <summary>Centre crop of 16 % per side of the trimmed image (registered only).</summary>
+    Crop16 = 17,
 
     /// <summary>Centre crop of 18 % per side of the trimmed image (registered only).</summary>
-    Crop18 = 15,
+    Crop18 = 18,
 
-    /// <summary>Centre crop of 21 % per side of the trimmed image (registered only).</summary>
-    Crop21 = 16,
+    /// <summary>Centre crop of 20 % per side of the trimmed image (registered only).</summary>
+    Crop20 = 19,
+
+    /// <summary>Centre crop of 22 % per side of the trimmed image (registered only).</summary>
+    Crop22 = 20,
 
     /// <summary>Centre crop of 24 % per side of the trimmed image (registered only).</summary>
-    Crop24 = 17,
+    Crop24 = 21,
+
+    /// <summary>The trimmed image without its bottom 2 % (registered only; caption bars).</summary>
+    CutBottom2 = 22,
 
     /// <summary>The trimmed image without its bottom 4 % (registered only; caption bars).</summary>
-    CutBottom4 = 18,
+    CutBottom4 = 23,
+
+    /// <summary>The trimmed image without its bottom 6 % (registered only; caption bars).</summary>
+    CutBottom6 = 24,
 
     /// <summary>The trimmed image without its bottom 8 % (registered only; caption bars).</summary>
-    CutBottom8 = 19,
+    CutBottom8 = 25,
+
+    /// <summary>The trimmed image without its bottom 10 % (registered only; caption bars).</summary>
+    CutBottom10 = 26,
 
     /// <summary>The trimmed image without its bottom 12 % (registered only; caption bars).</summary>
-    CutBottom12 = 20,
+    CutBottom12 = 27,
+
+    /// <summary>The trimmed image without its bottom 14 % (registered only; caption bars).</summary>
+    CutBottom14 = 28,
 
     /// <summary>The trimmed image without its bottom 16 % (registered only; caption bars).</summary>
-    CutBottom16 = 21,
+    CutBottom16 = 29,
+
+    /// <summary>The trimmed image without its bottom 18 % (registered only; caption bars).</summary>
+    CutBottom18 = 30,
 
     /// <summary>The trimmed image without its bottom 20 % (registered only; caption bars).</summary>
-    CutBottom20 = 22,
+    CutBottom20 = 31,
+
+    /// <summary>The trimmed image without its bottom 22 % (registered only; caption bars).</summary>
+    CutBottom22 = 32,
 
     /// <summary>The trimmed image without its bottom 24 % (registered only; caption bars).</summary>
-    CutBottom24 = 23,
+    CutBottom24 = 33,
+
+    /// <summary>The trimmed image without its top 2 % (registered only; caption bars).</summary>
+    CutTop2 = 34,
 
     /// <summary>The trimmed image without its top 4 % (registered only; caption bars).</summary>
-    CutTop4 = 24,
+    CutTop4 = 35,
+
+    /// <summary>The trimmed image without its top 6 % (registered only; caption bars).</summary>
+    CutTop6 = 36,
 
     /// <summary>The trimmed image without its top 8 % (registered only; caption bars).</summary>
-    CutTop8 = 25,
+    CutTop8 = 37,
+
+    /// <summary>The trimmed image without its top 10 % (registered only; caption bars).</summary>
+    CutTop10 = 38,
 
     /// <summary>The trimmed image without its top 12 % (registered only; caption bars).</summary>
-    CutTop12 = 26,
+    CutTop12 = 39,
+
+    /// <summary>The trimmed image without its top 14 % (registered only; caption bars).</summary>
+    CutTop14 = 40,
 
     /// <summary>The trimmed image without its top 16 % (registered only; caption bars).</summary>
-    CutTop16 = 27,
+    CutTop16 = 41,
+
+    /// <summary>The trimmed image without its top 18 % (registered only; caption bars).</summary>
+    CutTop18 = 42,
 
     /// <summary>The trimmed image without its top 20 % (registered only; caption bars).</summary>
-    CutTop20 = 28,
+    CutTop20 = 43,
+
+    /// <summary>The trimmed image without its top 22 % (registered only; caption bars).</summary>
+    CutTop22 = 44,
 
     /// <summary>The trimmed image without its top 24 % (registered only; caption bars).</summary>
-    CutTop24 = 29,
+    CutTop24 = 45,
 
     /// <summary>The top 40 % strip (occlusion: a small sticker always misses one strip).</summary>
-    StripTop = 30,
+    StripTop = 46,
 
     /// <summary>The bottom 40 % strip.</summary>
-    StripBottom = 31,
+    StripBottom = 47,
 
     /// <summary>The left 40 % strip.</summary>
-    StripLeft = 32,
+    StripLeft = 48,
 
     /// <summary>The right 40 % strip.</summary>
-    StripRight = 33,
+    StripRight = 49,
 }
 
 /// <summary>The signal family a match came through, for reports and per-signal figures.</summary>
@@ -129,7 +177,7 @@ public enum RobustSignal : byte
 public static class ViewKinds
 {
     /// <summary>Number of view kinds.</summary>
-    public const int Count = 34;
+    public const int Count = 50;
 
     /// <summary>Stable lower-case name (storage and reports).</summary>
     public static string Name(this ViewKind kind) => kind switch
@@ -148,7 +196,7 @@ public static class ViewKinds
         ViewKind.StripBottom => "stripbottom",
         ViewKind.StripLeft => "stripleft",
         ViewKind.StripRight => "stripright",
-        >= ViewKind.Crop3 and <= ViewKind.Crop24 or >= ViewKind.CutBottom4 and <= ViewKind.CutTop24 => kind.ToString().ToLowerInvariant(),
+        >= ViewKind.Crop2 and <= ViewKind.Crop24 or >= ViewKind.CutBottom2 and <= ViewKind.CutTop24 => kind.ToString().ToLowerInvariant(),
         _ => ThrowHelper.ThrowArgumentOutOfRange<string>(nameof(kind)),
     };
 
@@ -168,7 +216,7 @@ public static class ViewKinds
             return RobustSignal.Canonical;
         }
 
-        if (registered >= ViewKind.Crop3)
+        if (registered >= ViewKind.Crop2)
         {
             return RobustSignal.Crops;
         }

@@ -208,9 +208,11 @@ public static class ImageEdits
                 continue; // a space between words
             }
 
+            // A glyph-like outline with strokes of an eighth of the glyph height (bold caption text).
             var gw = glyph / 2;
+            var stroke = Math.Max(1, glyph / 8);
             Fill(rgb, width, x, y0, x + gw, y0 + glyph, 240, 240, 240);
-            Fill(rgb, width, x + (gw / 3), y0 + (glyph / 4), x + gw - (gw / 3), y0 + glyph - (glyph / 4), 20, 20, 24);
+            Fill(rgb, width, x + stroke, y0 + stroke, x + gw - stroke, y0 + glyph - stroke, 20, 20, 24);
         }
 #pragma warning restore CA5394
 
