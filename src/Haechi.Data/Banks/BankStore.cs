@@ -81,33 +81,25 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
     /// <summary>All banks, by name.</summary>
     public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken)
     {
-        var banks = await db.Banks.AsNoTracking().OrderBy(b => b.Name)
-            .Select(b => new BankSummary(
-                b.Name,
-                b.Description,
-                b.SignalType,
-                b.Entries.LongCount(e => e.State == BankEntryState.Active),
-                b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
-                b.CreatedAt))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return banks;
+        return await Summaries(db.Banks.AsNoTracking().OrderBy(b => b.Name)).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One bank with its counts.</summary>
     /// <exception cref="BankStoreException">No such bank.</exception>
     public async Task<BankSummary> GetBankAsync(string name, CancellationToken cancellationToken)
     {
-        var bank = await db.Banks.AsNoTracking().Where(b => b.Name == name)
-            .Select(b => new BankSummary(
-                b.Name,
-                b.Description,
-                b.SignalType,
-                b.Entries.LongCount(e => e.State == BankEntryState.Active),
-                b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
-                b.CreatedAt))
-            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var bank = await Summaries(db.Banks.AsNoTracking().Where(b => b.Name == name)).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return bank ?? throw UnknownBank(name);
     }
+
+    // Counts are computed in the database, one query for any number of banks.
+    private static IQueryable<BankSummary> Summaries(IQueryable<BankRecord> banks) => banks.Select(b => new BankSummary(
+        b.Name,
+        b.Description,
+        b.SignalType,
+        b.Entries.LongCount(e => e.State == BankEntryState.Active),
+        b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
+        b.CreatedAt));
 
     private async Task<BankRecord> FindBankAsync(string name, CancellationToken cancellationToken) =>
         await db.Banks.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false)
