@@ -14,6 +14,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryFrameRecord> BankEntryFrames => Set<BankEntryFrameRecord>();
 
+    public DbSet<BankEntryViewRecord> BankEntryViews => Set<BankEntryViewRecord>();
+
     public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
 
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
@@ -48,6 +50,14 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             entry.HasIndex(e => new { e.BankId, e.ExternalId });
             entry.HasIndex(e => new { e.BankId, e.Signal });
             entry.HasMany(e => e.Frames).WithOne(f => f.Entry).HasForeignKey(f => f.EntryId).OnDelete(DeleteBehavior.Cascade);
+            entry.HasMany(e => e.Views).WithOne(v => v.Entry).HasForeignKey(v => v.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BankEntryViewRecord>(view =>
+        {
+            view.ToTable("bank_entry_views");
+            view.HasKey(v => v.Id);
+            view.Property(v => v.Signal).HasMaxLength(32).IsRequired();
+            view.HasIndex(v => v.EntryId);
         });
         modelBuilder.Entity<BankEntryFrameRecord>(frame =>
         {

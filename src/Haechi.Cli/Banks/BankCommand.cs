@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Banks;
+using Haechi.Core.Robust;
 using Haechi.Data.Banks;
 using Haechi.Media.Images;
+using Haechi.Media.Robust;
 using Haechi.Media.Video;
 
 namespace Haechi.Cli.Banks;
@@ -49,14 +51,25 @@ internal static class BankCommand
     {
         var name = BankName();
         var description = new Option<string?>("--description") { Description = "What the bank holds and who may use it." };
-        var signal = new Option<string>("--signal-type") { Description = "Signal type of its entries.", DefaultValueFactory = _ => SignalType.Pdq.Name };
-        var command = new Command("create", "Create an empty bank.") { name, description, signal };
+        var signal = new Option<string>("--signal-type") { Description = "Signal type of its entries: pdq (images) or vpdq (videos).", DefaultValueFactory = _ => SignalType.Pdq.Name };
+        var signals = new Option<string?>("--signals")
+        {
+            Description = "Image signals each entry keeps (pdq banks): comma-separated from pdq, dihedral (rotations and mirrors), canonical (borders trimmed, photo inside a screenshot), " +
+                "crops (centre crops and caption cuts), partial (edge strips that survive stickers), local (= crops,partial), or all. Default: " + BankSignals.Default + ".",
+        };
+        var command = new Command("create", "Create an empty bank.") { name, description, signal, signals };
         command.SetAction((result, ct) => Guard(console, async () =>
         {
             var type = SignalType.Find(result.GetValue(signal)!) ?? throw new BankStoreException($"Unknown signal type '{result.GetValue(signal)}'.");
+            var extras = type == SignalType.Pdq ? BankSignals.Parse(result.GetValue(signals) ?? BankSignals.Default) : RobustFamilies.None;
+            if (type != SignalType.Pdq && result.GetValue(signals) is not null)
+            {
+                throw new BankStoreException("--signals applies to pdq banks only.");
+            }
+
             await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var bank = await CliStore.Banks(db).CreateBankAsync(result.GetValue(name)!, result.GetValue(description), type, ct).ConfigureAwait(false);
-            await console.Out.WriteLineAsync($"created bank {bank.Name} ({bank.SignalType})").ConfigureAwait(false);
+            var bank = await CliStore.Banks(db).CreateBankAsync(result.GetValue(name)!, result.GetValue(description), type, extras, ct).ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"created bank {bank.Name} ({bank.SignalType}{(type == SignalType.Pdq ? "; signals " + BankSignals.Format(extras) : string.Empty)})").ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -69,7 +82,7 @@ internal static class BankCommand
         {
             await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
             var banks = await CliStore.Banks(db).ListBanksAsync(ct).ConfigureAwait(false);
-            await console.Out.WriteLineAsync("name,signal_type,active,withdrawn,created,description").ConfigureAwait(false);
+            await console.Out.WriteLineAsync("name,signal_type,active,withdrawn,created,description,signals").ConfigureAwait(false);
             foreach (var bank in banks)
             {
                 await console.Out.WriteLineAsync(Row(bank)).ConfigureAwait(false);
@@ -82,7 +95,7 @@ internal static class BankCommand
 
     private static string Row(BankSummary bank) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{bank.Name},{bank.SignalType},{bank.ActiveEntries},{bank.WithdrawnEntries},{bank.CreatedAt:yyyy-MM-ddTHH:mm:ssZ},{bank.Description}");
+        $"{bank.Name},{bank.SignalType},{bank.ActiveEntries},{bank.WithdrawnEntries},{bank.CreatedAt:yyyy-MM-ddTHH:mm:ssZ},{bank.Description},{(bank.SignalType == SignalType.Pdq.Name ? BankSignals.Format(bank.ExtraSignals).Replace(',', ' ') : string.Empty)}");
 
     private static Command ShowBank(CliConsole console)
     {
@@ -95,6 +108,11 @@ internal static class BankCommand
             var bank = await store.GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync($"bank: {bank.Name}").ConfigureAwait(false);
             await console.Out.WriteLineAsync($"signal type: {bank.SignalType}").ConfigureAwait(false);
+            if (bank.SignalType == SignalType.Pdq.Name)
+            {
+                await console.Out.WriteLineAsync($"signals: {BankSignals.Format(bank.ExtraSignals)}").ConfigureAwait(false);
+            }
+
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"entries: {bank.ActiveEntries} active, {bank.WithdrawnEntries} withdrawn")).ConfigureAwait(false);
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"created: {bank.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}")).ConfigureAwait(false);
             if (bank.Description is not null)
@@ -155,6 +173,11 @@ internal static class BankCommand
                 return await AddVideosAsync(console, store, bank.Name, files, result.GetValue(id), result.GetValue(labels) ?? [], ct).ConfigureAwait(false);
             }
 
+            if (bank.ExtraSignals != RobustFamilies.None)
+            {
+                return await AddWithViewsAsync(console, store, bank, files, imageOptions.Read(result), result.GetValue(id), result.GetValue(labels) ?? [], ct).ConfigureAwait(false);
+            }
+
             var entries = new List<NewBankEntry>();
             var names = new List<string>();
             var failed = false;
@@ -185,6 +208,46 @@ internal static class BankCommand
             return failed ? 1 : 0;
         }));
         return command;
+    }
+
+    private static async Task<int> AddWithViewsAsync(CliConsole console, BankStore store, BankSummary bank, List<InputFile> files, ImageDecodeOptions options, string? externalId, string[] labels, CancellationToken cancellationToken)
+    {
+        // The first view is the plain PDQ (identical to 'haechi hash'); the rest are the bank's extra signals.
+        var fingerprinter = new RobustFingerprinter(options);
+        var entries = new List<NewBankEntry>();
+        var names = new List<string>();
+        var failed = false;
+        foreach (var file in files)
+        {
+            try
+            {
+                if (file.Problem is not null)
+                {
+                    throw new ImageDecodeException(ImageDecodeError.Unreadable, file.Problem);
+                }
+
+                var views = fingerprinter.Register(ImageFingerprinter.ReadFile(file.Path, options.MaxFileBytes), bank.ExtraSignals);
+                entries.Add(new NewBankEntry(views[0].Hash, views[0].Quality, externalId, labels, views.GetRange(1, views.Count - 1)));
+                names.Add(file.Path);
+            }
+            catch (ImageDecodeException ex)
+            {
+                failed = true;
+                await console.Error.WriteLineAsync($"haechi: {file.Path}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
+
+        var added = await store.AddEntriesAsync(bank.Name, entries, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (added.AddedIds[i] != 0)
+            {
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{added.AddedIds[i]},{names[i]}")).ConfigureAwait(false);
+            }
+        }
+
+        Report(console, added, names);
+        return failed ? 1 : 0;
     }
 
     private static async Task<int> AddVideosAsync(CliConsole console, BankStore store, string bank, List<InputFile> files, string? externalId, string[] labels, CancellationToken cancellationToken)

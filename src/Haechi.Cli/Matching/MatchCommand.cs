@@ -8,10 +8,12 @@ using Haechi.Cli.Video;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Matching;
+using Haechi.Core.Robust;
 using Haechi.Core.Video;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Haechi.Media.Images;
+using Haechi.Media.Robust;
 using Haechi.Media.Video;
 
 namespace Haechi.Cli.Matching;
@@ -79,7 +81,8 @@ internal static class MatchCommand
                 if (queries.Count > 0)
                 {
                     var loaded = await LoadIndexAsync(console, loader, store, SignalType.Pdq, ct).ConfigureAwait(false);
-                    var runner = new MatchRun(console, store, loaded.Index, wanted, result.GetValue(radius), result.GetValue(minQuality), result.GetValue(json));
+                    var robust = await LoadRobustAsync(store, imageOptions.Read(result), ct).ConfigureAwait(false);
+                    var runner = new MatchRun(console, store, loaded.Index, robust, wanted, result.GetValue(radius), result.GetValue(minQuality), result.GetValue(json));
                     await runner.RunAsync(queries, ct).ConfigureAwait(false);
                 }
 
@@ -101,6 +104,43 @@ internal static class MatchCommand
             return failed ? 1 : 0;
         });
         return command;
+    }
+
+    // Banks created with extra signals keep views of each image; they are searched together (rebuilt per run, not snapshotted yet).
+    private static async Task<RobustPass?> LoadRobustAsync(BankStore store, ImageDecodeOptions options, CancellationToken cancellationToken)
+    {
+        var families = RobustFamilies.None;
+        foreach (var bank in await store.ListBanksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            families |= bank.ExtraSignals;
+        }
+
+        if (families == RobustFamilies.None)
+        {
+            return null;
+        }
+
+        var index = new RobustIndex();
+        var views = new List<RobustView>();
+        long current = -1;
+        await foreach (var (entryId, view) in store.ReadActiveExtraViewsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (entryId != current && views.Count > 0)
+            {
+                index.Add(current, views.ToArray());
+                views.Clear();
+            }
+
+            current = entryId;
+            views.Add(view);
+        }
+
+        if (views.Count > 0)
+        {
+            index.Add(current, views.ToArray());
+        }
+
+        return new RobustPass(index, families, options);
     }
 
     private static async Task<LoadedIndex> LoadIndexAsync(CliConsole console, SignalIndexLoader loader, BankStore store, SignalType signalType, CancellationToken cancellationToken)
@@ -130,11 +170,19 @@ internal static class MatchCommand
         return new HashSet<string>(names, StringComparer.Ordinal);
     }
 
-    private sealed class MatchRun(CliConsole console, BankStore store, HammingIndex index, HashSet<string>? banks, int radius, int minQuality, bool json)
+    /// <summary>The extra-view index of banks that keep rotations, trimmed views, crops or strips.</summary>
+    private sealed record RobustPass(RobustIndex Index, RobustFamilies QueryFamilies, ImageDecodeOptions Options);
+
+    /// <summary>One entry found for one file: how close and through which signal.</summary>
+    private readonly record struct FoundEntry(long Id, int Distance, string MatchedBy, string Transform);
+
+    private sealed class MatchRun(CliConsole console, BankStore store, HammingIndex index, RobustPass? robust, HashSet<string>? banks, int radius, int minQuality, bool json)
     {
         public async Task RunAsync(List<FileQuery> queries, CancellationToken cancellationToken)
         {
             var found = new List<DihedralMatch>();
+            var robustFound = new List<RobustMatch>();
+            var fingerprinter = robust is null ? null : new RobustFingerprinter(robust.Options);
             foreach (var query in queries)
             {
                 found.Clear();
@@ -150,10 +198,42 @@ internal static class MatchCommand
                     continue;
                 }
 
+                // Plain PDQ (and the query's dihedral hashes with --dihedral) against every entry.
+                var best = new Dictionary<long, FoundEntry>();
                 index.SearchDihedral(fingerprint.Dihedral ?? [fingerprint.Pdq], radius, found);
-                var entries = await store.GetActiveEntriesAsync(found.Select(f => f.Id).ToList(), cancellationToken).ConfigureAwait(false);
-                var matches = new List<(DihedralMatch Match, BankEntryView Entry)>();
                 foreach (var match in found)
+                {
+                    var transform = ((DihedralTransform)match.QueryIndex).ToName();
+                    best[match.Id] = new FoundEntry(match.Id, match.Distance, match.QueryIndex == 0 ? "pdq" : "dihedral", transform);
+                }
+
+                // Extra views kept by banks created with --signals: an entry found only this way is reported through them.
+                if (robust is not null && fingerprinter is not null)
+                {
+                    robustFound.Clear();
+                    try
+                    {
+                        var bytes = ImageFingerprinter.ReadFile(query.Path, robust.Options.MaxFileBytes);
+                        robust.Index.Search(fingerprinter.Query(bytes, robust.QueryFamilies).ToArray(), robustFound);
+                    }
+                    catch (ImageDecodeException ex)
+                    {
+                        await console.Error.WriteLineAsync($"haechi: {query.Path}: {ex.Message}").ConfigureAwait(false);
+                    }
+
+                    foreach (var match in robustFound)
+                    {
+                        if (!best.ContainsKey(match.ImageId))
+                        {
+                            var view = match.Signal == RobustSignal.Partial || match.Signal == RobustSignal.Canonical ? match.QueryView : match.RegisteredView;
+                            best[match.ImageId] = new FoundEntry(match.ImageId, match.Distance, match.Signal.Name(), view == ViewKind.Whole ? match.RegisteredView.Name() : view.Name());
+                        }
+                    }
+                }
+
+                var entries = await store.GetActiveEntriesAsync(best.Keys.ToList(), cancellationToken).ConfigureAwait(false);
+                var matches = new List<(FoundEntry Match, BankEntryView Entry)>();
+                foreach (var match in best.Values)
                 {
                     // Entries withdrawn since the index was loaded are absent from the lookup.
                     if (entries.TryGetValue(match.Id, out var entry) && entry.Quality >= minQuality && (banks is null || banks.Contains(entry.Bank)))
@@ -171,14 +251,15 @@ internal static class MatchCommand
 
                 foreach (var (match, entry) in matches)
                 {
+                    var how = match.MatchedBy is "pdq" or "dihedral" ? match.Transform : match.MatchedBy + ":" + match.Transform;
                     await console.Out.WriteLineAsync(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{query.Path},{entry.Bank},{entry.Id},{match.Distance},{((DihedralTransform)match.QueryIndex).ToName()}")).ConfigureAwait(false);
+                        $"{query.Path},{entry.Bank},{entry.Id},{match.Distance},{how}")).ConfigureAwait(false);
                 }
             }
         }
 
-        private static string Json(FileQuery query, List<(DihedralMatch Match, BankEntryView Entry)> matches, bool skipped)
+        private static string Json(FileQuery query, List<(FoundEntry Match, BankEntryView Entry)> matches, bool skipped)
         {
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
@@ -199,7 +280,8 @@ internal static class MatchCommand
                     writer.WriteString("bank", entry.Bank);
                     writer.WriteNumber("entry_id", entry.Id);
                     writer.WriteNumber("distance", match.Distance);
-                    writer.WriteString("transform", ((DihedralTransform)match.QueryIndex).ToName());
+                    writer.WriteString("matched_by", match.MatchedBy);
+                    writer.WriteString("transform", match.Transform);
                     writer.WriteString("signal", entry.Signal.ToString());
                     writer.WriteNumber("entry_quality", entry.Quality);
                     EntryJson.WriteReference(writer, entry);

@@ -169,6 +169,40 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("bank_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryViewRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Quality")
+                        .HasColumnType("integer")
+                        .HasColumnName("quality");
+
+                    b.Property<byte[]>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("signal");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("bank_entry_views", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -186,6 +220,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("description");
+
+                    b.Property<int>("ExtraSignals")
+                        .HasColumnType("integer")
+                        .HasColumnName("extra_signals");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -423,6 +461,17 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Navigation("Bank");
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryViewRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
+                        .WithMany("Views")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Haechi.Data.Cases.CaseDigestRecord", b =>
                 {
                     b.HasOne("Haechi.Data.Cases.CaseRecord", null)
@@ -444,6 +493,8 @@ namespace Haechi.Data.PostgreSql.Migrations
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.Navigation("Frames");
+
+                    b.Navigation("Views");
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankRecord", b =>

@@ -16,6 +16,12 @@ public sealed class BankRecord
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// Extra image signals every entry carries besides its PDQ hash (PDQ banks only):
+    /// <see cref="Haechi.Core.Robust.RobustFamilies"/> as a number; 0 for plain PDQ banks.
+    /// </summary>
+    public int ExtraSignals { get; set; }
+
     public List<BankEntryRecord> Entries { get; } = [];
 }
 
@@ -48,6 +54,27 @@ public sealed class BankEntryRecord
 
     /// <summary>Frames of a video entry; empty for image entries.</summary>
     public List<BankEntryFrameRecord> Frames { get; } = [];
+
+    /// <summary>Extra views of an image entry (rotations, trimmed borders, crops, strips), when its bank keeps them.</summary>
+    public List<BankEntryViewRecord> Views { get; } = [];
+}
+
+/// <summary>The PDQ hash of one extra view of an image entry (see <c>Haechi.Core.Robust.ViewKind</c>).</summary>
+public sealed class BankEntryViewRecord
+{
+    public long Id { get; set; }
+
+    public long EntryId { get; set; }
+
+    public BankEntryRecord? Entry { get; set; }
+
+    /// <summary><see cref="Haechi.Core.Robust.ViewKind"/> as a number.</summary>
+    public int Kind { get; set; }
+
+    public int Quality { get; set; }
+
+    /// <summary>32 bytes in hex order.</summary>
+    public required byte[] Signal { get; set; }
 }
 
 /// <summary>One stored frame of a video entry (vPDQ banks): runs of near-identical frames are collapsed to their first frame.</summary>

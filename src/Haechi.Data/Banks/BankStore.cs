@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
+using Haechi.Core.Robust;
 using Haechi.Core.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -14,7 +15,8 @@ namespace Haechi.Data.Banks;
 /// <param name="Quality">Its quality (PDQ: 0..100).</param>
 /// <param name="ExternalId">Opaque reference, e.g. a case number.</param>
 /// <param name="Labels">Labels, each validated by <see cref="BankRules.ValidateLabel"/>.</param>
-public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels);
+/// <param name="ExtraViews">PDQ hashes of extra views (rotations, trimmed borders, crops, strips) for banks that keep them.</param>
+public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, IReadOnlyList<RobustView>? ExtraViews = null);
 
 /// <summary>A video to add to a vPDQ bank: its frames (near-identical runs are collapsed on insert).</summary>
 /// <param name="Frames">vPDQ frames in decode order.</param>
@@ -26,7 +28,7 @@ public sealed record NewVideoEntry(IReadOnlyList<VpdqFrame> Frames, string? Exte
 public sealed record BankEntryView(long Id, string Bank, Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, DateTimeOffset AddedAt);
 
 /// <summary>A bank with its entry counts.</summary>
-public sealed record BankSummary(string Name, string? Description, string SignalType, long ActiveEntries, long WithdrawnEntries, DateTimeOffset CreatedAt);
+public sealed record BankSummary(string Name, string? Description, string SignalType, long ActiveEntries, long WithdrawnEntries, DateTimeOffset CreatedAt, RobustFamilies ExtraSignals = RobustFamilies.None);
 
 /// <summary>What <see cref="BankStore.AddEntriesAsync"/> did.</summary>
 /// <param name="AddedIds">Ids of the new entries, in input order (0 where the input was a duplicate).</param>
@@ -59,9 +61,19 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
 {
     /// <summary>Creates a bank.</summary>
     /// <exception cref="BankStoreException">The name is invalid or taken.</exception>
-    public async Task<BankSummary> CreateBankAsync(string name, string? description, SignalType signalType, CancellationToken cancellationToken)
+    public async Task<BankSummary> CreateBankAsync(string name, string? description, SignalType signalType, CancellationToken cancellationToken) =>
+        await CreateBankAsync(name, description, signalType, RobustFamilies.None, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Creates a bank whose image entries also keep <paramref name="extraSignals"/> (PDQ banks only).</summary>
+    /// <exception cref="BankStoreException">The name is invalid or taken, or extra signals on a non-PDQ bank.</exception>
+    public async Task<BankSummary> CreateBankAsync(string name, string? description, SignalType signalType, RobustFamilies extraSignals, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signalType);
+        if (extraSignals != RobustFamilies.None && signalType != SignalType.Pdq)
+        {
+            throw new BankStoreException("Extra image signals apply to PDQ banks only.");
+        }
+
         if (BankRules.ValidateName(name) is { } error)
         {
             throw new BankStoreException(error);
@@ -72,10 +84,10 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             throw new BankStoreException($"A bank named '{name}' already exists.");
         }
 
-        var bank = new BankRecord { Name = name, Description = description, SignalType = signalType.Name, CreatedAt = time.GetUtcNow() };
+        var bank = new BankRecord { Name = name, Description = description, SignalType = signalType.Name, CreatedAt = time.GetUtcNow(), ExtraSignals = (int)extraSignals };
         db.Banks.Add(bank);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new BankSummary(bank.Name, bank.Description, bank.SignalType, 0, 0, bank.CreatedAt);
+        return new BankSummary(bank.Name, bank.Description, bank.SignalType, 0, 0, bank.CreatedAt, extraSignals);
     }
 
     /// <summary>All banks, by name.</summary>
@@ -99,7 +111,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         b.SignalType,
         b.Entries.LongCount(e => e.State == BankEntryState.Active),
         b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
-        b.CreatedAt));
+        b.CreatedAt,
+        (RobustFamilies)b.ExtraSignals));
 
     private async Task<BankRecord> FindBankAsync(string name, CancellationToken cancellationToken) =>
         await db.Banks.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false)
@@ -191,6 +204,26 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
                 added[i] = id;
                 seen[key] = id;
             }
+        }
+
+        var views = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (added[i] == 0 || entries[i].ExtraViews is not { Count: > 0 } extra)
+            {
+                continue;
+            }
+
+            foreach (var view in extra)
+            {
+                db.BankEntryViews.Add(new BankEntryViewRecord { EntryId = added[i], Kind = (int)view.Kind, Quality = view.Quality, Signal = ToBytes(view.Hash) });
+                views++;
+            }
+        }
+
+        if (views > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return new AddEntriesResult(added, duplicates);
@@ -398,6 +431,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var ids = rows.Select(r => r.Id).ToList();
         await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -445,11 +479,11 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = @type AND e.state = 0 ORDER BY e.id";
         Parameter(command, "@type", signalType.Name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            reader.GetBytes(1, 0, buffer, 0, 32);
-            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(buffer), reader.GetInt32(2));
+            // Read the whole value: Microsoft.Data.Sqlite's streaming GetBytes can map a UNION row to the wrong source row.
+            var signal = await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false);
+            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(signal), reader.GetInt32(2));
         }
     }
 
@@ -469,11 +503,37 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= @quality ORDER BY f.id";
         Parameter(command, "@quality", minQuality);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            reader.GetBytes(1, 0, buffer, 0, 32);
-            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(buffer));
+            // Read the whole value: Microsoft.Data.Sqlite's streaming GetBytes can map a UNION row to the wrong source row.
+            var signal = await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false);
+            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(signal));
+        }
+    }
+
+    /// <summary>
+    /// Every view of every active entry in PDQ banks that keep extra signals, grouped by entry id:
+    /// the whole-image PDQ (<see cref="ViewKind.Whole"/>) first, then the extra views (for robust matching).
+    /// </summary>
+    public async IAsyncEnumerable<(long EntryId, RobustView View)> ReadActiveExtraViewsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT e.id, 0, e.quality, e.signal FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE e.state = 0 AND b.extra_signals <> 0 AND b.signal_type = 'pdq' " +
+            "UNION ALL SELECT v.entry_id, v.kind, v.quality, v.signal FROM bank_entry_views v JOIN bank_entries e ON e.id = v.entry_id WHERE e.state = 0 " +
+            "ORDER BY 1, 2";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Read the whole value: Microsoft.Data.Sqlite's streaming GetBytes can map a UNION row to the wrong source row.
+            var signal = await reader.GetFieldValueAsync<byte[]>(3, cancellationToken).ConfigureAwait(false);
+            yield return (reader.GetInt64(0), new RobustView((ViewKind)reader.GetInt32(1), Hash256.ReadBigEndian(signal), reader.GetInt32(2)));
         }
     }
 

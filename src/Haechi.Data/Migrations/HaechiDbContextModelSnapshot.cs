@@ -158,6 +158,38 @@ namespace Haechi.Data.Migrations
                     b.ToTable("bank_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryViewRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Quality")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quality");
+
+                    b.Property<byte[]>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signal");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("bank_entry_views", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -173,6 +205,10 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
+
+                    b.Property<int>("ExtraSignals")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("extra_signals");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -402,6 +438,17 @@ namespace Haechi.Data.Migrations
                     b.Navigation("Bank");
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryViewRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
+                        .WithMany("Views")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Haechi.Data.Cases.CaseDigestRecord", b =>
                 {
                     b.HasOne("Haechi.Data.Cases.CaseRecord", null)
@@ -423,6 +470,8 @@ namespace Haechi.Data.Migrations
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.Navigation("Frames");
+
+                    b.Navigation("Views");
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankRecord", b =>

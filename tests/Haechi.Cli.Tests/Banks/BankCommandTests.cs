@@ -65,7 +65,7 @@ public sealed class BankCommandTests : IDisposable
 
         var original = Write("o.png", SyntheticImages.EncodePng(rgb, 640, 480));
         var mirror = Write("m.png", SyntheticImages.EncodePng(mirrored, 640, 480));
-        Haechi("bank", "create", "b");
+        Haechi("bank", "create", "b", "--signals", "pdq");
         Haechi("bank", "add", "b", original);
         Assert.Empty(CliRunner.Lines(Haechi("match", mirror).Out));
         var fields = Assert.Single(CliRunner.Lines(Haechi("match", "--dihedral", mirror).Out)).Split(',');
