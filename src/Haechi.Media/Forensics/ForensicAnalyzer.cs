@@ -47,7 +47,8 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
         }
 
         var format = PngChunkReader.IsPng(bytes) ? "png" : JpegMarkerReader.IsJpeg(bytes) ? "jpeg" : "other";
-        var metadata = MetadataFindings.Read(bytes);
+        // PNG text chunks are read by our own bounded walker; MetadataExtractor sees only the chunks it alone decodes.
+        var metadata = MetadataFindings.Read(format == "png" ? MetadataChunksOnly(bytes) : bytes);
         var records = new List<GeneratorRecord>();
         foreach (var (key, value, source) in metadata.Records)
         {
@@ -67,6 +68,11 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
         }
 
         findings.Insert(0, GeneratorFinding(records));
+        if (format != "other")
+        {
+            findings.Add(C2paFinding.Create(bytes));
+        }
+
         AddDigitalSourceType(metadata, findings);
         AddSoftware(metadata, findings);
         if (metadata.Problem is not null)
@@ -88,6 +94,26 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
             Height = height,
             Findings = findings,
         };
+    }
+
+    /// <summary>A copy of the PNG with only IHDR, eXIf, XMP iTXt, iCCP and IEND: the chunks MetadataExtractor is needed for.</summary>
+    private static byte[] MetadataChunksOnly(byte[] png)
+    {
+        var structure = PngChunkReader.Read(png, new PngReadLimits(DecodeText: false));
+        var output = new List<byte>(4096);
+        output.AddRange(PngChunkReader.Signature);
+        foreach (var chunk in structure.Chunks)
+        {
+            var data = png.AsSpan((int)chunk.DataOffset, chunk.Length);
+            var keep = chunk.Type is "IHDR" or "eXIf" or "iCCP" or "IEND"
+                || (chunk.Type == "iTXt" && data.StartsWith("XML:com.adobe.xmp\0"u8));
+            if (keep)
+            {
+                output.AddRange(png.AsSpan((int)chunk.DataOffset - 8, chunk.Length + 12));
+            }
+        }
+
+        return [.. output];
     }
 
     private static ForensicFinding GeneratorFinding(List<GeneratorRecord> records)

@@ -90,7 +90,7 @@ public static class PngChunkReader
                     bitDepth = body[8];
                     colourType = body[9];
                     break;
-                case "tEXt" or "zTXt" or "iTXt":
+                case "tEXt" or "zTXt" or "iTXt" when limits.DecodeText:
                     if (totalText >= limits.MaxTotalTextCharacters)
                     {
                         problems.Add(Invariant($"Text chunk at offset {pos} skipped: the total text cap of {limits.MaxTotalTextCharacters} characters was reached."));

@@ -70,7 +70,8 @@ public sealed class PngStructure
 /// <param name="MaxTextCharacters">Characters kept per text record (longer text is cut and flagged).</param>
 /// <param name="MaxInflatedBytes">Bytes inflated per compressed text record.</param>
 /// <param name="MaxTotalTextCharacters">Characters kept over all text records.</param>
-public sealed record PngReadLimits(int MaxChunks = 10_000, int MaxTextCharacters = 256 * 1024, int MaxInflatedBytes = 1024 * 1024, int MaxTotalTextCharacters = 2 * 1024 * 1024)
+/// <param name="DecodeText">False to list chunks only, without decoding or inflating text.</param>
+public sealed record PngReadLimits(int MaxChunks = 10_000, int MaxTextCharacters = 256 * 1024, int MaxInflatedBytes = 1024 * 1024, int MaxTotalTextCharacters = 2 * 1024 * 1024, bool DecodeText = true)
 {
     /// <summary>Defaults suited to analysis of one file.</summary>
     public static PngReadLimits Default { get; } = new();
