@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
+using Haechi.Cli.Forensics;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
 using Haechi.Cli.Video;
@@ -23,6 +24,7 @@ internal static class HaechiCommand
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(AnalyzeCommand.Create(console));
         return root;
     }
 
