@@ -73,6 +73,11 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
             findings.Add(C2paFinding.Create(bytes));
         }
 
+        if (pdq is not null)
+        {
+            findings.Add(JpegGridFinding.Create(bytes, _options));
+        }
+
         AddDigitalSourceType(metadata, findings);
         AddSoftware(metadata, findings);
         if (metadata.Problem is not null)
