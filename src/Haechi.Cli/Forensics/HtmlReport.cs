@@ -24,6 +24,7 @@ internal static class HtmlReport
         ["jpeg-quantisation"] = ("JPEG compression settings", "The compression tables, the estimated quality, and which encoder family uses those tables."),
         ["png-structure"] = ("PNG file structure", "Whether the file's chunks are intact (checksums), its text records, and data appended after the image."),
         ["jpeg-grid"] = ("JPEG grid consistency", "Whether every part of the picture follows the same 8×8 JPEG compression grid; pasted content often follows another (ZERO method)."),
+        ["jpeg-double-compression"] = ("JPEG re-compression", "Whether the picture was saved as JPEG more than once (an earlier, coarser save leaves gaps in the compression statistics)."),
         ["decode"] = ("Picture decoding", "Whether the picture itself could be decoded."),
         ["metadata"] = ("Metadata", "EXIF, XMP, IPTC and ICC metadata."),
     };

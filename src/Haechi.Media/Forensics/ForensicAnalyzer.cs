@@ -75,7 +75,12 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
 
         if (pdq is not null)
         {
-            findings.Add(JpegGridFinding.Create(bytes, _options));
+            var plane = JpegGridFinding.DecodeLuma(bytes, _options, out var problem);
+            findings.Add(JpegGridFinding.Create(plane, problem));
+            if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
+            {
+                findings.Add(DoubleCompressionFinding.Create(luma, table.Values));
+            }
         }
 
         AddDigitalSourceType(metadata, findings);

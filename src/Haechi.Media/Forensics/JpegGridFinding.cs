@@ -17,8 +17,10 @@ internal static class JpegGridFinding
         "Needs a JPEG history: never-compressed or strongly resized pictures show no grid. A region pasted on the same grid alignment, " +
         "or a final save at lower JPEG quality, can hide a splice; flat areas cast no votes. Detections are controlled to fewer than one false alarm per image on average.";
 
-    public static ForensicFinding Create(byte[] bytes, ImageDecodeOptions options)
+    /// <summary>Stored-orientation, full-resolution luminance (central crop of at most <see cref="MaxSide"/>, offsets multiples of 8), or the reason it is unavailable.</summary>
+    public static (byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? DecodeLuma(byte[] bytes, ImageDecodeOptions options, out string? problem)
     {
+        problem = null;
         DecodedImage image;
         try
         {
@@ -26,15 +28,27 @@ internal static class JpegGridFinding
         }
         catch (ImageDecodeException ex)
         {
-            return new ForensicFinding(Method, EvidenceBand.Inconclusive, "JPEG grid analysis did not run: " + ex.Message, Limits);
+            problem = ex.Message;
+            return null;
         }
 
         if (image.Width < 32 || image.Height < 32)
         {
-            return new ForensicFinding(Method, EvidenceBand.Inconclusive, "The picture is too small for JPEG grid analysis.", Limits);
+            problem = "the picture is too small.";
+            return null;
         }
 
-        var (luma, width, height, offsetX, offsetY) = Luma(image);
+        return Luma(image);
+    }
+
+    public static ForensicFinding Create((byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? decoded, string? problem)
+    {
+        if (decoded is not { } plane)
+        {
+            return new ForensicFinding(Method, EvidenceBand.Inconclusive, "JPEG grid analysis did not run: " + problem, Limits);
+        }
+
+        var (luma, width, height, offsetX, offsetY) = plane;
         var result = JpegGridDetector.Detect(luma, width, height);
         var details = new List<KeyValuePair<string, string>>
         {

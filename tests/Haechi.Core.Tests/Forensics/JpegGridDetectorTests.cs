@@ -163,3 +163,36 @@ public sealed class JpegGridDetectorTests
         Assert.Equal(Math.Log(3628800), JpegGridDetector.LogGamma(11), 11);
     }
 }
+
+public sealed class DoubleQuantizationDetectorTests
+{
+    private static ushort[] Table(int quality)
+    {
+        var table = new ushort[64];
+        JpegQualityEstimator.LadderTable(JpegQualityEstimator.StandardLuma, quality, table);
+        return table;
+    }
+
+    [Theory]
+    [InlineData(50, 90)]
+    [InlineData(60, 85)]
+    public void Analyze_CoarseThenFine_DetectsAndEstimatesPrimaryQuality(int first, int last)
+    {
+        const int W = 256, H = 256;
+        var image = JpegGridDetectorTests.Compress(JpegGridDetectorTests.Compress(JpegGridDetectorTests.Texture(W, H, 7), W, H, first), W, H, last);
+        var result = DoubleQuantizationDetector.Analyze(image, W, H, Table(last));
+        Assert.True(result.Detected, string.Join("; ", result.Evidence));
+        Assert.True(result.PrimaryQuality is null || Math.Abs(result.PrimaryQuality.Value - first) <= 10, "primary " + result.PrimaryQuality);
+    }
+
+    [Theory]
+    [InlineData(75)]
+    [InlineData(90)]
+    public void Analyze_SingleCompression_NotDetected(int quality)
+    {
+        const int W = 256, H = 256;
+        var image = JpegGridDetectorTests.Compress(JpegGridDetectorTests.Texture(W, H, 8), W, H, quality);
+        var result = DoubleQuantizationDetector.Analyze(image, W, H, Table(quality));
+        Assert.False(result.Detected, string.Join("; ", result.Evidence));
+    }
+}

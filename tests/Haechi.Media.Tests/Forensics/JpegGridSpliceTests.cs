@@ -133,3 +133,49 @@ public sealed class JpegGridSpliceTests
         return rx < x + w && x < rx + rw && ry < y + h && y < ry + rh;
     }
 }
+
+public sealed class DoubleCompressionTests
+{
+    private static readonly ImageDecodeOptions Raw = ImageDecodeOptions.Default with { MinWorkingSide = 0, Orientation = OrientationMode.Ignore };
+
+    private static byte[] Texture(int seed)
+    {
+        var random = new Random(seed);
+        var rgb = new byte[256 * 256 * 3];
+        for (var i = 0; i < rgb.Length; i++)
+        {
+            var x = i / 3 % 256;
+            var y = i / 3 / 256;
+            rgb[i] = (byte)Math.Clamp(120 + (50 * Math.Sin((x + seed) / 9.0)) + (40 * Math.Cos(y / 13.0)) + random.Next(-20, 21), 0, 255);
+        }
+
+        return rgb;
+    }
+
+    private static ForensicFinding Finding(byte[] jpeg) => Assert.Single(new ForensicAnalyzer().Analyze(jpeg).Findings, f => f.Method == "jpeg-double-compression");
+
+    [Fact]
+    public void Analyze_LibvipsRecompressionLadder_DetectsCoarseThenFineAndNotSingle()
+    {
+        var detected = 0;
+        var falseAlarms = 0;
+        var cases = 0;
+        foreach (var (first, last) in new[] { (50, 90), (60, 90), (70, 95), (50, 80), (40, 75) })
+        {
+            for (var seed = 0; seed < 2; seed++)
+            {
+                var rgb = Texture((seed * 31) + first);
+                var once = ImageDecoder.Decode(SyntheticImages.EncodeJpeg(rgb, 256, 256, first), Raw).Pixels;
+                var twice = SyntheticImages.EncodeJpeg(once, 256, 256, last);
+                var single = SyntheticImages.EncodeJpeg(rgb, 256, 256, last);
+                cases++;
+                detected += Finding(twice).Band == EvidenceBand.Inconclusive ? 1 : 0;
+                falseAlarms += Finding(single).Band != EvidenceBand.NoEvidenceFound ? 1 : 0;
+            }
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"double compression: {detected}/{cases} detected, {falseAlarms}/{cases} false alarms on single compression");
+        Assert.True(detected >= cases * 8 / 10, $"{detected}/{cases}");
+        Assert.True(falseAlarms <= 1, $"{falseAlarms}/{cases}");
+    }
+}
