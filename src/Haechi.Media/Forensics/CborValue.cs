@@ -44,38 +44,38 @@ internal static class CborValue
         switch (reader.PeekState())
         {
             case CborReaderState.StartMap:
-            {
-                var count = reader.ReadStartMap();
-                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-                while (reader.PeekState() != CborReaderState.EndMap)
                 {
-                    var key = Read(reader, depth + 1, ref items);
-                    var keyText = key switch
+                    var count = reader.ReadStartMap();
+                    var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    while (reader.PeekState() != CborReaderState.EndMap)
                     {
-                        string s => s,
-                        long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        _ => "?",
-                    };
-                    map[keyText] = Read(reader, depth + 1, ref items);
-                }
+                        var key = Read(reader, depth + 1, ref items);
+                        var keyText = key switch
+                        {
+                            string s => s,
+                            long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            _ => "?",
+                        };
+                        map[keyText] = Read(reader, depth + 1, ref items);
+                    }
 
-                reader.ReadEndMap();
-                _ = count;
-                return map;
-            }
+                    reader.ReadEndMap();
+                    _ = count;
+                    return map;
+                }
 
             case CborReaderState.StartArray:
-            {
-                reader.ReadStartArray();
-                var list = new List<object?>();
-                while (reader.PeekState() != CborReaderState.EndArray)
                 {
-                    list.Add(Read(reader, depth + 1, ref items));
-                }
+                    reader.ReadStartArray();
+                    var list = new List<object?>();
+                    while (reader.PeekState() != CborReaderState.EndArray)
+                    {
+                        list.Add(Read(reader, depth + 1, ref items));
+                    }
 
-                reader.ReadEndArray();
-                return list;
-            }
+                    reader.ReadEndArray();
+                    return list;
+                }
 
             case CborReaderState.Tag:
                 reader.ReadTag();

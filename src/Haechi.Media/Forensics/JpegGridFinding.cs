@@ -11,6 +11,9 @@ internal static class JpegGridFinding
     /// <summary>Largest side analysed; bigger images are analysed in a central crop aligned to 8 pixels.</summary>
     public const int MaxSide = 2048;
 
+    /// <summary>Largest picture decoded at full resolution for the grid and double-compression checks.</summary>
+    public const long MaxPixels = 50_000_000;
+
     private const string Method = "jpeg-grid";
 
     private const string Limits =
@@ -24,7 +27,7 @@ internal static class JpegGridFinding
         DecodedImage image;
         try
         {
-            image = ImageDecoder.Decode(bytes, options with { MinWorkingSide = 0, Orientation = OrientationMode.Ignore });
+            image = ImageDecoder.Decode(bytes, options with { MinWorkingSide = 0, Orientation = OrientationMode.Ignore, MaxPixels = Math.Min(options.MaxPixels, MaxPixels) });
         }
         catch (ImageDecodeException ex)
         {
