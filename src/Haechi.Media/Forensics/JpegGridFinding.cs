@@ -73,12 +73,11 @@ internal static class JpegGridFinding
         {
             var strongest = result.Regions[0];
             var band = strongest.Log10Nfa < -2 ? EvidenceBand.StrongEvidenceOfManipulation : EvidenceBand.Inconclusive;
-            return new ForensicFinding(
-                Method,
-                band,
-                Invariant($"{result.Regions.Count} region(s) follow a different JPEG grid than the rest of the picture; the strongest, at x {strongest.X + offsetX}, y {strongest.Y + offsetY} ({strongest.Width}×{strongest.Height} pixels), is typical of content pasted from another JPEG."),
-                Limits,
-                details);
+            var where = Invariant($"at x {strongest.X + offsetX}, y {strongest.Y + offsetY} ({strongest.Width}×{strongest.Height} pixels)");
+            var summary = band == EvidenceBand.StrongEvidenceOfManipulation
+                ? Invariant($"{result.Regions.Count} region(s) follow a different JPEG grid than the rest of the picture; the strongest, {where}, is typical of content pasted from another JPEG.")
+                : Invariant($"A region {where} weakly follows a different JPEG grid than the rest of the picture; it is near the chance level (NFA 10^{strongest.Log10Nfa:F1}) and may be a false alarm.");
+            return new ForensicFinding(Method, band, summary, Limits, details);
         }
 
         if (result.MainGridX != 0 || result.MainGridY != 0)

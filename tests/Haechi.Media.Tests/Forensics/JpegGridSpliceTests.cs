@@ -178,4 +178,17 @@ public sealed class DoubleCompressionTests
         Assert.True(detected >= cases * 8 / 10, $"{detected}/{cases}");
         Assert.True(falseAlarms <= 1, $"{falseAlarms}/{cases}");
     }
+
+    [Fact]
+    public void Analyze_SamplePhotoLikeImages_NoDoubleCompressionFalseAlarm()
+    {
+        // Regression: `haechi sample` pictures (shapes and waves) once gave false alarms at quality 40 and 90.
+        foreach (var quality in new[] { 40, 90 })
+        {
+            for (var seed = 0; seed < 3; seed++)
+            {
+                Assert.Equal(EvidenceBand.NoEvidenceFound, Finding(SyntheticImages.Jpeg(1024, 768, seed, quality)).Band);
+            }
+        }
+    }
 }

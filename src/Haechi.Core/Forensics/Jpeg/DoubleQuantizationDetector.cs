@@ -23,20 +23,20 @@ public sealed record DoubleQuantizationResult(bool Detected, IReadOnlyList<Doubl
 /// </summary>
 /// <remarks>
 /// For each of the first ten AC frequencies in zig-zag order with q2 ≥ 2: quantised values
-/// k = round(DCT/q2) of the blocks on the (0, 0) grid are histogrammed by |k| (1..30). For each
+/// k = round(DCT/q2) of the blocks on the (0, 0) grid are histogrammed by |k| (0..31). For each
 /// candidate q1 in q2+1..8·q2, the bins b that no round(m·q1/q2) reaches are "unreachable"; the
-/// ratio R = Σ h[b] / Σ (h[b−1] + h[b+1]) / 2 is near 1 for a smooth single-compression histogram
-/// and near 0 after double quantisation. A frequency counts as evidence when R &lt; 0.3 with at
+/// ratio R = Σ h[b] / Σ (h[b−1] + h[b+1]) / 2 over unreachable b ≥ 2 is near 1 for a smooth single-compression histogram
+/// and near 0 after double quantisation. A frequency counts as evidence when R &lt; 0.15 with at
 /// least 40 expected samples. Limits: misses q1 ≤ q2 (the first save finer than the last) and
 /// q1 a multiple-free match of q2; misaligned double compression is the grid detector's job.
 /// </remarks>
 public static class DoubleQuantizationDetector
 {
     /// <summary>Frequencies that must agree for a detection.</summary>
-    public const int MinPositions = 3;
+    public const int MinPositions = 4;
 
     private const int MaxBin = 30;
-    private const double RatioThreshold = 0.3;
+    private const double RatioThreshold = 0.15;
     private const double MinSamples = 40;
 
     /// <summary>Analyses <paramref name="luma"/> given the file's luma table (64 steps, natural order).</summary>
@@ -107,7 +107,9 @@ public static class DoubleQuantizationDetector
 
                 double observed = 0, expected = 0;
                 var unreachable = 0;
-                for (var b = 1; b <= MaxBin; b++)
+                // Bin 1 is skipped: its neighbour, bin 0, is inflated by flat blocks and would make
+                // any steep single-compression histogram look like it has a gap at 1.
+                for (var b = 2; b <= MaxBin; b++)
                 {
                     if (!reachable[b])
                     {
@@ -117,7 +119,6 @@ public static class DoubleQuantizationDetector
                     }
                 }
 
-                // Bin 0 is inflated by flat blocks; only count unreachable bins past 1 against it.
                 if (expected < MinSamples)
                 {
                     continue;
