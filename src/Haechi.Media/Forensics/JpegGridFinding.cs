@@ -76,7 +76,7 @@ internal static class JpegGridFinding
             var where = Invariant($"at x {strongest.X + offsetX}, y {strongest.Y + offsetY} ({strongest.Width}×{strongest.Height} pixels)");
             var summary = band == EvidenceBand.StrongEvidenceOfManipulation
                 ? Invariant($"{result.Regions.Count} region(s) follow a different JPEG grid than the rest of the picture; the strongest, {where}, is typical of content pasted from another JPEG.")
-                : Invariant($"A region {where} weakly follows a different JPEG grid than the rest of the picture; it is near the chance level (NFA 10^{strongest.Log10Nfa:F1}) and may be a false alarm.");
+                : Invariant($"A region {where} weakly follows a different JPEG grid than the rest of the picture; it is close to what chance alone produces (about {Math.Pow(10, strongest.Log10Nfa):0.##} such regions expected by chance per image) and may be a false alarm.");
             return new ForensicFinding(Method, band, summary, Limits, details);
         }
 
