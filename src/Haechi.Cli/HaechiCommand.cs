@@ -1,10 +1,12 @@
 using System.CommandLine;
+using Haechi.Cli.Audit;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Forensics;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
 using Haechi.Cli.Video;
+using Haechi.Cli.Vision;
 
 namespace Haechi.Cli;
 
@@ -21,9 +23,13 @@ internal static class HaechiCommand
         root.Subcommands.Add(HashCommand.Create(console));
         root.Subcommands.Add(BankCommand.Create(console));
         root.Subcommands.Add(MatchCommand.Create(console));
+        root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(MatchVideoCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(ModelsCommand.Create(console));
+        root.Subcommands.Add(ScanCommand.Create(console));
+        root.Subcommands.Add(FacesCommand.Create(console));
         root.Subcommands.Add(AnalyzeCommand.Create(console));
         return root;
     }

@@ -4,37 +4,82 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace Haechi.Data;
 
-/// <summary>Opens Haechi's store in a data directory and keeps its schema current.</summary>
+/// <summary>
+/// Where Haechi's store lives: the SQLite file <c>haechi.db</c> in the data directory by default,
+/// or a PostgreSQL database when a connection string is given (<c>ConnectionStrings:Haechi</c>, or
+/// the environment variable <c>ConnectionStrings__Haechi</c> for the CLI).
+/// </summary>
+/// <param name="DataDirectory">The data directory (SQLite file, index snapshots, models).</param>
+/// <param name="PostgresConnectionString">Npgsql connection string, or null for SQLite.</param>
+public sealed record DatabaseLocation(string DataDirectory, string? PostgresConnectionString = null)
+{
+    /// <summary>The environment variable that points the CLI at PostgreSQL (the server reads the same key from its configuration).</summary>
+    public const string ConnectionStringVariable = "ConnectionStrings__Haechi";
+
+    /// <summary>True when the store is PostgreSQL.</summary>
+    public bool IsPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
+
+    /// <summary>SQLite in <paramref name="dataDirectory"/> unless <c>ConnectionStrings__Haechi</c> is set.</summary>
+    public static DatabaseLocation FromEnvironment(string dataDirectory) =>
+        new(dataDirectory, Environment.GetEnvironmentVariable(ConnectionStringVariable));
+}
+
+/// <summary>Opens Haechi's store and keeps its schema current.</summary>
 public static class HaechiDatabase
 {
     /// <summary>File name of the SQLite store inside the data directory.</summary>
     public const string FileName = "haechi.db";
 
+    /// <summary>The assembly holding the PostgreSQL migrations (SQLite's live in this one).</summary>
+    public const string PostgresMigrationsAssembly = "Haechi.Data.PostgreSql";
+
     /// <summary>Options for the SQLite file in <paramref name="dataDirectory"/>.</summary>
-    public static DbContextOptions<HaechiDbContext> SqliteOptions(string dataDirectory)
+    public static DbContextOptions<HaechiDbContext> SqliteOptions(string dataDirectory) =>
+        new DbContextOptionsBuilder<HaechiDbContext>().UseSqlite(SqliteConnectionString(dataDirectory)).Options;
+
+    /// <summary>Connection string of the SQLite file in <paramref name="dataDirectory"/> (for hosts that register the context in DI).</summary>
+    public static string SqliteConnectionString(string dataDirectory) => new SqliteConnectionStringBuilder
     {
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(dataDirectory, FileName),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        return new DbContextOptionsBuilder<HaechiDbContext>().UseSqlite(builder.ToString()).Options;
+        DataSource = Path.Combine(dataDirectory, FileName),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = false,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    /// <summary>Points <paramref name="builder"/> at the store in <paramref name="location"/>.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(location);
+        return location.IsPostgres
+            ? builder.UseNpgsql(location.PostgresConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
+            : builder.UseSqlite(SqliteConnectionString(location.DataDirectory));
     }
 
+    /// <summary>Opens the SQLite store in <paramref name="dataDirectory"/>.</summary>
+    public static Task<HaechiDbContext> OpenAsync(string dataDirectory, CancellationToken cancellationToken) =>
+        OpenAsync(new DatabaseLocation(dataDirectory), cancellationToken);
+
     /// <summary>
-    /// Opens (creating the directory and file when needed), applies pending migrations and sets
-    /// SQLite to write-ahead logging with full fsync, so a committed change survives a crash.
+    /// Opens the store (creating the SQLite file or the PostgreSQL database when needed) and applies
+    /// pending migrations. SQLite runs with write-ahead logging and full fsync, so a committed change
+    /// survives a crash; PostgreSQL is durable on commit by default.
     /// </summary>
-    public static async Task<HaechiDbContext> OpenAsync(string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<HaechiDbContext> OpenAsync(DatabaseLocation location, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(dataDirectory);
-        var db = new HaechiDbContext(SqliteOptions(dataDirectory));
+        ArgumentNullException.ThrowIfNull(location);
+        Directory.CreateDirectory(location.DataDirectory);
+        var options = new DbContextOptionsBuilder<HaechiDbContext>();
+        Configure(options, location);
+        var db = new HaechiDbContext(options.Options);
         try
         {
-            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken).ConfigureAwait(false);
+            if (!location.IsPostgres)
+            {
+                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken).ConfigureAwait(false);
+            }
+
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             return db;
         }
@@ -46,7 +91,7 @@ public static class HaechiDatabase
     }
 }
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the context without a host.</summary>
+/// <summary>Lets <c>dotnet ef migrations add</c> build the SQLite context without a host.</summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<HaechiDbContext>
 {
     public HaechiDbContext CreateDbContext(string[] args) => new(HaechiDatabase.SqliteOptions(Path.GetTempPath()));

@@ -1,5 +1,6 @@
 using Haechi.Core.Banks;
 using Haechi.Data.Banks;
+using Haechi.Data.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Data;
@@ -12,6 +13,16 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<BankEntryRecord> BankEntries => Set<BankEntryRecord>();
 
     public DbSet<BankEntryFrameRecord> BankEntryFrames => Set<BankEntryFrameRecord>();
+
+    public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
+
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+
+    public DbSet<CaseEventRecord> CaseEvents => Set<CaseEventRecord>();
+
+    public DbSet<CaseDigestRecord> CaseDigests => Set<CaseDigestRecord>();
+
+    public DbSet<ReportRecord> Reports => Set<ReportRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -44,6 +55,18 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.HasKey(f => f.Id);
             frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
             frame.HasIndex(f => f.EntryId);
+        });
+        CaseConfiguration.Configure(modelBuilder);
+        modelBuilder.Entity<Audit.AuditRecord>(audit =>
+        {
+            audit.ToTable("audit_entries");
+            audit.HasKey(a => a.Id);
+            audit.HasIndex(a => a.Sequence).IsUnique();
+            audit.Property(a => a.Actor).HasMaxLength(Audit.AuditLog.MaxFieldLength);
+            audit.Property(a => a.Action).HasMaxLength(Audit.AuditLog.MaxFieldLength);
+            audit.Property(a => a.Subject).HasMaxLength(Audit.AuditLog.MaxFieldLength);
+            audit.Property(a => a.Detail).HasMaxLength(Audit.AuditLog.MaxDetailLength);
+            audit.Property(a => a.Hash).HasMaxLength(32);
         });
 
         // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.

@@ -8,7 +8,7 @@ namespace Haechi.Cli.Banks;
 internal static class CliStore
 {
     public static async Task<HaechiDbContext> OpenAsync(ParseResult result, CancellationToken cancellationToken) =>
-        await HaechiDatabase.OpenAsync(DataDirectoryOption.Resolve(result), cancellationToken).ConfigureAwait(false);
+        await HaechiDatabase.OpenAsync(DatabaseLocation.FromEnvironment(DataDirectoryOption.Resolve(result)), cancellationToken).ConfigureAwait(false);
 
     public static BankStore Banks(HaechiDbContext db) => new(db, TimeProvider.System);
 }

@@ -12,6 +12,8 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchHashCommand.Create(console));
         command.Subcommands.Add(BenchMatchCommand.Create(console));
         command.Subcommands.Add(BenchVideoCommand.Create(console));
+        command.Subcommands.Add(Vision.BenchScanCommand.Create(console));
+        command.Subcommands.Add(Robust.BenchRobustnessCommand.Create(console));
         return command;
     }
 }

@@ -202,18 +202,7 @@ internal static class MatchCommand
                     writer.WriteString("transform", ((DihedralTransform)match.QueryIndex).ToName());
                     writer.WriteString("signal", entry.Signal.ToString());
                     writer.WriteNumber("entry_quality", entry.Quality);
-                    if (entry.ExternalId is not null)
-                    {
-                        writer.WriteString("external_id", entry.ExternalId);
-                    }
-
-                    writer.WriteStartArray("labels");
-                    foreach (var label in entry.Labels)
-                    {
-                        writer.WriteStringValue(label);
-                    }
-
-                    writer.WriteEndArray();
+                    EntryJson.WriteReference(writer, entry);
                     writer.WriteEndObject();
                 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Matching;
 using Haechi.Core.Video;
@@ -104,18 +105,7 @@ internal sealed class VideoMatchRun(CliConsole console, BankStore store, Hamming
                 writer.WriteNumber("entry_id", entry.Id);
                 writer.WriteNumber("query_match_percent", Math.Round(comparison.QueryMatchPercent, 2));
                 writer.WriteNumber("compared_match_percent", Math.Round(comparison.ComparedMatchPercent, 2));
-                if (entry.ExternalId is not null)
-                {
-                    writer.WriteString("external_id", entry.ExternalId);
-                }
-
-                writer.WriteStartArray("labels");
-                foreach (var label in entry.Labels)
-                {
-                    writer.WriteStringValue(label);
-                }
-
-                writer.WriteEndArray();
+                EntryJson.WriteReference(writer, entry);
                 writer.WriteEndObject();
             }
 

@@ -81,33 +81,25 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
     /// <summary>All banks, by name.</summary>
     public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken)
     {
-        var banks = await db.Banks.AsNoTracking().OrderBy(b => b.Name)
-            .Select(b => new BankSummary(
-                b.Name,
-                b.Description,
-                b.SignalType,
-                b.Entries.LongCount(e => e.State == BankEntryState.Active),
-                b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
-                b.CreatedAt))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return banks;
+        return await Summaries(db.Banks.AsNoTracking().OrderBy(b => b.Name)).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One bank with its counts.</summary>
     /// <exception cref="BankStoreException">No such bank.</exception>
     public async Task<BankSummary> GetBankAsync(string name, CancellationToken cancellationToken)
     {
-        var bank = await db.Banks.AsNoTracking().Where(b => b.Name == name)
-            .Select(b => new BankSummary(
-                b.Name,
-                b.Description,
-                b.SignalType,
-                b.Entries.LongCount(e => e.State == BankEntryState.Active),
-                b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
-                b.CreatedAt))
-            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var bank = await Summaries(db.Banks.AsNoTracking().Where(b => b.Name == name)).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return bank ?? throw UnknownBank(name);
     }
+
+    // Counts are computed in the database, one query for any number of banks.
+    private static IQueryable<BankSummary> Summaries(IQueryable<BankRecord> banks) => banks.Select(b => new BankSummary(
+        b.Name,
+        b.Description,
+        b.SignalType,
+        b.Entries.LongCount(e => e.State == BankEntryState.Active),
+        b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
+        b.CreatedAt));
 
     private async Task<BankRecord> FindBankAsync(string name, CancellationToken cancellationToken) =>
         await db.Banks.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false)
@@ -117,7 +109,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         new($"There is no bank named '{name}' (see 'haechi bank list').");
 
     /// <summary>
-    /// Adds entries in one transaction. An input whose signal and external id are already active
+    /// Adds entries in one transaction (the caller's, when one is open on the context). An input whose signal and external id are already active
     /// in the bank (or earlier in the same input) is not added again and is reported as a duplicate.
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank or an invalid entry; nothing is added.</exception>
@@ -130,9 +122,14 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; images go into a pdq bank.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await InsertEntriesAsync(bank, entries, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Joins the caller's transaction when one is open (the server commits a case and its bank rows together).
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 
@@ -152,19 +149,19 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         await using (var insert = connection.CreateCommand())
         {
             find.Transaction = transaction.GetDbTransaction();
-            find.CommandText = "SELECT id FROM bank_entries WHERE bank_id = $bank AND signal = $signal AND state = 0 AND ((external_id IS NULL AND $external IS NULL) OR external_id = $external) LIMIT 1";
-            Parameter(find, "$bank", bank.Id);
-            var findSignal = Parameter(find, "$signal", Array.Empty<byte>());
-            var findExternal = Parameter(find, "$external", DBNull.Value);
+            find.CommandText = "SELECT id FROM bank_entries WHERE bank_id = @bank AND signal = @signal AND state = 0 AND ((external_id IS NULL AND @external IS NULL) OR external_id = @external) LIMIT 1";
+            Parameter(find, "@bank", bank.Id);
+            var findSignal = Parameter(find, "@signal", Array.Empty<byte>());
+            var findExternal = Parameter(find, "@external", DBNull.Value, System.Data.DbType.String);
 
             insert.Transaction = transaction.GetDbTransaction();
-            insert.CommandText = "INSERT INTO bank_entries (bank_id, signal, quality, external_id, labels, added_at, state) VALUES ($bank, $signal, $quality, $external, $labels, $added, 0) RETURNING id";
-            Parameter(insert, "$bank", bank.Id);
-            var insertSignal = Parameter(insert, "$signal", Array.Empty<byte>());
-            var insertQuality = Parameter(insert, "$quality", 0);
-            var insertExternal = Parameter(insert, "$external", DBNull.Value);
-            var insertLabels = Parameter(insert, "$labels", string.Empty);
-            Parameter(insert, "$added", now.ToString("O", CultureInfo.InvariantCulture));
+            insert.CommandText = "INSERT INTO bank_entries (bank_id, signal, quality, external_id, labels, added_at, state) VALUES (@bank, @signal, @quality, @external, @labels, @added, 0) RETURNING id";
+            Parameter(insert, "@bank", bank.Id);
+            var insertSignal = Parameter(insert, "@signal", Array.Empty<byte>());
+            var insertQuality = Parameter(insert, "@quality", 0);
+            var insertExternal = Parameter(insert, "@external", DBNull.Value, System.Data.DbType.String);
+            var insertLabels = Parameter(insert, "@labels", string.Empty);
+            Parameter(insert, "@added", now);
 
             for (var i = 0; i < entries.Count; i++)
             {
@@ -255,8 +252,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             entries.Add(new NewBankEntry(VideoDigest(frames), MeanQuality(frames), videos[i].ExternalId, videos[i].Labels));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await InsertEntriesAsync(bank, entries, transaction, cancellationToken).ConfigureAwait(false);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < stored.Count; i++)
         {
             if (result.AddedIds[i] == 0)
@@ -278,8 +275,11 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        db.ChangeTracker.Clear();
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 
@@ -351,13 +351,14 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
 
     /// <summary>
     /// Withdraws every active entry with <paramref name="externalId"/> (a victim's case) in one bank,
-    /// or in every bank when <paramref name="bankName"/> is null.
+    /// or in every bank when <paramref name="bankName"/> is null, in one transaction (the caller's,
+    /// when one is open on the context).
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank.</exception>
     public async Task<int> WithdrawByExternalIdAsync(string? bankName, string externalId, CancellationToken cancellationToken)
     {
         int? bankId = bankName is null ? null : (await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false)).Id;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
         var rows = await db.BankEntries.Include(e => e.Bank)
             .Where(e => e.ExternalId == externalId && e.State == BankEntryState.Active && (bankId == null || e.BankId == bankId))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -367,9 +368,22 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             total += await WithdrawRowsAsync(group.First().Bank!, group.ToList(), transaction: null, cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return total;
     }
+
+    /// <summary>
+    /// Starts a transaction unless the caller already holds one on this context (then the change
+    /// joins it and commits with the caller's work, e.g. a case and its bank entries together).
+    /// </summary>
+    private async Task<IDbContextTransaction?> BeginUnlessAmbientAsync(CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
 
     private async Task<int> WithdrawRowsAsync(BankRecord bank, List<BankEntryRecord> rows, IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -428,8 +442,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = $type AND e.state = 0 ORDER BY e.id";
-        Parameter(command, "$type", signalType.Name);
+        command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = @type AND e.state = 0 ORDER BY e.id";
+        Parameter(command, "@type", signalType.Name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -452,8 +466,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= $quality ORDER BY f.id";
-        Parameter(command, "$quality", minQuality);
+        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= @quality ORDER BY f.id";
+        Parameter(command, "@quality", minQuality);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -489,11 +503,17 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return bytes;
     }
 
-    private static DbParameter Parameter(DbCommand command, string name, object value)
+    private static DbParameter Parameter(DbCommand command, string name, object value, System.Data.DbType? type = null)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
+        if (type is { } dbType)
+        {
+            // A NULL must still say its type: PostgreSQL cannot infer it from 'IS NULL'.
+            parameter.DbType = dbType;
+        }
+
         command.Parameters.Add(parameter);
         return parameter;
     }

@@ -5,11 +5,41 @@ using Haechi.Data.Matching;
 
 namespace Haechi.Data.Tests.Banks;
 
-public sealed class BankStoreTests : IDisposable
+/// <summary>The store on a real SQLite file.</summary>
+public sealed class SqliteBankStoreTests : BankStoreTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("haechi-data-").FullName;
+    protected override DatabaseLocation Location => new(Directory);
+}
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+/// <summary>The same tests on a real PostgreSQL server (a fresh database per test class instance).</summary>
+public sealed class PostgresBankStoreTests : BankStoreTests
+{
+    private readonly TestPostgres _postgres = new();
+
+    protected override DatabaseLocation Location => new(Directory, _postgres.ConnectionString);
+
+    protected override void Dispose(bool disposing)
+    {
+        _postgres.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+public abstract class BankStoreTests : IDisposable
+{
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("haechi-data-").FullName;
+
+    protected string Directory => _dir;
+
+    protected abstract DatabaseLocation Location { get; }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing) => System.IO.Directory.Delete(_dir, recursive: true);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,7 +53,7 @@ public sealed class BankStoreTests : IDisposable
 
     private async Task<(HaechiDbContext Db, BankStore Store)> OpenAsync()
     {
-        var db = await HaechiDatabase.OpenAsync(_dir, Ct);
+        var db = await HaechiDatabase.OpenAsync(Location, Ct);
         return (db, new BankStore(db, TimeProvider.System));
     }
 

@@ -1,0 +1,362 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Haechi.Cli.Bench;
+using Haechi.Core.Hashing;
+using Haechi.Core.Robust;
+using Haechi.Media.Images;
+using Haechi.Media.Robust;
+
+namespace Haechi.Cli.Robust;
+
+/// <summary>
+/// <c>haechi bench robustness [--json] [DIR]</c>: registers originals, queries edited copies of
+/// them and of unrelated images, and prints recall per edit class and per signal, false matches,
+/// time per query and bytes per registered image.
+/// </summary>
+internal static class BenchRobustnessCommand
+{
+    private static readonly (string Name, RobustFamilies Families)[] Configurations =
+    [
+        ("pdq", RobustFamilies.None),
+        ("pdq+dihedral", RobustFamilies.Dihedral),
+        ("+canonical", RobustFamilies.Dihedral | RobustFamilies.Canonical),
+        ("+crops", RobustFamilies.Dihedral | RobustFamilies.Canonical | RobustFamilies.Crops),
+        ("all", RobustFamilies.All),
+    ];
+
+    public static Command Create(CliConsole console)
+    {
+        var directory = new Argument<string?>("DIR") { Description = "Benign images: the first half are registered, the rest are unrelated distractors. Without it, photo-like images are drawn.", Arity = ArgumentArity.ZeroOrOne };
+        var count = new Option<int>("--count") { Description = "Images to draw when no DIR is given (half registered, half distractors).", DefaultValueFactory = _ => 32 };
+        var pad = new Option<int>("--bank-size") { Description = "Registered images to time the search against (the real ones plus random-code fillers).", DefaultValueFactory = _ => 10_000 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("robustness", "Recall of edited copies (crops, borders, screenshots, captions, stickers, mirrors...) per edit class and per signal, and false matches on unrelated images.")
+        {
+            directory, count, pad, json,
+        };
+        command.SetAction(result =>
+        {
+            var images = LoadImages(result.GetValue(directory), result.GetValue(count));
+            if (images.Count < 2)
+            {
+                console.Error.WriteLine("haechi: bench robustness: need at least two decodable images.");
+                return 2;
+            }
+
+            var figures = Measure(console, images, Math.Max(0, result.GetValue(pad)));
+            if (result.GetValue(json))
+            {
+                console.Out.WriteLine(JsonSerializer.Serialize(figures, BenchJson.Options));
+            }
+            else
+            {
+                Print(console.Out, figures);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<(byte[] Rgb, int Width, int Height)> LoadImages(string? directory, int count)
+    {
+        var images = new List<(byte[], int, int)>();
+        if (directory is null)
+        {
+            for (var i = 0; i < Math.Max(2, count); i++)
+            {
+                // Mixed sizes and aspect ratios, fixed seeds.
+                var (w, h) = (i % 3) switch { 0 => (640, 480), 1 => (480, 640), _ => (800, 450) };
+                images.Add((SyntheticImages.DrawRgb(w, h, 9000 + i), w, h));
+            }
+
+            return images;
+        }
+
+        foreach (var item in BenchImageSet.Load([directory]).Items)
+        {
+            images.Add(ImageEdits.DecodeRgb(item.Bytes));
+        }
+
+        return images;
+    }
+
+    private static RobustnessFigures Measure(CliConsole console, List<(byte[] Rgb, int Width, int Height)> images, int bankSize)
+    {
+        var registeredCount = (images.Count + 1) / 2;
+        var fingerprinter = new RobustFingerprinter();
+        console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registering {registeredCount} originals, querying {ImageEdits.All.Count} edits of each and of {images.Count - registeredCount} unrelated images..."));
+
+        // Originals as a re-post would be: JPEG q90.
+        var registeredViews = new List<RobustView>[registeredCount];
+        for (var i = 0; i < registeredCount; i++)
+        {
+            var (rgb, w, h) = images[i];
+            registeredViews[i] = fingerprinter.Register(SyntheticImages.EncodeJpeg(rgb, w, h, 90), RobustFamilies.All);
+        }
+
+        // Queries: every edit of every image; originals are true pairs, the rest distractors.
+        var queries = new List<(int Image, ImageEdit? Edit, List<RobustView> Views)>();
+        var queryMicros = new List<double>();
+        for (var i = 0; i < images.Count; i++)
+        {
+            var (rgb, w, h) = images[i];
+            if (i >= registeredCount)
+            {
+                var plain = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
+                queries.Add((i, null, fingerprinter.Query(plain, RobustFamilies.All)));
+            }
+
+            foreach (var edit in ImageEdits.All)
+            {
+                var bytes = ImageEdits.Apply(rgb, w, h, edit, seed: i);
+                var start = Stopwatch.GetTimestamp();
+                queries.Add((i, edit, fingerprinter.Query(bytes, RobustFamilies.All)));
+                queryMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+
+        var configurations = new List<ConfigurationFigures>();
+        foreach (var (name, families) in Configurations)
+        {
+            configurations.Add(Evaluate(name, families, registeredViews, queries, registeredCount));
+        }
+
+        var timing = TimeSearch(registeredViews, queries, bankSize);
+        queryMicros.Sort();
+        return new RobustnessFigures
+        {
+            RegisteredImages = registeredCount,
+            DistractorImages = images.Count - registeredCount,
+            EditClasses = [.. ImageEdits.All.Select(e => e.Name())],
+            Configurations = configurations,
+            QueryViewsMicrosecondsP50 = queryMicros[queryMicros.Count / 2],
+            SearchBankSize = timing.BankSize,
+            SearchMicrosecondsPerQuery = timing.Micros,
+            SearchMicrosecondsPerQuerySmallBank = timing.SmallMicros,
+        };
+    }
+
+    private static ConfigurationFigures Evaluate(string name, RobustFamilies families, List<RobustView>[] registered, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries, int registeredCount)
+    {
+        var index = new RobustIndex();
+        long views = 0;
+        for (var i = 0; i < registered.Length; i++)
+        {
+            var kept = Filter(registered[i], families, registration: true);
+            views += kept.Count;
+            index.Add(i, kept.ToArray());
+        }
+
+        var perEdit = new Dictionary<string, EditFigures>();
+        var perSignal = new Dictionary<string, int>();
+        var falseMatches = 0;
+        var distractorQueries = 0;
+        var results = new List<RobustMatch>();
+        var found = 0;
+        var total = 0;
+        foreach (var (image, edit, queryViews) in queries)
+        {
+            results.Clear();
+            index.Search(Filter(queryViews, families, registration: false).ToArray(), results);
+            if (image >= registeredCount)
+            {
+                distractorQueries++;
+                falseMatches += results.Count;
+                continue;
+            }
+
+            var key = edit!.Value.Name();
+            if (!perEdit.TryGetValue(key, out var figures))
+            {
+                perEdit[key] = figures = new EditFigures();
+            }
+
+            figures.Queries++;
+            total++;
+            falseMatches += results.Count(r => r.ImageId != image);
+            var hit = results.FindIndex(r => r.ImageId == image);
+            if (hit >= 0)
+            {
+                figures.Found++;
+                found++;
+                var signal = results[hit].Signal.Name();
+                perSignal[signal] = perSignal.GetValueOrDefault(signal) + 1;
+            }
+        }
+
+        var worst = perEdit.Values.Min(e => e.Recall);
+        return new ConfigurationFigures
+        {
+            Name = name,
+            Recall = (double)found / total,
+            WorstClassRecall = worst,
+            RecallPerEdit = perEdit.ToDictionary(p => p.Key, p => p.Value.Recall),
+            FirstMatchingSignal = perSignal,
+            FalseMatches = falseMatches,
+            DistractorQueries = distractorQueries,
+            BytesPerRegisteredImage = views * 33.0 / registered.Length,
+        };
+    }
+
+    private static List<RobustView> Filter(List<RobustView> views, RobustFamilies families, bool registration)
+    {
+        var kept = new List<RobustView>(views.Count);
+        foreach (var view in views)
+        {
+            var family = view.Kind switch
+            {
+                ViewKind.Whole => RobustFamilies.None,
+                < ViewKind.Trimmed => RobustFamilies.Dihedral,
+                ViewKind.Trimmed or ViewKind.Photo => RobustFamilies.Canonical,
+                _ when view.Kind.IsStrip() => RobustFamilies.Partial,
+                _ => RobustFamilies.Crops,
+            };
+            if (family == RobustFamilies.None || (families & family) != 0)
+            {
+                kept.Add(view);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>Search time per query with every view, against the real registrations plus random fillers up to <paramref name="bankSize"/> images.</summary>
+    private static (int BankSize, double Micros, double SmallMicros) TimeSearch(List<RobustView>[] registered, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries, int bankSize)
+    {
+        var index = new RobustIndex();
+        for (var i = 0; i < registered.Length; i++)
+        {
+            index.Add(i, registered[i].ToArray());
+        }
+
+        var small = TimeQueries(index, queries);
+        var random = new Random(0x5EED);
+        var filler = new RobustView[ViewKinds.Count];
+#pragma warning disable CA5394 // Deterministic filler codes for timing, not security.
+        for (var i = registered.Length; i < bankSize; i++)
+        {
+            for (var k = 0; k < filler.Length; k++)
+            {
+                filler[k] = new RobustView((ViewKind)k, new Hash256((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64()), 100);
+            }
+
+            index.Add(i, filler);
+        }
+#pragma warning restore CA5394
+
+        return (Math.Max(bankSize, registered.Length), TimeQueries(index, queries), small);
+    }
+
+    private static double TimeQueries(RobustIndex index, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries)
+    {
+        var results = new List<RobustMatch>();
+        var arrays = queries.Select(q => q.Views.ToArray()).ToList();
+        var start = Stopwatch.GetTimestamp();
+        foreach (var views in arrays)
+        {
+            results.Clear();
+            index.Search(views, results);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / arrays.Count;
+    }
+
+    private static void Print(TextWriter output, RobustnessFigures f)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"haechi bench robustness: {f.RegisteredImages} registered originals, {f.DistractorImages} unrelated images, {f.EditClasses.Count} edit classes"));
+        output.WriteLine();
+        output.Write(string.Create(c, $"  {"edit",-14}"));
+        foreach (var config in f.Configurations)
+        {
+            output.Write(string.Create(c, $"{config.Name,14}"));
+        }
+
+        output.WriteLine();
+        foreach (var edit in f.EditClasses)
+        {
+            output.Write(string.Create(c, $"  {edit,-14}"));
+            foreach (var config in f.Configurations)
+            {
+                output.Write(string.Create(c, $"{config.RecallPerEdit[edit],14:P0}"));
+            }
+
+            output.WriteLine();
+        }
+
+        output.WriteLine();
+        Row(output, "overall", f.Configurations, x => string.Create(c, $"{x.Recall:P1}"));
+        Row(output, "worst class", f.Configurations, x => string.Create(c, $"{x.WorstClassRecall:P0}"));
+        Row(output, "false matches", f.Configurations, x => string.Create(c, $"{x.FalseMatches}"));
+        Row(output, "bytes/image", f.Configurations, x => string.Create(c, $"{x.BytesPerRegisteredImage:F0}"));
+        output.WriteLine();
+        var all = f.Configurations[^1];
+        output.WriteLine("  matches of 'all' by the signal that matched closest: " + string.Join(", ", all.FirstMatchingSignal.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(c, $"{p.Key} {p.Value}"))));
+        output.WriteLine(string.Create(c, $"  distractor queries: {all.DistractorQueries} (unrelated images and their edits)"));
+        output.WriteLine(string.Create(c, $"  decode + views per query, p50: {f.QueryViewsMicrosecondsP50 / 1000:F1} ms"));
+        output.WriteLine(string.Create(c, $"  search per query: {f.SearchMicrosecondsPerQuerySmallBank:F0} us ({f.RegisteredImages} images), {f.SearchMicrosecondsPerQuery:F0} us ({f.SearchBankSize:N0} images)"));
+    }
+
+    private static void Row(TextWriter output, string label, List<ConfigurationFigures> configs, Func<ConfigurationFigures, string> cell)
+    {
+        output.Write(string.Create(CultureInfo.InvariantCulture, $"  {label,-14}"));
+        foreach (var config in configs)
+        {
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"{cell(config),14}"));
+        }
+
+        output.WriteLine();
+    }
+
+    private sealed class EditFigures
+    {
+        public int Queries { get; set; }
+
+        public int Found { get; set; }
+
+        public double Recall => Queries == 0 ? 0 : (double)Found / Queries;
+    }
+}
+
+/// <summary>Figures of one configuration of signals.</summary>
+internal sealed record ConfigurationFigures
+{
+    public required string Name { get; init; }
+
+    public required double Recall { get; init; }
+
+    public required double WorstClassRecall { get; init; }
+
+    public required Dictionary<string, double> RecallPerEdit { get; init; }
+
+    public required Dictionary<string, int> FirstMatchingSignal { get; init; }
+
+    public required int FalseMatches { get; init; }
+
+    public required int DistractorQueries { get; init; }
+
+    public required double BytesPerRegisteredImage { get; init; }
+}
+
+/// <summary>Figures of one <c>haechi bench robustness</c> run.</summary>
+internal sealed record RobustnessFigures
+{
+    public required int RegisteredImages { get; init; }
+
+    public required int DistractorImages { get; init; }
+
+    public required List<string> EditClasses { get; init; }
+
+    public required List<ConfigurationFigures> Configurations { get; init; }
+
+    public required double QueryViewsMicrosecondsP50 { get; init; }
+
+    public required int SearchBankSize { get; init; }
+
+    public required double SearchMicrosecondsPerQuery { get; init; }
+
+    public required double SearchMicrosecondsPerQuerySmallBank { get; init; }
+}

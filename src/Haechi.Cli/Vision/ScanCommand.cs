@@ -1,0 +1,211 @@
+using System.CommandLine;
+using Haechi.Cli.Banks;
+using Haechi.Cli.Hashing;
+using Haechi.Core.Banks;
+using Haechi.Core.Faces;
+using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Matching;
+using Haechi.Data.Banks;
+using Haechi.Data.Matching;
+using Haechi.Media.Images;
+using Haechi.Media.Models;
+using Haechi.Media.Vision;
+
+namespace Haechi.Cli.Vision;
+
+/// <summary><c>haechi scan</c>: fingerprint, faces, enrolled-face matches and nudity triage for each image.</summary>
+internal static class ScanCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per image (JSON Lines)." };
+        var faces = new Option<bool>("--faces") { Description = "Detect faces (boxes and scores) and match them against every enrolled face bank." };
+        var nsfw = new Option<bool>("--nsfw") { Description = "Score nudity (drawing, hentai, neutral, porn, sexy): a triage score, never a verdict." };
+        var report = new Option<string?>("--report") { Description = "Also write an HTML report with previews and face boxes to this file." };
+        var noBlur = new Option<bool>("--no-blur") { Description = "Show previews in the report unblurred and in colour (default: blurred and grey)." };
+        var threshold = new Option<float>("--threshold") { Description = "Cosine similarity for a face match.", DefaultValueFactory = _ => FaceBank.DefaultThreshold };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Images scanned in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var recursive = new Option<bool>("--recursive", "-r") { Description = "Scan every file under the directories given." };
+        var paths = new Argument<string[]>("PATH") { Description = "Image files, or directories with --recursive.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command(
+            "scan",
+            "Scan images: PDQ fingerprint and quality, and with --faces the faces found and their matches in enrolled face banks, with --nsfw\n" +
+            "nudity scores; and the image's matches in the PDQ banks (radius 31, quality ≥ 50, as 'haechi match'). One line per image\n" +
+            "('pdq,quality,faces,porn,path', then indented matches), or JSON Lines with --json. Run 'haechi models pull' first.")
+        {
+            json,
+            faces,
+            nsfw,
+            report,
+            noBlur,
+            threshold,
+            jobs,
+            recursive,
+            paths,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var dataDirectory = DataDirectoryOption.Resolve(result);
+            var wantFaces = result.GetValue(faces);
+            var wantNudity = result.GetValue(nsfw);
+            IReadOnlyList<FaceBank> faceBanks = [];
+            VisionModels models;
+            try
+            {
+                if (wantFaces)
+                {
+                    faceBanks = LoadBanks(FileFaceBankStore.ForDataDirectory(dataDirectory));
+                }
+
+                models = VisionModels.Load(dataDirectory, wantFaces, wantFaces, wantNudity);
+            }
+            catch (Exception ex) when (ex is ModelConversionException or InvalidDataException)
+            {
+                await console.Error.WriteLineAsync("haechi: scan: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+
+            using (models)
+            {
+                if (models.Embedder is { } embedder)
+                {
+                    faceBanks = [.. faceBanks.Where(b => b.Model == embedder.ModelIdentity)];
+                }
+
+                try
+                {
+                    await using var db = await CliStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
+                    var store = CliStore.Banks(db);
+                    var loaded = await new SignalIndexLoader(dataDirectory, TimeProvider.System).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
+                    var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+                    var output = new ScanOutput(result.GetValue(json), faceBanks, result.GetValue(threshold));
+                    var collected = result.GetValue(report) is null ? null : new List<ScanReportItem>();
+                    var pdqMatcher = new PdqBankMatcher(store, loaded.Index);
+                    var failed = false;
+                    foreach (var chunk in files.Chunk(64))
+                    {
+                        var scanned = ScanRun.Scan(models, chunk, Math.Max(1, result.GetValue(jobs)));
+                        foreach (var (file, scan, problem) in scanned)
+                        {
+                            if (scan is null)
+                            {
+                                failed = true;
+                                await console.Error.WriteLineAsync("haechi: " + file.Path + ": " + problem).ConfigureAwait(false);
+                                continue;
+                            }
+
+                            var faceMatches = output.Match(scan);
+                            var bankMatches = await pdqMatcher.MatchAsync(scan, cancellationToken).ConfigureAwait(false);
+                            collected?.Add(new ScanReportItem(file.Path, scan, faceMatches, bankMatches));
+                            await console.Out.WriteLineAsync(output.Format(file.Path, scan, faceMatches, bankMatches)).ConfigureAwait(false);
+                        }
+                    }
+
+                    if (result.GetValue(report) is { } reportPath && collected is not null)
+                    {
+                        ScanReport.Write(reportPath, collected, reveal: result.GetValue(noBlur));
+                        await console.Error.WriteLineAsync($"report: {reportPath}").ConfigureAwait(false);
+                    }
+
+                    return failed ? 1 : 0;
+                }
+                catch (BankStoreException ex)
+                {
+                    await console.Error.WriteLineAsync("haechi: scan: " + ex.Message).ConfigureAwait(false);
+                    return 1;
+                }
+            }
+        });
+        return command;
+    }
+
+    private static List<FaceBank> LoadBanks(FileFaceBankStore store)
+    {
+        var banks = new List<FaceBank>();
+        foreach (var name in store.List())
+        {
+            if (store.Load(name) is { } bank)
+            {
+                banks.Add(bank);
+            }
+        }
+
+        return banks;
+    }
+}
+
+/// <summary>Scans a batch of files on several threads; results come back in the order given.</summary>
+internal static class ScanRun
+{
+    public static (InputFile File, ScanResult? Scan, string? Problem)[] Scan(VisionModels models, IReadOnlyList<InputFile> files, int jobs)
+    {
+        var results = new (InputFile, ScanResult?, string?)[files.Count];
+        ImageDecoder.SetDecoderThreads(jobs > 1 ? 1 : 0);
+        Parallel.For(
+            0,
+            files.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = jobs },
+            models.NewScanner,
+            (i, _, scanner) =>
+            {
+                var file = files[i];
+                if (file.Problem is { } problem)
+                {
+                    results[i] = (file, null, problem);
+                    return scanner;
+                }
+
+                try
+                {
+                    results[i] = (file, scanner.Scan(ImageFingerprinter.ReadFile(file.Path, ImageDecodeOptions.DefaultMaxFileBytes)), null);
+                }
+                catch (ImageDecodeException ex)
+                {
+                    results[i] = (file, null, ex.Message);
+                }
+
+                return scanner;
+            },
+            static _ => { });
+        return results;
+    }
+}
+
+/// <summary>A PDQ bank entry within the match radius of a scanned image.</summary>
+internal sealed record BankMatchView(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
+
+/// <summary>Looks a scanned image's PDQ hash up in the PDQ banks (the same index and rules as <c>haechi match</c>, without dihedral copies).</summary>
+internal sealed class PdqBankMatcher(BankStore store, HammingIndex index)
+{
+    private readonly List<HammingMatch> _found = [];
+
+    /// <summary>The matches, nearest first; null when the image's quality is too low to match on.</summary>
+    public async Task<List<BankMatchView>?> MatchAsync(ScanResult scan, CancellationToken cancellationToken)
+    {
+        if (scan.Quality < PdqQuality.DefaultMinimum)
+        {
+            return null;
+        }
+
+        _found.Clear();
+        index.Search(scan.Pdq, SignalType.Pdq.DefaultRadius, _found);
+        var matches = new List<BankMatchView>();
+        if (_found.Count == 0)
+        {
+            return matches;
+        }
+
+        var entries = await store.GetActiveEntriesAsync(_found.Select(f => f.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        foreach (var match in _found)
+        {
+            // Entries withdrawn since the index was loaded are absent from the lookup.
+            if (entries.TryGetValue(match.Id, out var entry) && entry.Quality >= PdqQuality.DefaultMinimum)
+            {
+                matches.Add(new BankMatchView(entry.Bank, entry.Id, match.Distance, entry.ExternalId, entry.Labels));
+            }
+        }
+
+        matches.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.EntryId.CompareTo(b.EntryId));
+        return matches;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Haechi.Core.Faces;
+using Haechi.Media.Vision;
+
+namespace Haechi.Cli.Vision;
+
+/// <summary>A face that matched an enrolled face.</summary>
+internal sealed record FaceMatchView(int Face, string Bank, string Subject, float Similarity);
+
+/// <summary>Formats scan results as CSV-like lines or JSON Lines, and matches faces against the banks.</summary>
+internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float threshold)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public List<FaceMatchView> Match(ScanResult scan)
+    {
+        var matches = new List<FaceMatchView>();
+        if (scan.Faces is null || banks.Count == 0)
+        {
+            return matches;
+        }
+
+        for (var i = 0; i < scan.Faces.Count; i++)
+        {
+            if (scan.Faces[i].Embedding is not { } embedding)
+            {
+                continue;
+            }
+
+            foreach (var bank in banks)
+            {
+                if (bank.Index.Best(embedding) is { } best && best.Similarity >= threshold)
+                {
+                    matches.Add(new FaceMatchView(i, bank.Name, bank.SubjectOf(best.Id), best.Similarity));
+                }
+            }
+        }
+
+        return matches;
+    }
+
+    public string Format(string path, ScanResult scan, List<FaceMatchView> matches, List<BankMatchView>? bankMatches)
+    {
+        if (!json)
+        {
+            var faces = scan.Faces is null ? "-" : scan.Faces.Count.ToString(CultureInfo.InvariantCulture);
+            var porn = scan.Nudity is { } n ? n.Porn.ToString("F3", CultureInfo.InvariantCulture) : "-";
+            var line = string.Create(CultureInfo.InvariantCulture, $"{scan.Pdq},{scan.Quality},{faces},{porn},{path}");
+            foreach (var match in bankMatches ?? [])
+            {
+                line += string.Create(CultureInfo.InvariantCulture, $"\n  match: {match.Bank}/{match.EntryId} distance {match.Distance}{(match.ExternalId is null ? string.Empty : " id " + match.ExternalId)}");
+            }
+
+            foreach (var match in matches)
+            {
+                line += string.Create(CultureInfo.InvariantCulture, $"\n  face {match.Face}: {match.Bank}/{match.Subject} similarity {match.Similarity:F3}");
+            }
+
+            return line;
+        }
+
+        var view = new ScanJson
+        {
+            Path = path,
+            Pdq = scan.Pdq.ToString(),
+            Quality = scan.Quality,
+            Width = scan.Width,
+            Height = scan.Height,
+            Faces = scan.Faces?.Select((f, i) => new FaceJson
+            {
+                Box = [Round(f.Face.X), Round(f.Face.Y), Round(f.Face.Width), Round(f.Face.Height)],
+                Score = MathF.Round(f.Face.Score, 4),
+                Embedded = f.Embedding is not null,
+                FaceMatches = matches.Where(m => m.Face == i).Select(m => new FaceMatchJson(m.Bank, m.Subject, MathF.Round(m.Similarity, 4))).ToList() is { Count: > 0 } list ? list : null,
+            }).ToList(),
+            Nsfw = scan.Nudity is { } s ? new NsfwJson(Round4(s.Drawing), Round4(s.Hentai), Round4(s.Neutral), Round4(s.Porn), Round4(s.Sexy)) : null,
+            Matches = bankMatches?.Select(m => new BankMatchJson(m.Bank, m.EntryId, m.Distance, m.ExternalId, m.Labels)).ToList() ?? [],
+            Skipped = bankMatches is null ? "quality below threshold" : null,
+        };
+        return JsonSerializer.Serialize(view, JsonOptions);
+    }
+
+    private static float Round(float value) => MathF.Round(value, 1);
+
+    private static float Round4(float value) => MathF.Round(value, 4);
+
+    private sealed record ScanJson
+    {
+        public required string Path { get; init; }
+
+        public required string Pdq { get; init; }
+
+        public required int Quality { get; init; }
+
+        public required int Width { get; init; }
+
+        public required int Height { get; init; }
+
+        public List<FaceJson>? Faces { get; init; }
+
+        public NsfwJson? Nsfw { get; init; }
+
+        /// <summary>Matches in the PDQ banks (empty when none; empty with <see cref="Skipped"/> when the quality is too low).</summary>
+        public required List<BankMatchJson> Matches { get; init; }
+
+        public string? Skipped { get; init; }
+    }
+
+    private sealed record BankMatchJson(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
+
+    private sealed record FaceJson
+    {
+        public required float[] Box { get; init; }
+
+        public required float Score { get; init; }
+
+        public required bool Embedded { get; init; }
+
+        [JsonPropertyName("face_matches")]
+        public List<FaceMatchJson>? FaceMatches { get; init; }
+    }
+
+    private sealed record FaceMatchJson(string Bank, string Subject, float Similarity);
+
+    private sealed record NsfwJson(float Drawing, float Hentai, float Neutral, float Porn, float Sexy);
+}

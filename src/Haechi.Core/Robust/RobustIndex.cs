@@ -1,0 +1,106 @@
+using Haechi.Core.Hashing;
+using Haechi.Core.Matching;
+
+namespace Haechi.Core.Robust;
+
+/// <summary>The best match of a query against one registered image.</summary>
+/// <param name="ImageId">The registered image.</param>
+/// <param name="Distance">Hamming distance of the closest pair of views of the reported signal.</param>
+/// <param name="Signal">The plainest signal family that matched.</param>
+/// <param name="QueryView">The query's view.</param>
+/// <param name="RegisteredView">The registered image's view.</param>
+public readonly record struct RobustMatch(long ImageId, int Distance, RobustSignal Signal, ViewKind QueryView, ViewKind RegisteredView);
+
+/// <summary>
+/// Registered images as the PDQ hashes of their views in one exact <see cref="HammingIndex"/>. A
+/// query's views are searched and each registered image is reported once, through its closest
+/// comparable pair of views (strips only pair with the same strip).
+/// </summary>
+/// <remarks>
+/// False-match control: every extra pair of views is an extra chance of a chance match, so views
+/// other than the plain PDQ are matched at <see cref="ExtraViewRadius"/>, tighter than PDQ's 31,
+/// and strips (less content each) at <see cref="StripRadius"/>; the bench measures the effect on
+/// unrelated images.
+/// </remarks>
+public sealed class RobustIndex
+{
+    /// <summary>Radius for plain and dihedral PDQ (the standard threshold).</summary>
+    public const int PdqRadius = 31;
+
+    /// <summary>Radius for pairs involving a canonical view or a registered crop.</summary>
+    public const int ExtraViewRadius = 31;
+
+    /// <summary>Radius for strip pairs.</summary>
+    public const int StripRadius = 24;
+
+    private readonly HammingIndex _index = new();
+    private readonly List<long> _imageIds = [];
+    private readonly List<ViewKind> _kinds = [];
+    private readonly List<HammingMatch> _scratch = [];
+    private readonly Dictionary<long, RobustMatch> _best = [];
+
+    /// <summary>Registered view hashes.</summary>
+    public int ViewCount => _imageIds.Count;
+
+    /// <summary>Registers the views of one image.</summary>
+    public void Add(long imageId, ReadOnlySpan<RobustView> views)
+    {
+        foreach (var view in views)
+        {
+            _index.Add(view.Hash, _imageIds.Count);
+            _imageIds.Add(imageId);
+            _kinds.Add(view.Kind);
+        }
+    }
+
+    /// <summary>
+    /// Searches every view of a query; adds one match per registered image to <paramref name="results"/>,
+    /// closest first. Each image is reported through the plainest signal that matched (PDQ before
+    /// dihedral, canonical, crops, strips), at that signal's closest distance.
+    /// </summary>
+    public void Search(ReadOnlySpan<RobustView> queryViews, List<RobustMatch> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        _best.Clear();
+        foreach (var view in queryViews)
+        {
+            _scratch.Clear();
+            _index.Search(view.Hash, PdqRadius, _scratch);
+            foreach (var hit in _scratch)
+            {
+                var registered = _kinds[(int)hit.Id];
+                if (!ViewKinds.Comparable(view.Kind, registered))
+                {
+                    continue;
+                }
+
+                var signal = ViewKinds.SignalOf(view.Kind, registered);
+                if (hit.Distance > RadiusOf(signal))
+                {
+                    continue;
+                }
+
+                var imageId = _imageIds[(int)hit.Id];
+                if (!_best.TryGetValue(imageId, out var best) || signal < best.Signal || (signal == best.Signal && hit.Distance < best.Distance))
+                {
+                    _best[imageId] = new RobustMatch(imageId, hit.Distance, signal, view.Kind, registered);
+                }
+            }
+        }
+
+        var start = results.Count;
+        results.AddRange(_best.Values);
+        results.Sort(start, results.Count - start, Comparer<RobustMatch>.Create(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.ImageId.CompareTo(b.ImageId)));
+    }
+
+    /// <summary>The radius a pair of views of <paramref name="signal"/> is matched at.</summary>
+    public static int RadiusOf(RobustSignal signal) => signal switch
+    {
+        RobustSignal.Pdq or RobustSignal.Dihedral => PdqRadius,
+        RobustSignal.Partial => StripRadius,
+        _ => ExtraViewRadius,
+    };
+
+    /// <summary>Distance between two hashes (for callers comparing views directly).</summary>
+    public static int Distance(in Hash256 a, in Hash256 b) => Hash256.Distance(a, b);
+}

@@ -1,0 +1,34 @@
+using Haechi.Core.Robust;
+using Haechi.Media.Images;
+
+namespace Haechi.Media.Robust;
+
+/// <summary>
+/// Decodes an image once and computes its robust views (<see cref="RobustViewHasher"/>). The first
+/// view is always the plain PDQ, identical to <see cref="ImageFingerprinter"/>'s. One instance per thread.
+/// </summary>
+public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
+{
+    private readonly RobustViewHasher _hasher = new();
+    private readonly ImageDecodeOptions _options = options ?? ImageDecodeOptions.Default;
+
+    /// <summary>Views to register an original with.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public List<RobustView> Register(byte[] bytes, RobustFamilies families)
+    {
+        var image = ImageDecoder.Decode(bytes, _options);
+        var views = new List<RobustView>();
+        _hasher.ComputeRegistration(image.Pixels, image.Width, image.Height, image.Format, families, views);
+        return views;
+    }
+
+    /// <summary>Views to search a query with.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public List<RobustView> Query(byte[] bytes, RobustFamilies families)
+    {
+        var image = ImageDecoder.Decode(bytes, _options);
+        var views = new List<RobustView>();
+        _hasher.ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, families, views);
+        return views;
+    }
+}

@@ -1,0 +1,27 @@
+namespace Haechi.Server.Features.Cases;
+
+/// <summary>One fingerprint computed on the victim's device.</summary>
+/// <param name="Type"><c>pdq</c> or <c>md5</c>.</param>
+/// <param name="Hash">Hex: 64 digits for PDQ, 32 for MD5.</param>
+/// <param name="Quality">PDQ quality, 0..100 (required for PDQ).</param>
+internal sealed record SignalInput(string? Type, string? Hash, int? Quality);
+
+/// <summary>Body of <c>POST /api/cases</c>.</summary>
+/// <param name="Signals">Fingerprints of the photos to protect.</param>
+/// <param name="Language"><c>ko</c> (default) or <c>en</c>.</param>
+internal sealed record CreateCaseRequest(IReadOnlyList<SignalInput>? Signals, string? Language);
+
+/// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
+internal sealed record AddSignalsRequest(IReadOnlyList<SignalInput>? Signals);
+
+/// <summary>A new case: shown once; the PIN cannot be recovered.</summary>
+internal sealed record CaseCreated(string CaseNumber, string Pin);
+
+/// <summary>One line of a case's history.</summary>
+/// <param name="Event">What happened (<c>registered</c>, <c>signalsAdded</c>, <c>withdrawn</c>, ...).</param>
+/// <param name="At">When (UTC).</param>
+/// <param name="SignalCount">Signals it concerned.</param>
+internal sealed record CaseHistoryItem(Haechi.Core.Cases.CaseEventKind Event, DateTimeOffset At, int SignalCount);
+
+/// <summary>A case as its owner sees it.</summary>
+internal sealed record CaseView(Haechi.Core.Cases.CaseStatus Status, IReadOnlyList<CaseHistoryItem> History, int SignalCount);

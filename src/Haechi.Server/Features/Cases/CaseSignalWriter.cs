@@ -1,0 +1,63 @@
+using Haechi.Data;
+using Haechi.Data.Banks;
+using Haechi.Data.Cases;
+using Haechi.Server.Features.Matching;
+using Microsoft.EntityFrameworkCore;
+
+namespace Haechi.Server.Features.Cases;
+
+/// <summary>
+/// Stores a case's signals inside the caller's transaction: PDQ into the victim-registered bank
+/// (external id = case number), MD5 with the case. Returns what to add to the index after commit.
+/// </summary>
+internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
+{
+    public async Task<(int Stored, List<(long Id, Core.Hashing.Hash256 Signal)> Indexed)> WriteAsync(CaseRecord record, CaseSignals signals, CancellationToken cancellationToken)
+    {
+        var entries = new List<NewBankEntry>(signals.Pdq.Count);
+        foreach (var (hash, quality) in signals.Pdq)
+        {
+            entries.Add(new NewBankEntry(hash, quality, record.CaseNumber, []));
+        }
+
+        var indexed = new List<(long, Core.Hashing.Hash256)>();
+        if (entries.Count > 0)
+        {
+            var result = await banks.AddEntriesAsync(VictimBank.Name, entries, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < result.AddedIds.Count; i++)
+            {
+                if (result.AddedIds[i] != 0)
+                {
+                    indexed.Add((result.AddedIds[i], entries[i].Signal));
+                }
+            }
+        }
+
+        var stored = indexed.Count;
+        if (signals.Md5.Count > 0)
+        {
+            var existing = record.Id == 0
+                ? []
+                : await db.CaseDigests.Where(d => d.CaseId == record.Id).Select(d => d.Md5).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var known = new HashSet<string>(existing.Select(Convert.ToHexString), StringComparer.Ordinal);
+            foreach (var md5 in signals.Md5)
+            {
+                if (known.Add(Convert.ToHexString(md5)))
+                {
+                    record.Digests.Add(new CaseDigestRecord { Md5 = md5 });
+                    stored++;
+                }
+            }
+        }
+
+        return (stored, indexed);
+    }
+
+    /// <summary>Signals a case holds: active bank entries with its number plus its digests.</summary>
+    public async Task<int> CountAsync(CaseRecord record, CancellationToken cancellationToken)
+    {
+        var pdq = await db.BankEntries.CountAsync(e => e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active, cancellationToken).ConfigureAwait(false);
+        var md5 = await db.CaseDigests.CountAsync(d => d.CaseId == record.Id, cancellationToken).ConfigureAwait(false);
+        return pdq + md5;
+    }
+}

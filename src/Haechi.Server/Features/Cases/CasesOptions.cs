@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Haechi.Server.Features.Cases;
+
+/// <summary>Victim cases (section <c>Cases</c>).</summary>
+internal sealed class CasesOptions
+{
+    public const string Section = "Cases";
+
+    /// <summary>PBKDF2-SHA256 iterations for new PINs (each case keeps the count it was created with).</summary>
+    [Range(100_000, 10_000_000)]
+    public int PinIterations { get; set; } = 210_000;
+
+    /// <summary>Most signals in one request.</summary>
+    [Range(1, 100_000)]
+    public int MaxSignalsPerRequest { get; set; } = 1000;
+
+    /// <summary>Most signals one case may hold.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSignalsPerCase { get; set; } = 10_000;
+
+    /// <summary>PIN checks one client address may make per minute, over all cases.</summary>
+    [Range(1, 100_000)]
+    public int PinChecksPerMinutePerClient { get; set; } = 20;
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Haechi.Core.Cases;
+using Haechi.Data;
+using Haechi.Data.Cases;
+using Haechi.Server.Features.Matching;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Server.Features.Cases;
+
+/// <summary>Creates a case from fingerprints computed on the victim's device; durable before it returns.</summary>
+internal sealed partial class RegisterCase(
+    HaechiDbContext db,
+    CaseSignalWriter writer,
+    CasePinHasher pins,
+    Haechi.Data.Audit.AuditLog audit,
+    PdqIndex index,
+    TimeProvider time,
+    IOptions<CasesOptions> options,
+    ILogger<RegisterCase> logger)
+{
+    public static readonly string[] Languages = ["ko", "en"];
+
+    public async Task<(CaseCreated? Created, Dictionary<string, string[]> Errors)> ExecuteAsync(CreateCaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var language = request.Language?.ToLowerInvariant() ?? "ko";
+        if (!Languages.Contains(language))
+        {
+            errors["language"] = ["The language must be 'ko' or 'en'."];
+        }
+
+        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, errors);
+        if (signals is null || errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var pin = CasePinHasher.NewPin();
+        var (hash, salt, iterations) = pins.Hash(pin);
+        var now = time.GetUtcNow();
+        var number = await NewCaseNumberAsync(cancellationToken).ConfigureAwait(false);
+        var record = new CaseRecord
+        {
+            CaseNumber = number,
+            PinHash = hash,
+            PinSalt = salt,
+            PinIterations = iterations,
+            Status = CaseStatus.Registered,
+            Language = language,
+            CreatedAt = now,
+        };
+
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            db.Cases.Add(record);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            var (stored, indexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Registered, At = now, SignalCount = stored });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            index.Add(indexed);
+            LogRegistered(logger, record.Id, stored);
+        }
+
+        return (new CaseCreated(number, pin), errors);
+    }
+
+    private async Task<string> NewCaseNumberAsync(CancellationToken cancellationToken)
+    {
+        var random = new byte[PublicNumber.RandomBytes];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(random);
+            var number = CaseNumber.Create(random);
+            if (!await db.Cases.AnyAsync(c => c.CaseNumber == number, cancellationToken).ConfigureAwait(false))
+            {
+                return number;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Case {CaseId} registered with {SignalCount} signals")]
+    private static partial void LogRegistered(ILogger logger, long caseId, int signalCount);
+}

@@ -1,0 +1,35 @@
+using Haechi.Server.Data;
+using Haechi.Server.Features.Api;
+using Haechi.Server.Features.Cases;
+using Haechi.Server.Features.Health;
+using Haechi.Server.Features.Matching;
+using Haechi.Server.Features.Pages;
+using Haechi.Server.Features.Reports;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+builder.Services.AddHaechiStore();
+builder.Services.AddMatching();
+builder.Services.AddApi();
+builder.Services.AddCases();
+builder.Services.AddReports();
+builder.Services.AddHealth();
+builder.Services.AddPages();
+
+var app = builder.Build();
+
+app.UseApi();
+app.UsePages();
+app.UseRateLimiter();
+
+app.MapApiEndpoints();
+app.MapCasesEndpoints();
+app.MapReportsEndpoints();
+app.MapHealthEndpoints();
+app.MapPagesEndpoints();
+
+await app.RunAsync().ConfigureAwait(false);

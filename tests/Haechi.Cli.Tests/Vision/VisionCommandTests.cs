@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Haechi.Media.Tests.Vision;
+
+namespace Haechi.Cli.Tests.Vision;
+
+/// <summary>
+/// <c>haechi models/scan/faces/bench scan</c> end to end on the real models and the face-api sample
+/// photos (pulled at test time into the shared test cache; see <see cref="VisionTestData"/>).
+/// Each test gets its own data directory whose <c>models</c> folder links to the cache.
+/// </summary>
+public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly string[] NsfwLabels = ["drawing", "hentai", "neutral", "porn", "sexy"];
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "haechi-cli-vision-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Scan_ModelsNotPulled_FailsWithAdvice()
+    {
+        var (code, _, error) = CliRunner.Run("--data-dir", _data, "scan", "--faces", "nothing.jpg");
+
+        Assert.Equal(1, code);
+        Assert.Contains("haechi models pull", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_FacesAndNsfwJson_OneObjectPerImage()
+    {
+        var samples = await PrepareAsync();
+
+        var (code, stdout, error) = CliRunner.Run(["--data-dir", _data, "scan", "--faces", "--nsfw", "--json", .. samples]);
+
+        Assert.True(code == 0, error);
+        var lines = CliRunner.Lines(stdout);
+        Assert.Equal(samples.Length, lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            var root = doc.RootElement;
+            Assert.Equal(samples[i], root.GetProperty("path").GetString());
+            Assert.Equal(64, root.GetProperty("pdq").GetString()!.Length);
+            Assert.Equal(VisionTestData.FacesPerSample[i], root.GetProperty("faces").GetArrayLength());
+            Assert.Equal(4, root.GetProperty("faces")[0].GetProperty("box").GetArrayLength());
+            var nsfw = root.GetProperty("nsfw");
+            var sum = NsfwLabels.Sum(k => nsfw.GetProperty(k).GetSingle());
+            Assert.Equal(1f, sum, 2);
+            Assert.Equal(0, root.GetProperty("matches").GetArrayLength()); // no PDQ banks in this data directory
+        }
+    }
+
+    [Fact]
+    public async Task FacesEnrollSearchRemove_CroppedFace_FoundOnlyInItsPhotoUntilWithdrawn()
+    {
+        var samples = await PrepareAsync();
+        // The photo to enrol: one face cropped (in memory, into the temp data dir) from sample 1.
+        var crop = Path.Combine(_data, "enrol.jpg");
+        using (var image = NetVips.Image.NewFromFile(samples[0]))
+        using (var face = image.Crop(744, 364, 387, 387))
+        {
+            face.WriteToFile(crop);
+        }
+
+        var enrol = CliRunner.Run("--data-dir", _data, "faces", "enroll", "--bank", "test-bank", "--subject", "case-1", crop);
+        Assert.True(enrol.ExitCode == 0, enrol.Error);
+        Assert.Contains("enrolled 1 face(s)", enrol.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_data, "faces", "test-bank.faces")));
+
+        var crowd = CliRunner.Run("--data-dir", _data, "faces", "enroll", "--bank", "test-bank", "--subject", "case-2", samples[1]);
+        Assert.Equal(1, crowd.ExitCode); // three faces: refused
+        Assert.Contains("3 usable faces", crowd.Error, StringComparison.Ordinal);
+
+        var search = CliRunner.Run(["--data-dir", _data, "faces", "search", "--bank", "test-bank", .. samples]);
+        Assert.Equal(0, search.ExitCode);
+        var hits = CliRunner.Lines(search.Out);
+        output.WriteLine(search.Out);
+        var hit = Assert.Single(hits);
+        Assert.StartsWith(samples[0] + ",", hit, StringComparison.Ordinal);
+        Assert.Contains(",case-1,", hit, StringComparison.Ordinal);
+
+        var scan = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--json", samples[0]);
+        Assert.Contains("\"face_matches\":[{\"bank\":\"test-bank\",\"subject\":\"case-1\"", scan.Out, StringComparison.Ordinal);
+
+        var remove = CliRunner.Run("--data-dir", _data, "faces", "remove", "--bank", "test-bank", "--subject", "case-1");
+        Assert.Contains("removed 1 face(s)", remove.Out, StringComparison.Ordinal);
+        Assert.Empty(CliRunner.Lines(CliRunner.Run("--data-dir", _data, "faces", "search", "--bank", "test-bank", samples[0]).Out));
+    }
+
+    [Fact]
+    public async Task Scan_ImageInPdqBank_ReportsTheMatch()
+    {
+        var samples = await PrepareAsync();
+        Assert.Equal(0, CliRunner.Run("--data-dir", _data, "bank", "create", "reported").ExitCode);
+        var add = CliRunner.Run("--data-dir", _data, "bank", "add", "reported", "--id", "case-7", samples[2]);
+        Assert.True(add.ExitCode == 0, add.Error);
+
+        var (code, stdout, error) = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--json", samples[2], samples[3]);
+
+        Assert.True(code == 0, error);
+        var lines = CliRunner.Lines(stdout);
+        using var hit = JsonDocument.Parse(lines[0]);
+        var match = Assert.Single(hit.RootElement.GetProperty("matches").EnumerateArray());
+        Assert.Equal("reported", match.GetProperty("bank").GetString());
+        Assert.Equal("case-7", match.GetProperty("external_id").GetString());
+        Assert.InRange(match.GetProperty("distance").GetInt32(), 0, 31);
+        using var miss = JsonDocument.Parse(lines[1]);
+        Assert.Equal(0, miss.RootElement.GetProperty("matches").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Scan_Report_BlurredPreviewsWithFaceBoxes()
+    {
+        var samples = await PrepareAsync();
+        var report = Path.Combine(_data, "report.html");
+
+        var (code, _, error) = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--nsfw", "--report", report, samples[0], samples[4]);
+
+        Assert.True(code == 0, error);
+        var html = await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken);
+        Assert.Contains("Previews are blurred and grey", html, StringComparison.Ordinal);
+        Assert.Equal(2, CountOf(html, "data:image/jpeg;base64,"));
+        Assert.Equal(3 + 5, CountOf(html, "class=\"box\""));
+    }
+
+    [Fact]
+    public async Task BenchScan_Json_NamedFigures()
+    {
+        var samples = await PrepareAsync();
+
+        var (code, stdout, error) = CliRunner.Run(["--data-dir", _data, "bench", "scan", "--json", "--rounds", "1", .. samples]);
+
+        Assert.True(code == 0, error);
+        output.WriteLine(stdout);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(samples.Length, root.GetProperty("files").GetInt32());
+        Assert.True(root.GetProperty("images_per_second_parallel").GetDouble() > 0);
+        Assert.Equal(22.0 / 6, root.GetProperty("faces_per_image").GetDouble(), 3);
+        foreach (var stage in new[] { "decode_ms_per_image", "pdq_ms_per_image", "detect_ms_per_image", "embed_ms_per_image", "nsfw_ms_per_image" })
+        {
+            Assert.True(root.GetProperty(stage).GetDouble() > 0, stage);
+        }
+    }
+
+    private async Task<string[]> PrepareAsync()
+    {
+        var store = await VisionTestData.RequireModelsAsync();
+        var samples = await VisionTestData.RequireSamplesAsync();
+        Directory.CreateDirectory(_data);
+        Directory.CreateSymbolicLink(Path.Combine(_data, "models"), store.Directory);
+        var list = CliRunner.Run("--data-dir", _data, "models", "list");
+        Assert.Equal(4, CliRunner.Lines(list.Out).Count(l => l.Contains(" pulled ", StringComparison.Ordinal)));
+        return samples;
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}

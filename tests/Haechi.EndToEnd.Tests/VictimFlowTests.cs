@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Haechi.Core.Banks;
+using Haechi.Core.Hashing;
+using Haechi.Core.Matching;
+using Haechi.Data;
+using Haechi.Data.Banks;
+using Haechi.Data.Matching;
+using Haechi.Media.Images;
+using Microsoft.Playwright;
+
+namespace Haechi.EndToEnd.Tests;
+
+[Collection(BrowserTests.Name)]
+public sealed class VictimFlowTests(BrowserFixture fixture) : IDisposable
+{
+    private readonly string _photos = Directory.CreateTempSubdirectory("haechi-photos-").FullName;
+
+    public void Dispose() => Directory.Delete(_photos, recursive: true);
+
+    [Fact]
+    public async Task ProtectPhotos_ThreePhotos_OnlyHashesLeaveTheBrowser_ThenWithdrawRemovesThem()
+    {
+        fixture.RequireBrowser();
+        var paths = new List<string>();
+        var expected = new List<Hash256>();
+        for (var i = 0; i < 3; i++)
+        {
+            var bytes = SyntheticImages.Jpeg(900, 700, 500 + i);
+            var path = Path.Combine(_photos, $"photo-{i}.jpg");
+            await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
+            paths.Add(path);
+            expected.Add(new ImageFingerprinter().Fingerprint(bytes).Pdq);
+        }
+
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString() });
+        await context.Tracing.StartAsync(new() { Screenshots = true, Snapshots = true });
+        var page = await context.NewPageAsync();
+        var requests = new List<(string Method, string Url, int BodyBytes, string? ContentType)>();
+        page.Request += (_, request) => requests.Add((request.Method, request.Url, request.PostDataBuffer?.Length ?? 0, request.Headers.GetValueOrDefault("content-type")));
+        try
+        {
+            await page.GotoAsync("/protect");
+            await page.Locator("#photos:not([disabled])").WaitForAsync(new() { Timeout = 60_000 });
+            await page.SetInputFilesAsync("#photos", paths);
+            await page.GetByRole(AriaRole.Button, new() { Name = "지문 만들고 보호하기" }).ClickAsync();
+            var number = await page.GetByTestId("case-number").TextContentAsync(new() { Timeout = 60_000 });
+            var pin = await page.GetByTestId("case-pin").TextContentAsync();
+            Assert.Matches("^HC-", number);
+            Assert.Matches("^[0-9]{8}$", pin);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "victim-case-created.png"), FullPage = true });
+
+            // No request carried image bytes: every body is small JSON, never multipart or binary.
+            var photoSize = paths.Min(p => new FileInfo(p).Length);
+            foreach (var (method, url, bodyBytes, contentType) in requests.Where(r => r.BodyBytes > 0))
+            {
+                Assert.True(bodyBytes < photoSize / 4, $"{method} {url} sent {bodyBytes} bytes");
+                Assert.DoesNotContain("multipart", contentType ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("octet-stream", contentType ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+            }
+
+            Assert.Contains(requests, r => r.Method == "POST" && r.Url.EndsWith("/api/cases", StringComparison.Ordinal));
+
+            // The browser's hashes are what the server's decoder computes, within a few bits.
+            using var client = new HttpClient { BaseAddress = fixture.BaseAddress };
+            using var status = new HttpRequestMessage(HttpMethod.Get, $"api/cases/{number}");
+            status.Headers.Add("X-Case-Pin", pin);
+            using var statusResponse = await client.SendAsync(status, TestContext.Current.CancellationToken);
+            Assert.True(statusResponse.IsSuccessStatusCode);
+            using var body = JsonDocument.Parse(await statusResponse.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(6, body.RootElement.GetProperty("signalCount").GetInt32());
+            await AssertMatchesAsync(expected, shouldMatch: true);
+
+            // Check the case page, then withdraw through the API the page uses.
+            await page.GotoAsync("/case");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "victim-case-page.png"), FullPage = true });
+            using var withdraw = new HttpRequestMessage(HttpMethod.Delete, $"api/cases/{number}");
+            withdraw.Headers.Add("X-Case-Pin", pin);
+            using var withdrawn = await client.SendAsync(withdraw, TestContext.Current.CancellationToken);
+            Assert.True(withdrawn.IsSuccessStatusCode);
+            await AssertMatchesAsync(expected, shouldMatch: false);
+        }
+        finally
+        {
+            await context.Tracing.StopAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "victim-flow-trace.zip") });
+            await context.CloseAsync();
+        }
+    }
+
+    private async Task AssertMatchesAsync(List<Hash256> photos, bool shouldMatch)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await HaechiDatabase.OpenAsync(fixture.DataDirectory, ct);
+        var store = new BankStore(db, TimeProvider.System);
+        var index = (await new SignalIndexLoader(Path.Combine(fixture.DataDirectory, "e2e-check"), TimeProvider.System).LoadAsync(store, SignalType.Pdq, ct)).Index;
+        foreach (var photo in photos)
+        {
+            var found = new List<HammingMatch>();
+            index.Search(photo, 31, found);
+            Assert.True(found.Count > 0 == shouldMatch, $"photo {(shouldMatch ? "not found" : "still found")} in the banks");
+        }
+    }
+}
