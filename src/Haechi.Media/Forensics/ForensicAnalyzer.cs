@@ -27,11 +27,14 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var findings = new List<ForensicFinding>();
+        var format = PngChunkReader.IsPng(bytes) ? "png" : JpegMarkerReader.IsJpeg(bytes) ? "jpeg" : "other";
+        // libpng inflates every text chunk while reading the header; our walker reads them with caps instead.
+        var pixelBytes = format == "png" ? WithoutChunks(bytes, "tEXt", "zTXt", "iTXt") : bytes;
         string? pdq = null;
         int? pdqQuality = null, width = null, height = null;
         try
         {
-            var fingerprint = new ImageFingerprinter(_options).Fingerprint(bytes);
+            var fingerprint = new ImageFingerprinter(_options).Fingerprint(pixelBytes);
             pdq = fingerprint.Pdq.ToString();
             pdqQuality = fingerprint.Quality;
             width = fingerprint.Width;
@@ -46,7 +49,6 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
                 "Pixel-based methods (PDQ, alpha payloads) did not run; structure and metadata were still read."));
         }
 
-        var format = PngChunkReader.IsPng(bytes) ? "png" : JpegMarkerReader.IsJpeg(bytes) ? "jpeg" : "other";
         // PNG text chunks are read by our own bounded walker; MetadataExtractor sees only the chunks it alone decodes.
         var metadata = MetadataFindings.Read(format == "png" ? MetadataChunksOnly(bytes) : bytes);
         var records = new List<GeneratorRecord>();
@@ -60,7 +62,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
 
         if (format == "png")
         {
-            AnalyzePng(bytes, findings, records);
+            AnalyzePng(bytes, pixelBytes, findings, records);
         }
         else if (format == "jpeg")
         {
@@ -75,7 +77,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
 
         if (pdq is not null)
         {
-            var plane = JpegGridFinding.DecodeLuma(bytes, _options, out var problem);
+            var plane = JpegGridFinding.DecodeLuma(pixelBytes, _options, out var problem);
             findings.Add(JpegGridFinding.Create(plane, problem));
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
             {
@@ -104,6 +106,23 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
             Height = height,
             Findings = findings,
         };
+    }
+
+    /// <summary>A copy of the PNG without the chunks of the given types (CRCs of the rest unchanged).</summary>
+    private static byte[] WithoutChunks(byte[] png, params string[] types)
+    {
+        var structure = PngChunkReader.Read(png, new PngReadLimits(DecodeText: false));
+        var output = new List<byte>(png.Length);
+        output.AddRange(PngChunkReader.Signature);
+        foreach (var chunk in structure.Chunks)
+        {
+            if (Array.IndexOf(types, chunk.Type) < 0)
+            {
+                output.AddRange(png.AsSpan((int)chunk.DataOffset - 8, chunk.Length + 12));
+            }
+        }
+
+        return [.. output];
     }
 
     /// <summary>A copy of the PNG with only IHDR, eXIf, XMP iTXt, iCCP and IEND: the chunks MetadataExtractor is needed for.</summary>
@@ -151,7 +170,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
             details);
     }
 
-    private void AnalyzePng(byte[] bytes, List<ForensicFinding> findings, List<GeneratorRecord> records)
+    private void AnalyzePng(byte[] bytes, byte[] pixelBytes, List<ForensicFinding> findings, List<GeneratorRecord> records)
     {
         var structure = PngChunkReader.Read(bytes);
         var details = new List<KeyValuePair<string, string>>
@@ -175,7 +194,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
 
         if (structure.HasAlphaChannel)
         {
-            findings.Add(StealthFinding(bytes));
+            findings.Add(StealthFinding(pixelBytes));
         }
     }
 
