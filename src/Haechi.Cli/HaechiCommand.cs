@@ -2,6 +2,7 @@ using System.CommandLine;
 using Haechi.Cli.Audit;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
+using Haechi.Cli.Forensics;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
 using Haechi.Cli.Video;
@@ -29,6 +30,7 @@ internal static class HaechiCommand
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(ScanCommand.Create(console));
         root.Subcommands.Add(FacesCommand.Create(console));
+        root.Subcommands.Add(AnalyzeCommand.Create(console));
         return root;
     }
 

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Haechi.Core.Forensics;
+using Haechi.Media.Forensics;
+using Haechi.Media.Images;
+
+namespace Haechi.Cli.Forensics;
+
+/// <summary><c>haechi analyze</c>: provenance, metadata, structure and C2PA findings for image files.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON object per file (JSON Lines) with sha256, md5, pdq and findings [{method, band, summary, limits, details}].",
+        };
+        var report = new Option<FileInfo?>("--report")
+        {
+            Description = "Also write a self-contained HTML report for reviewers to this file.",
+        };
+        var paths = new Argument<string[]>("FILE")
+        {
+            Description = "Image files (JPEG, PNG, and any other format libvips reads for hashing).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command(
+            "analyze",
+            "Look for evidence of generation or manipulation: generator metadata (A1111, ComfyUI, InvokeAI, NovelAI), " +
+            "hidden alpha payloads, IPTC digital source type, edit traces, JPEG quantisation, C2PA content credentials.\n" +
+            "Each finding has a band: \"" + EvidenceBandText.StrongEvidenceOfManipulation + "\", \"" + EvidenceBandText.Inconclusive + "\" or \"" +
+            EvidenceBandText.NoEvidenceFound + "\". No band means authentic: nothing here can prove that.")
+        {
+            json,
+            report,
+            paths,
+        };
+        command.SetAction(result => Run(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System));
+        return command;
+    }
+
+    internal static int Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time)
+    {
+        var analyzer = new ForensicAnalyzer();
+        var analysed = new List<(string Path, ForensicReport Report)>();
+        var exit = 0;
+        foreach (var path in files)
+        {
+            ForensicReport report;
+            try
+            {
+                report = analyzer.Analyze(path);
+            }
+            catch (ImageDecodeException ex)
+            {
+                console.Error.WriteLine($"haechi analyze: {path}: {ex.Message}");
+                exit = 1;
+                continue;
+            }
+
+            analysed.Add((path, report));
+            if (json)
+            {
+                WriteJson(console.Out, path, report);
+            }
+            else
+            {
+                WriteText(console.Out, path, report);
+            }
+        }
+
+        if (reportFile is not null)
+        {
+            try
+            {
+                File.WriteAllText(reportFile.FullName, HtmlReport.Render(analysed, time.GetUtcNow()));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                console.Error.WriteLine($"haechi analyze: cannot write the report: {ex.Message}");
+                return 1;
+            }
+        }
+
+        return exit;
+    }
+
+    private static void WriteText(TextWriter output, string path, ForensicReport report)
+    {
+        output.WriteLine(path);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sha256 {report.Sha256}  pdq {report.Pdq ?? "-"} (quality {report.PdqQuality?.ToString(CultureInfo.InvariantCulture) ?? "-"})"));
+        output.WriteLine("  overall: " + report.OverallBand.ToText());
+        foreach (var finding in report.Findings)
+        {
+            output.WriteLine($"  [{finding.Band.ToText()}] {finding.Method}: {finding.Summary}");
+        }
+    }
+
+    internal static void WriteJson(TextWriter output, string path, ForensicReport report)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("file", path);
+            writer.WriteString("sha256", report.Sha256);
+            writer.WriteString("md5", report.Md5);
+            if (report.Pdq is null)
+            {
+                writer.WriteNull("pdq");
+            }
+            else
+            {
+                writer.WriteString("pdq", report.Pdq);
+            }
+
+            if (report.PdqQuality is { } quality)
+            {
+                writer.WriteNumber("pdqQuality", quality);
+            }
+
+            writer.WriteString("format", report.Format);
+            writer.WriteNumber("bytes", report.Bytes);
+            if (report.Width is { } width && report.Height is { } height)
+            {
+                writer.WriteNumber("width", width);
+                writer.WriteNumber("height", height);
+            }
+
+            writer.WriteString("band", report.OverallBand.ToText());
+            writer.WriteStartArray("findings");
+            foreach (var finding in report.Findings)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("method", finding.Method);
+                writer.WriteString("band", finding.Band.ToText());
+                writer.WriteString("summary", finding.Summary);
+                writer.WriteString("limits", finding.Limits);
+                writer.WriteStartArray("details");
+                foreach (var (key, value) in finding.Details)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("key", key);
+                    writer.WriteString("value", value);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Haechi.Core.Forensics;
+using Haechi.Core.Forensics.Png;
+using Haechi.Media.Images;
+using Haechi.Media.Tests.Forensics;
+
+namespace Haechi.Cli.Tests.Forensics;
+
+public sealed class AnalyzeCommandTests : IDisposable
+{
+    private static readonly string[] Bands = [EvidenceBandText.StrongEvidenceOfManipulation, EvidenceBandText.Inconclusive, EvidenceBandText.NoEvidenceFound];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("haechi-analyze-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void Analyze_Json_OneObjectPerFileWithBandsFromTheFixedSet()
+    {
+        var png = Write("gen.png", ForensicSamples.PngWithText(PngChunkWriter.Text("parameters", ForensicSamples.A1111Parameters)));
+        var jpeg = Write("plain.jpg", SyntheticImages.Jpeg(120, 90, 1, quality: 75));
+        var (code, output, error) = CliRunner.Run("analyze", "--json", png, jpeg);
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, error);
+        var lines = CliRunner.Lines(output);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.Matches("^[0-9a-f]{64}$", first.RootElement.GetProperty("sha256").GetString()!);
+        Assert.Matches("^[0-9a-f]{64}$", first.RootElement.GetProperty("pdq").GetString()!);
+        Assert.Equal(EvidenceBandText.StrongEvidenceOfManipulation, first.RootElement.GetProperty("band").GetString());
+        Assert.Equal(EvidenceBandText.NoEvidenceFound, second.RootElement.GetProperty("band").GetString());
+        foreach (var doc in new[] { first, second })
+        {
+            foreach (var finding in doc.RootElement.GetProperty("findings").EnumerateArray())
+            {
+                Assert.False(string.IsNullOrEmpty(finding.GetProperty("method").GetString()));
+                Assert.Contains(finding.GetProperty("band").GetString(), Bands);
+                Assert.False(string.IsNullOrEmpty(finding.GetProperty("summary").GetString()));
+            }
+        }
+
+        Assert.DoesNotContain("authentic", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Analyze_Text_PrintsOverallAndFindings()
+    {
+        var path = Write("c2pa.jpg", C2paTestSigner.SignJpeg(SyntheticImages.Jpeg(96, 64, 2)));
+        var (code, output, _) = CliRunner.Run("analyze", path);
+        Assert.Equal(0, code);
+        Assert.Contains("overall: strong evidence of manipulation", output, StringComparison.Ordinal);
+        Assert.Contains("c2pa: Valid content credentials", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_MissingFile_ErrorLineAndExitOneOthersStillAnalysed()
+    {
+        var good = Write("ok.png", SyntheticImages.Png(64, 64, 5));
+        var (code, output, error) = CliRunner.Run("analyze", "--json", Path.Combine(_dir, "missing.jpg"), good);
+        Assert.Equal(1, code);
+        Assert.Contains("missing.jpg", error, StringComparison.Ordinal);
+        Assert.Single(CliRunner.Lines(output));
+    }
+
+    [Fact]
+    public void Analyze_Report_WritesSelfContainedHtmlWithEscapedContent()
+    {
+        var hostile = Write("gen.png", ForensicSamples.PngWithText(PngChunkWriter.Text("parameters", "<script>alert(1)</script>\nSteps: 20, Sampler: Euler, Seed: 1")));
+        var signed = Write("signed.jpg", C2paTestSigner.SignJpeg(SyntheticImages.Jpeg(96, 64, 2)));
+        var tampered = C2paTestSigner.SignJpeg(SyntheticImages.Jpeg(96, 64, 3), "digitalCapture");
+        tampered[^10] ^= 0x55;
+        var broken = Write("tampered.jpg", tampered);
+        var plain = Write("plain.jpg", SyntheticImages.Jpeg(96, 64, 4));
+        var report = Path.Combine(_dir, "case.html");
+        var (code, _, _) = CliRunner.Run("analyze", "--report", report, hostile, signed, broken, plain);
+        Assert.Equal(0, code);
+        var html = File.ReadAllText(report);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("How to read this report", html, StringComparison.Ordinal);
+        Assert.Contains("Content credentials (C2PA)", html, StringComparison.Ordinal);
+        Assert.Contains("The content credentials are broken", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=", html, StringComparison.Ordinal);
+        foreach (var band in Bands)
+        {
+            Assert.Contains(band, html, StringComparison.Ordinal);
+        }
+
+        if (Environment.GetEnvironmentVariable("HAECHI_REPORT_COPY") is { Length: > 0 } copy)
+        {
+            File.Copy(report, copy, overwrite: true);
+        }
+    }
+}
