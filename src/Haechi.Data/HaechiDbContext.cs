@@ -16,6 +16,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryViewRecord> BankEntryViews => Set<BankEntryViewRecord>();
 
+    public DbSet<BankEntryEmbeddingRecord> BankEntryEmbeddings => Set<BankEntryEmbeddingRecord>();
+
     public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
 
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
@@ -37,6 +39,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             bank.HasIndex(b => b.Name).IsUnique();
             bank.Property(b => b.Description).HasMaxLength(1000);
             bank.Property(b => b.SignalType).HasMaxLength(32).IsRequired();
+            bank.Property(b => b.EmbeddingModel).HasMaxLength(200);
             bank.HasMany(b => b.Entries).WithOne(e => e.Bank).HasForeignKey(e => e.BankId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<BankEntryRecord>(entry =>
@@ -51,6 +54,13 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             entry.HasIndex(e => new { e.BankId, e.Signal });
             entry.HasMany(e => e.Frames).WithOne(f => f.Entry).HasForeignKey(f => f.EntryId).OnDelete(DeleteBehavior.Cascade);
             entry.HasMany(e => e.Views).WithOne(v => v.Entry).HasForeignKey(v => v.EntryId).OnDelete(DeleteBehavior.Cascade);
+            entry.HasOne(e => e.Embedding).WithOne(v => v.Entry).HasForeignKey<BankEntryEmbeddingRecord>(v => v.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BankEntryEmbeddingRecord>(embedding =>
+        {
+            embedding.ToTable("bank_entry_embeddings");
+            embedding.HasKey(v => v.Id);
+            embedding.Property(v => v.Vector).HasMaxLength(16384).IsRequired();
         });
         modelBuilder.Entity<BankEntryViewRecord>(view =>
         {

@@ -51,7 +51,7 @@ internal static class BankCommand
     {
         var name = BankName();
         var description = new Option<string?>("--description") { Description = "What the bank holds and who may use it." };
-        var signal = new Option<string>("--signal-type") { Description = "Signal type of its entries: pdq (images) or vpdq (videos).", DefaultValueFactory = _ => SignalType.Pdq.Name };
+        var signal = new Option<string>("--signal-type") { Description = "Signal type of its entries: pdq (images) or vpdq (videos); face banks (face-faceres-v1) are created by 'haechi faces enroll'.", DefaultValueFactory = _ => SignalType.Pdq.Name };
         var signals = new Option<string?>("--signals")
         {
             Description = "Image signals each entry keeps (pdq banks): comma-separated from pdq, dihedral (rotations and mirrors), canonical (borders trimmed, photo inside a screenshot), " +
@@ -113,6 +113,12 @@ internal static class BankCommand
                 await console.Out.WriteLineAsync($"signals: {BankSignals.Format(bank.ExtraSignals)}").ConfigureAwait(false);
             }
 
+            if (bank.EmbeddingModel is not null)
+            {
+                // Face banks: the hash column is the SHA-256 of the stored embedding, the external id the subject.
+                await console.Out.WriteLineAsync($"embedding model: {bank.EmbeddingModel}").ConfigureAwait(false);
+            }
+
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"entries: {bank.ActiveEntries} active, {bank.WithdrawnEntries} withdrawn")).ConfigureAwait(false);
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"created: {bank.CreatedAt:yyyy-MM-ddTHH:mm:ssZ}")).ConfigureAwait(false);
             if (bank.Description is not null)
@@ -168,6 +174,11 @@ internal static class BankCommand
             await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
             var store = CliStore.Banks(db);
             var bank = await store.GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false);
+            if (bank.EmbeddingModel is not null)
+            {
+                throw new BankStoreException($"Bank '{bank.Name}' is a face bank: enrol faces with 'haechi faces enroll --bank {bank.Name} --subject ID PHOTO'.");
+            }
+
             if (bank.SignalType == SignalType.Vpdq.Name)
             {
                 return await AddVideosAsync(console, store, bank.Name, files, result.GetValue(id), result.GetValue(labels) ?? [], ct).ConfigureAwait(false);
@@ -333,6 +344,11 @@ internal static class BankCommand
         {
             var chosen = result.GetValue(format) ?? InterchangeFormat.Csv;
             await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
+            if ((await CliStore.Banks(db).GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false)).EmbeddingModel is not null)
+            {
+                throw new BankStoreException("Face banks are not exported: an embedding identifies a person and stays in this store.");
+            }
+
             await foreach (var entry in CliStore.Banks(db).ReadEntriesAsync(result.GetValue(name)!, ct).ConfigureAwait(false))
             {
                 await console.Out.WriteLineAsync(BankInterchange.Format(entry, chosen)).ConfigureAwait(false);

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Haechi.Cli.Banks;
+using Haechi.Core.Banks;
 using Haechi.Core.Faces;
+using Haechi.Data;
+using Haechi.Data.Banks;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 using Haechi.Media.Vision;
@@ -9,13 +13,13 @@ namespace Haechi.Cli.Vision;
 
 /// <summary>
 /// <c>haechi faces</c>: enrol a consenting person's face (the embedding only; the photo is never
-/// kept), search images for enrolled faces, and withdraw a subject.
+/// kept) into a face bank in the store, search images for enrolled faces, and withdraw a subject.
 /// </summary>
 internal static class FacesCommand
 {
     public static Command Create(CliConsole console, TimeProvider? time = null)
     {
-        var command = new Command("faces", "Face banks in DATA/faces: enrol embeddings of a consenting person's face, search images for them, withdraw them.");
+        var command = new Command("faces", "Face banks (banks of face-faceres-v1 embeddings in the store): enrol a consenting person's face, search images for it, withdraw it.");
         command.Subcommands.Add(Enroll(console, time ?? TimeProvider.System));
         command.Subcommands.Add(Search(console));
         command.Subcommands.Add(Remove(console));
@@ -24,45 +28,66 @@ internal static class FacesCommand
 
     private static Option<string> BankOption() => new("--bank")
     {
-        Description = "Face bank name (lower-case letters, digits, '.', '_', '-').",
+        Description = "Face bank name (lower-case letters, digits, '-' and '_').",
         Required = true,
     };
+
+    /// <summary>Opens the store and imports face bank files left by older versions (once).</summary>
+    internal static async Task<(HaechiDbContext Db, BankStore Store)> OpenAsync(CliConsole console, ParseResult result, CancellationToken cancellationToken)
+    {
+        var db = await CliStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
+        var store = CliStore.Banks(db);
+        try
+        {
+            foreach (var problem in await FaceBanks.ImportFilesAsync(DataDirectoryOption.Resolve(result), db, store, cancellationToken).ConfigureAwait(false))
+            {
+                await console.Error.WriteLineAsync("haechi: " + problem).ConfigureAwait(false);
+            }
+
+            return (db, store);
+        }
+        catch
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private static Command Enroll(CliConsole console, TimeProvider time)
     {
         var bank = BankOption();
         var subject = new Option<string>("--subject") { Description = "Who the face belongs to: a case number or other external id, not a name.", Required = true };
+        var labels = new Option<string[]>("--label") { Description = "Label for every face enrolled (repeatable)." };
         var photos = new Argument<string[]>("PHOTO") { Description = "Photos showing exactly one face of at least 64 pixels.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("enroll", "Add the face in each photo to a bank. Only the embedding is stored; the photos are not copied or kept.")
+        var command = new Command("enroll", "Add the face in each photo to a face bank (created on first use). Only the embedding is stored; the photos are not copied or kept.")
         {
             bank,
             subject,
+            labels,
             photos,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var name = result.GetValue(bank)!;
             var subjectId = result.GetValue(subject)!;
-            if (!FileFaceBankStore.IsValidName(name) || string.IsNullOrWhiteSpace(subjectId))
+            if (BankRules.ValidateName(name) is { } nameError)
             {
-                console.Error.WriteLine("haechi: faces enroll: invalid bank name or empty subject.");
+                await console.Error.WriteLineAsync("haechi: faces enroll: " + nameError).ConfigureAwait(false);
+                return 2;
+            }
+
+            if (string.IsNullOrWhiteSpace(subjectId) || BankRules.ValidateExternalId(subjectId) is not null)
+            {
+                await console.Error.WriteLineAsync("haechi: faces enroll: " + (BankRules.ValidateExternalId(subjectId) ?? "the subject cannot be empty.")).ConfigureAwait(false);
                 return 2;
             }
 
             var dataDirectory = DataDirectoryOption.Resolve(result);
-            var store = FileFaceBankStore.ForDataDirectory(dataDirectory);
             try
             {
                 using var models = VisionModels.Load(dataDirectory, faces: true, embeddings: true, nudity: false);
                 var embedder = models.Embedder!;
-                var faceBank = store.Load(name) ?? new FaceBank(name, embedder.ModelIdentity, embedder.Dimensions);
-                if (faceBank.Model != embedder.ModelIdentity)
-                {
-                    console.Error.WriteLine($"haechi: faces enroll: bank '{name}' was made with another embedding model; enrol into a new bank.");
-                    return 1;
-                }
-
-                var enrolled = 0;
+                var entries = new List<NewFaceEntry>();
                 var failed = false;
                 foreach (var photo in result.GetValue(photos) ?? [])
                 {
@@ -72,32 +97,52 @@ internal static class FacesCommand
                         var faces = models.Detector!.Detect(image).Where(embedder.IsEmbeddable).ToList();
                         if (faces.Count != 1)
                         {
-                            console.Error.WriteLine($"haechi: {photo}: {faces.Count} usable faces (need exactly one of at least 64 px); not enrolled.");
+                            await console.Error.WriteLineAsync($"haechi: {photo}: {faces.Count} usable faces (need exactly one of at least 64 px); not enrolled.").ConfigureAwait(false);
                             failed = true;
                             continue;
                         }
 
-                        faceBank.Add(subjectId, embedder.Embed(image, faces)[0], time.GetUtcNow().ToUnixTimeMilliseconds());
-                        enrolled++;
+                        var quality = (int)Math.Clamp(MathF.Round(faces[0].Score * 100), 0, 100);
+                        entries.Add(new NewFaceEntry(embedder.Embed(image, faces)[0], quality, subjectId, result.GetValue(labels) ?? [], time.GetUtcNow()));
                     }
                     catch (ImageDecodeException ex)
                     {
-                        console.Error.WriteLine($"haechi: {photo}: {ex.Message}");
+                        await console.Error.WriteLineAsync($"haechi: {photo}: {ex.Message}").ConfigureAwait(false);
                         failed = true;
                     }
                 }
 
-                if (enrolled > 0)
+                var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                await using (db)
                 {
-                    store.Save(faceBank);
+                    if (entries.Count > 0)
+                    {
+                        // The bank and its first faces are committed together.
+                        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                        if (!await FaceBanks.ExistsAsync(store, name, embedder.ModelIdentity, cancellationToken).ConfigureAwait(false))
+                        {
+                            await store.CreateFaceBankAsync(name, null, SignalType.FaceFaceresV1, embedder.ModelIdentity, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        var added = await store.AddFaceEntriesAsync(name, entries, cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        foreach (var (index, existing) in added.Duplicates)
+                        {
+                            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"haechi: face {index + 1}: already in the bank as entry {existing}; not added again")).ConfigureAwait(false);
+                        }
+                    }
+
+                    var total = await store.BankExistsAsync(name, cancellationToken).ConfigureAwait(false)
+                        ? (await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false)).ActiveEntries
+                        : 0;
+                    await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"enrolled {entries.Count} face(s) for {subjectId} in {name} ({total} in the bank)")).ConfigureAwait(false);
                 }
 
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"enrolled {enrolled} face(s) for {subjectId} in {name} ({faceBank.Entries.Count} in the bank)"));
                 return failed ? 1 : 0;
             }
-            catch (Exception ex) when (ex is ModelConversionException or InvalidDataException)
+            catch (Exception ex) when (ex is ModelConversionException or BankStoreException)
             {
-                console.Error.WriteLine("haechi: faces enroll: " + ex.Message);
+                await console.Error.WriteLineAsync("haechi: faces enroll: " + ex.Message).ConfigureAwait(false);
                 return 1;
             }
         });
@@ -115,22 +160,23 @@ internal static class FacesCommand
             threshold,
             paths,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var name = result.GetValue(bank)!;
             var dataDirectory = DataDirectoryOption.Resolve(result);
             try
             {
-                if (!FileFaceBankStore.IsValidName(name) || FileFaceBankStore.ForDataDirectory(dataDirectory).Load(name) is not { } faceBank)
+                using var models = VisionModels.Load(dataDirectory, faces: true, embeddings: true, nudity: false);
+                FaceBank? faceBank;
+                var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                await using (db)
                 {
-                    console.Error.WriteLine($"haechi: faces search: no face bank '{name}'.");
-                    return 1;
+                    faceBank = await FaceBanks.LoadAsync(store, name, models.Embedder!.ModelIdentity, cancellationToken).ConfigureAwait(false);
                 }
 
-                using var models = VisionModels.Load(dataDirectory, faces: true, embeddings: true, nudity: false);
-                if (faceBank.Model != models.Embedder!.ModelIdentity)
+                if (faceBank is null)
                 {
-                    console.Error.WriteLine($"haechi: faces search: bank '{name}' was made with another embedding model.");
+                    await console.Error.WriteLineAsync($"haechi: faces search: no face bank '{name}'.").ConfigureAwait(false);
                     return 1;
                 }
 
@@ -148,22 +194,22 @@ internal static class FacesCommand
                             if (face.Embedding is { } embedding && faceBank.Index.Best(embedding) is { } best && best.Similarity >= minimum)
                             {
                                 var f = face.Face;
-                                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path},{i},{f.X:F0},{f.Y:F0},{f.Width:F0},{f.Height:F0},{faceBank.SubjectOf(best.Id)},{best.Similarity:F3}"));
+                                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{path},{i},{f.X:F0},{f.Y:F0},{f.Width:F0},{f.Height:F0},{faceBank.SubjectOf(best.Id)},{best.Similarity:F3}")).ConfigureAwait(false);
                             }
                         }
                     }
                     catch (ImageDecodeException ex)
                     {
-                        console.Error.WriteLine($"haechi: {path}: {ex.Message}");
+                        await console.Error.WriteLineAsync($"haechi: {path}: {ex.Message}").ConfigureAwait(false);
                         failed = true;
                     }
                 }
 
                 return failed ? 1 : 0;
             }
-            catch (Exception ex) when (ex is ModelConversionException or InvalidDataException)
+            catch (Exception ex) when (ex is ModelConversionException or BankStoreException)
             {
-                console.Error.WriteLine("haechi: faces search: " + ex.Message);
+                await console.Error.WriteLineAsync("haechi: faces search: " + ex.Message).ConfigureAwait(false);
                 return 1;
             }
         });
@@ -174,31 +220,34 @@ internal static class FacesCommand
     {
         var bank = BankOption();
         var subject = new Option<string>("--subject") { Description = "The subject whose faces are withdrawn.", Required = true };
-        var command = new Command("remove", "Withdraw: delete every embedding of a subject from a bank.")
+        var command = new Command("remove", "Withdraw: erase every embedding of a subject from a face bank (as 'haechi bank remove NAME --external-id SUBJECT').")
         {
             bank,
             subject,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var name = result.GetValue(bank)!;
-            var store = FileFaceBankStore.ForDataDirectory(DataDirectoryOption.Resolve(result));
             try
             {
-                if (!FileFaceBankStore.IsValidName(name) || store.Load(name) is not { } faceBank)
+                var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                await using (db)
                 {
-                    console.Error.WriteLine($"haechi: faces remove: no face bank '{name}'.");
-                    return 1;
-                }
+                    var summary = await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false);
+                    if (summary.EmbeddingModel is null)
+                    {
+                        throw new BankStoreException($"Bank '{name}' is not a face bank.");
+                    }
 
-                var removed = faceBank.RemoveSubject(result.GetValue(subject)!);
-                store.Save(faceBank);
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"removed {removed} face(s) from {name} ({faceBank.Entries.Count} left)"));
-                return 0;
+                    var removed = await store.WithdrawByExternalIdAsync(name, result.GetValue(subject)!, cancellationToken).ConfigureAwait(false);
+                    var left = (await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false)).ActiveEntries;
+                    await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"removed {removed} face(s) from {name} ({left} left)")).ConfigureAwait(false);
+                    return 0;
+                }
             }
-            catch (InvalidDataException ex)
+            catch (BankStoreException ex)
             {
-                console.Error.WriteLine("haechi: faces remove: " + ex.Message);
+                await console.Error.WriteLineAsync("haechi: faces remove: " + ex.Message).ConfigureAwait(false);
                 return 1;
             }
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Banks;
 using Haechi.Core.Faces;
@@ -52,14 +51,9 @@ internal static class ScanCommand
             VisionModels models;
             try
             {
-                if (wantFaces)
-                {
-                    faceBanks = LoadBanks(FileFaceBankStore.ForDataDirectory(dataDirectory));
-                }
-
                 models = VisionModels.Load(dataDirectory, wantFaces, wantFaces, wantNudity);
             }
-            catch (Exception ex) when (ex is ModelConversionException or InvalidDataException)
+            catch (ModelConversionException ex)
             {
                 await console.Error.WriteLineAsync("haechi: scan: " + ex.Message).ConfigureAwait(false);
                 return 1;
@@ -67,15 +61,16 @@ internal static class ScanCommand
 
             using (models)
             {
-                if (models.Embedder is { } embedder)
-                {
-                    faceBanks = [.. faceBanks.Where(b => b.Model == embedder.ModelIdentity)];
-                }
-
                 try
                 {
-                    await using var db = await CliStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
-                    var store = CliStore.Banks(db);
+                    var (db, store) = await FacesCommand.OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                    await using var owned = db;
+                    if (models.Embedder is { } embedder)
+                    {
+                        // Every face bank of this embedding model, loaded into its index once.
+                        faceBanks = await store.LoadFaceBanksAsync(embedder.ModelIdentity, null, cancellationToken).ConfigureAwait(false);
+                    }
+
                     var loaded = await new SignalIndexLoader(dataDirectory, TimeProvider.System).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
                     var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
                     var output = new ScanOutput(result.GetValue(json), faceBanks, result.GetValue(threshold));
@@ -117,20 +112,6 @@ internal static class ScanCommand
             }
         });
         return command;
-    }
-
-    private static List<FaceBank> LoadBanks(FileFaceBankStore store)
-    {
-        var banks = new List<FaceBank>();
-        foreach (var name in store.List())
-        {
-            if (store.Load(name) is { } bank)
-            {
-                banks.Add(bank);
-            }
-        }
-
-        return banks;
     }
 }
 

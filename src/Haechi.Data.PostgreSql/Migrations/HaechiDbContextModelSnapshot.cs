@@ -77,6 +77,33 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("bytea")
+                        .HasColumnName("vector");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("bank_entry_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryFrameRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -220,6 +247,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("description");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("embedding_model");
 
                     b.Property<int>("ExtraSignals")
                         .HasColumnType("integer")
@@ -439,6 +471,17 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
+                        .WithOne("Embedding")
+                        .HasForeignKey("Haechi.Data.Banks.BankEntryEmbeddingRecord", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryFrameRecord", b =>
                 {
                     b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
@@ -492,6 +535,8 @@ namespace Haechi.Data.PostgreSql.Migrations
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
+                    b.Navigation("Embedding");
+
                     b.Navigation("Frames");
 
                     b.Navigation("Views");

@@ -22,6 +22,12 @@ public sealed class BankRecord
     /// </summary>
     public int ExtraSignals { get; set; }
 
+    /// <summary>
+    /// Face-embedding banks: the identity of the model that made every vector (model id and ONNX
+    /// SHA-256); vectors of other models are refused. Null for hash banks.
+    /// </summary>
+    public string? EmbeddingModel { get; set; }
+
     public List<BankEntryRecord> Entries { get; } = [];
 }
 
@@ -57,6 +63,24 @@ public sealed class BankEntryRecord
 
     /// <summary>Extra views of an image entry (rotations, trimmed borders, crops, strips), when its bank keeps them.</summary>
     public List<BankEntryViewRecord> Views { get; } = [];
+
+    /// <summary>The face embedding of an entry in a face bank (at most one); erased when withdrawn.</summary>
+    public BankEntryEmbeddingRecord? Embedding { get; set; }
+}
+
+/// <summary>
+/// The face embedding of one entry in a face bank: float32 little-endian, L2-normalised. The entry's
+/// <see cref="BankEntryRecord.Signal"/> holds the SHA-256 of these bytes (for duplicate detection).
+/// </summary>
+public sealed class BankEntryEmbeddingRecord
+{
+    public long Id { get; set; }
+
+    public long EntryId { get; set; }
+
+    public BankEntryRecord? Entry { get; set; }
+
+    public required byte[] Vector { get; set; }
 }
 
 /// <summary>The PDQ hash of one extra view of an image entry (see <c>Haechi.Core.Robust.ViewKind</c>).</summary>

@@ -24,11 +24,19 @@ public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalI
 /// <param name="Labels">Labels.</param>
 public sealed record NewVideoEntry(IReadOnlyList<VpdqFrame> Frames, string? ExternalId, IReadOnlyList<string> Labels);
 
+/// <summary>A face embedding to add to a face bank (the photo it came from is never stored).</summary>
+/// <param name="Embedding">The embedding (normalised to unit length on insert).</param>
+/// <param name="Quality">0..100 (e.g. the detector score × 100).</param>
+/// <param name="Subject">Who the face belongs to: a case number or other external id, never a name.</param>
+/// <param name="Labels">Labels.</param>
+/// <param name="AddedAt">When it was enrolled (null: now); set when importing older banks.</param>
+public sealed record NewFaceEntry(float[] Embedding, int Quality, string Subject, IReadOnlyList<string> Labels, DateTimeOffset? AddedAt = null);
+
 /// <summary>A bank entry as it is shown and exported.</summary>
 public sealed record BankEntryView(long Id, string Bank, Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, DateTimeOffset AddedAt);
 
 /// <summary>A bank with its entry counts.</summary>
-public sealed record BankSummary(string Name, string? Description, string SignalType, long ActiveEntries, long WithdrawnEntries, DateTimeOffset CreatedAt, RobustFamilies ExtraSignals = RobustFamilies.None);
+public sealed record BankSummary(string Name, string? Description, string SignalType, long ActiveEntries, long WithdrawnEntries, DateTimeOffset CreatedAt, RobustFamilies ExtraSignals = RobustFamilies.None, string? EmbeddingModel = null);
 
 /// <summary>What <see cref="BankStore.AddEntriesAsync"/> did.</summary>
 /// <param name="AddedIds">Ids of the new entries, in input order (0 where the input was a duplicate).</param>
@@ -69,26 +77,56 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
     public async Task<BankSummary> CreateBankAsync(string name, string? description, SignalType signalType, RobustFamilies extraSignals, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signalType);
+        if (signalType.IsFaceEmbedding)
+        {
+            throw new BankStoreException("Face banks are created by enrolling a face ('haechi faces enroll'), which records the embedding model.");
+        }
+
         if (extraSignals != RobustFamilies.None && signalType != SignalType.Pdq)
         {
             throw new BankStoreException("Extra image signals apply to PDQ banks only.");
         }
 
-        if (BankRules.ValidateName(name) is { } error)
+        return await InsertBankAsync(new BankRecord { Name = name, Description = description, SignalType = signalType.Name, CreatedAt = time.GetUtcNow(), ExtraSignals = (int)extraSignals }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates a face bank whose every vector comes from <paramref name="embeddingModel"/> (model id
+    /// and ONNX SHA-256): vectors of different models are not comparable.
+    /// </summary>
+    /// <exception cref="BankStoreException">The name is invalid or taken, or the signal type is not a face embedding.</exception>
+    public async Task<BankSummary> CreateFaceBankAsync(string name, string? description, SignalType signalType, string embeddingModel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signalType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(embeddingModel);
+        if (!signalType.IsFaceEmbedding)
+        {
+            throw new BankStoreException($"{signalType.Name} is not a face-embedding signal type.");
+        }
+
+        return await InsertBankAsync(new BankRecord { Name = name, Description = description, SignalType = signalType.Name, CreatedAt = time.GetUtcNow(), EmbeddingModel = embeddingModel }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BankSummary> InsertBankAsync(BankRecord bank, CancellationToken cancellationToken)
+    {
+        if (BankRules.ValidateName(bank.Name) is { } error)
         {
             throw new BankStoreException(error);
         }
 
-        if (await db.Banks.AnyAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false))
+        if (await db.Banks.AnyAsync(b => b.Name == bank.Name, cancellationToken).ConfigureAwait(false))
         {
-            throw new BankStoreException($"A bank named '{name}' already exists.");
+            throw new BankStoreException($"A bank named '{bank.Name}' already exists.");
         }
 
-        var bank = new BankRecord { Name = name, Description = description, SignalType = signalType.Name, CreatedAt = time.GetUtcNow(), ExtraSignals = (int)extraSignals };
         db.Banks.Add(bank);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new BankSummary(bank.Name, bank.Description, bank.SignalType, 0, 0, bank.CreatedAt, extraSignals);
+        return new BankSummary(bank.Name, bank.Description, bank.SignalType, 0, 0, bank.CreatedAt, (RobustFamilies)bank.ExtraSignals, bank.EmbeddingModel);
     }
+
+    /// <summary>True when a bank named <paramref name="name"/> exists.</summary>
+    public async Task<bool> BankExistsAsync(string name, CancellationToken cancellationToken) =>
+        await db.Banks.AsNoTracking().AnyAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false);
 
     /// <summary>All banks, by name.</summary>
     public async Task<IReadOnlyList<BankSummary>> ListBanksAsync(CancellationToken cancellationToken)
@@ -112,7 +150,8 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         b.Entries.LongCount(e => e.State == BankEntryState.Active),
         b.Entries.LongCount(e => e.State == BankEntryState.Withdrawn),
         b.CreatedAt,
-        (RobustFamilies)b.ExtraSignals));
+        (RobustFamilies)b.ExtraSignals,
+        b.EmbeddingModel));
 
     private async Task<BankRecord> FindBankAsync(string name, CancellationToken cancellationToken) =>
         await db.Banks.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, cancellationToken).ConfigureAwait(false)
@@ -316,6 +355,128 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return result;
     }
 
+    /// <summary>
+    /// Adds face embeddings to a face bank in one transaction. Each entry's external id is the
+    /// subject; its signal is the SHA-256 of the stored vector (an entry with the same vector and
+    /// subject is a duplicate); the vector is normalised to unit length.
+    /// </summary>
+    /// <exception cref="BankStoreException">Unknown bank, not a face bank, wrong vector length, or an invalid entry; nothing is added.</exception>
+    public async Task<AddEntriesResult> AddFaceEntriesAsync(string bankName, IReadOnlyList<NewFaceEntry> faces, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        var bank = await FindBankAsync(bankName, cancellationToken).ConfigureAwait(false);
+        if (SignalType.Find(bank.SignalType) is not { IsFaceEmbedding: true } type)
+        {
+            throw new BankStoreException($"Bank '{bankName}' holds {bank.SignalType} signals; faces go into a face bank ('haechi faces enroll').");
+        }
+
+        var vectors = new List<byte[]>(faces.Count);
+        var entries = new List<NewBankEntry>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            var face = faces[i];
+            if (face.Embedding.Length != type.Dimensions)
+            {
+                throw new BankStoreException(string.Create(CultureInfo.InvariantCulture, $"Entry {i + 1}: a {type.Name} embedding has {type.Dimensions} values, not {face.Embedding.Length}."));
+            }
+
+            if (string.IsNullOrWhiteSpace(face.Subject))
+            {
+                throw new BankStoreException(string.Create(CultureInfo.InvariantCulture, $"Entry {i + 1}: the subject cannot be empty."));
+            }
+
+            var bytes = EmbeddingBytes(face.Embedding)
+                ?? throw new BankStoreException(string.Create(CultureInfo.InvariantCulture, $"Entry {i + 1}: the embedding has no direction (zero or non-finite)."));
+            vectors.Add(bytes);
+            entries.Add(new NewBankEntry(Hash256.ReadBigEndian(System.Security.Cryptography.SHA256.HashData(bytes)), face.Quality, face.Subject, face.Labels));
+        }
+
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var result = await InsertEntriesAsync(bank, entries, db.Database.CurrentTransaction!, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            if (result.AddedIds[i] != 0)
+            {
+                db.BankEntryEmbeddings.Add(new BankEntryEmbeddingRecord { EntryId = result.AddedIds[i], Vector = vectors[i] });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            if (result.AddedIds[i] != 0 && faces[i].AddedAt is { } addedAt)
+            {
+                var id = result.AddedIds[i];
+                await db.BankEntries.Where(e => e.Id == id).ExecuteUpdateAsync(u => u.SetProperty(e => e.AddedAt, addedAt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>The vector as unit-length float32 little-endian bytes; null when it has no direction.</summary>
+    private static byte[]? EmbeddingBytes(float[] embedding)
+    {
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(embedding);
+        if (!(norm > 0) || float.IsInfinity(norm))
+        {
+            return null;
+        }
+
+        var bytes = new byte[embedding.Length * sizeof(float)];
+        for (var i = 0; i < embedding.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), embedding[i] / norm);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// Every face bank with its active entries, as <see cref="Haechi.Core.Faces.FaceBank"/>s whose
+    /// entry ids are the store's entry ids and whose subjects are the external ids: what the face
+    /// indexes are built from. Banks of another embedding model than <paramref name="embeddingModel"/> are left out (null: all),
+    /// and, when <paramref name="bankName"/> is given, every other bank.
+    /// </summary>
+    public async Task<List<Haechi.Core.Faces.FaceBank>> LoadFaceBanksAsync(string? embeddingModel, string? bankName, CancellationToken cancellationToken)
+    {
+        var banks = await db.Banks.AsNoTracking().Where(b => b.EmbeddingModel != null && (bankName == null || b.Name == bankName)).OrderBy(b => b.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<Haechi.Core.Faces.FaceBank>();
+        foreach (var bank in banks)
+        {
+            if ((embeddingModel is not null && bank.EmbeddingModel != embeddingModel) || SignalType.Find(bank.SignalType) is not { IsFaceEmbedding: true } type)
+            {
+                continue;
+            }
+
+            var faceBank = new Haechi.Core.Faces.FaceBank(bank.Name, bank.EmbeddingModel!, type.Dimensions);
+            var rows = db.BankEntries.AsNoTracking()
+                .Where(e => e.BankId == bank.Id && e.State == BankEntryState.Active && e.Embedding != null)
+                .OrderBy(e => e.Id)
+                .Select(e => new { e.Id, e.ExternalId, e.AddedAt, e.Embedding!.Vector })
+                .AsAsyncEnumerable();
+            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                var vector = new float[row.Vector.Length / sizeof(float)];
+                for (var i = 0; i < vector.Length; i++)
+                {
+                    vector[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(row.Vector.AsSpan(i * sizeof(float)));
+                }
+
+                faceBank.Restore(new Haechi.Core.Faces.FaceBankEntry(row.Id, row.ExternalId ?? string.Empty, row.AddedAt.ToUnixTimeMilliseconds(), vector));
+            }
+
+            result.Add(faceBank);
+        }
+
+        return result;
+    }
+
     private static Hash256 VideoDigest(List<VpdqFrame> frames)
     {
         var bytes = new byte[frames.Count * 32];
@@ -432,6 +593,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         var ids = rows.Select(r => r.Id).ToList();
         await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryEmbeddings.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -70,6 +70,31 @@ namespace Haechi.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("vector");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("bank_entry_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryFrameRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -205,6 +230,11 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("embedding_model");
 
                     b.Property<int>("ExtraSignals")
                         .HasColumnType("INTEGER")
@@ -416,6 +446,17 @@ namespace Haechi.Data.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
+                        .WithOne("Embedding")
+                        .HasForeignKey("Haechi.Data.Banks.BankEntryEmbeddingRecord", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryFrameRecord", b =>
                 {
                     b.HasOne("Haechi.Data.Banks.BankEntryRecord", "Entry")
@@ -469,6 +510,8 @@ namespace Haechi.Data.Migrations
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
+                    b.Navigation("Embedding");
+
                     b.Navigation("Frames");
 
                     b.Navigation("Views");
