@@ -71,7 +71,13 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         var enrol = CliRunner.Run("--data-dir", _data, "faces", "enroll", "--bank", "test-bank", "--subject", "case-1", crop);
         Assert.True(enrol.ExitCode == 0, enrol.Error);
         Assert.Contains("enrolled 1 face(s)", enrol.Out, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_data, "faces", "test-bank.faces")));
+        // The bank lives in the store, with the embedding model recorded; the photo is not kept.
+        var show = CliRunner.Run("--data-dir", _data, "bank", "show", "test-bank");
+        Assert.Contains("signal type: face-faceres-v1", show.Out, StringComparison.Ordinal);
+        Assert.Contains("embedding model: ", show.Out, StringComparison.Ordinal);
+        Assert.Contains(",case-1,", show.Out, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_data, "faces")));
+        Assert.Equal(1, CliRunner.Run("--data-dir", _data, "bank", "export", "test-bank").ExitCode);
 
         var crowd = CliRunner.Run("--data-dir", _data, "faces", "enroll", "--bank", "test-bank", "--subject", "case-2", samples[1]);
         Assert.Equal(1, crowd.ExitCode); // three faces: refused
@@ -91,6 +97,33 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         var remove = CliRunner.Run("--data-dir", _data, "faces", "remove", "--bank", "test-bank", "--subject", "case-1");
         Assert.Contains("removed 1 face(s)", remove.Out, StringComparison.Ordinal);
         Assert.Empty(CliRunner.Lines(CliRunner.Run("--data-dir", _data, "faces", "search", "--bank", "test-bank", samples[0]).Out));
+        Assert.Contains("test-bank,face-faceres-v1,0,1,", CliRunner.Run("--data-dir", _data, "bank", "list").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FacesSearch_OldFaceBankFile_ImportedOnceIntoTheStore()
+    {
+        var samples = await PrepareAsync();
+        // A bank file as older versions wrote it, holding the embedding of sample 1's first face.
+        using (var models = Haechi.Media.Models.ModelStore.ForDataDirectory(_data).Load(Haechi.Media.Models.ModelCatalog.FaceEmbedder, "face-embedding"))
+        using (var detectorModel = Haechi.Media.Models.ModelStore.ForDataDirectory(_data).Load(Haechi.Media.Models.ModelCatalog.FaceDetector, "face-detection"))
+        {
+            var embedder = new Haechi.Media.Vision.FaceEmbedder(models);
+            var image = Haechi.Media.Images.ImageDecoder.Decode(samples[0], Haechi.Media.Vision.ImageScanner.VisionDecodeOptions);
+            var face = new Haechi.Media.Vision.FaceDetector(detectorModel).Detect(image).Where(embedder.IsEmbeddable).First();
+            var bank = new Haechi.Core.Faces.FaceBank("old-bank", embedder.ModelIdentity, embedder.Dimensions);
+            bank.Add("case-9", embedder.Embed(image, [face])[0], 1_700_000_000_000);
+            Haechi.Media.Vision.FileFaceBankStore.ForDataDirectory(_data).Save(bank);
+        }
+
+        var search = CliRunner.Run("--data-dir", _data, "faces", "search", "--bank", "old-bank", samples[0]);
+        Assert.True(search.ExitCode == 0, search.Error);
+        Assert.Contains(",case-9,", Assert.Single(CliRunner.Lines(search.Out)), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_data, "faces", "old-bank.faces.imported")));
+        Assert.False(File.Exists(Path.Combine(_data, "faces", "old-bank.faces")));
+        var show = CliRunner.Run("--data-dir", _data, "bank", "show", "old-bank");
+        Assert.Contains("entries: 1 active", show.Out, StringComparison.Ordinal);
+        Assert.Contains("created: ", show.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
+using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Data.Tests.Banks;
 
@@ -207,5 +208,70 @@ public abstract class BankStoreTests : IDisposable
         Assert.Equal(IndexSource.BuiltCorrupt, loaded.Source);
         Assert.Equal(2, loaded.Index.Count);
         Assert.Equal(IndexSource.Snapshot, (await loader.LoadAsync(store, SignalType.Pdq, Ct)).Source);
+    }
+
+    private static float[] Embedding(int seed)
+    {
+        var random = new Random(seed);
+        var vector = new float[SignalType.FaceFaceresV1.Dimensions];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        return vector;
+    }
+
+    [Fact]
+    public async Task FaceBank_EnrolReopenWithdraw_IndexFollowsTheStoreAndEmbeddingsAreErased()
+    {
+        var (db, store) = await OpenAsync();
+        await using (db)
+        {
+            var created = await store.CreateFaceBankAsync("enrolled", null, SignalType.FaceFaceresV1, "faceres:abc", Ct);
+            Assert.Equal("face-faceres-v1", created.SignalType);
+            var added = await store.AddFaceEntriesAsync("enrolled", [new(Embedding(1), 90, "case-a", []), new(Embedding(2), 80, "case-a", []), new(Embedding(3), 95, "case-b", ["consented"])], Ct);
+            Assert.Equal(3, added.AddedIds.Count(id => id != 0));
+            var again = await store.AddFaceEntriesAsync("enrolled", [new(Embedding(1), 90, "case-a", [])], Ct);
+            Assert.Single(again.Duplicates);
+        }
+
+        (db, store) = await OpenAsync();
+        await using (db)
+        {
+            Assert.Equal("faceres:abc", (await store.GetBankAsync("enrolled", Ct)).EmbeddingModel);
+            var bank = Assert.Single(await store.LoadFaceBanksAsync("faceres:abc", null, Ct));
+            Assert.Equal(3, bank.Index.Count);
+            var best = bank.Index.Best(Embedding(2))!.Value;
+            Assert.Equal("case-a", bank.SubjectOf(best.Id));
+            Assert.Equal(1f, best.Similarity, 4);
+            Assert.Empty(await store.LoadFaceBanksAsync("other-model", null, Ct));
+
+            // Withdrawal of a subject (in every bank, as a victim's withdrawal does) erases its embeddings.
+            Assert.Equal(2, await store.WithdrawByExternalIdAsync(null, "case-a", Ct));
+            Assert.Equal(1, await db.BankEntryEmbeddings.CountAsync(Ct));
+            var reloaded = Assert.Single(await store.LoadFaceBanksAsync(null, "enrolled", Ct));
+            Assert.Equal(1, reloaded.Index.Count);
+            Assert.Equal("case-b", reloaded.SubjectOf(reloaded.Index.Best(Embedding(1))!.Value.Id));
+            var summary = await store.GetBankAsync("enrolled", Ct);
+            Assert.Equal((1L, 2L), (summary.ActiveEntries, summary.WithdrawnEntries));
+        }
+    }
+
+    [Fact]
+    public async Task FaceBank_WrongSignalsOrLength_Refused()
+    {
+        var (db, store) = await OpenAsync();
+        await using (db)
+        {
+            await Assert.ThrowsAsync<BankStoreException>(() => store.CreateBankAsync("faces", null, SignalType.FaceFaceresV1, Ct));
+            await store.CreateBankAsync("photos", null, SignalType.Pdq, Ct);
+            await store.CreateFaceBankAsync("faces", null, SignalType.FaceFaceresV1, "faceres:abc", Ct);
+            await Assert.ThrowsAsync<BankStoreException>(() => store.AddFaceEntriesAsync("photos", [new(Embedding(1), 90, "case-a", [])], Ct));
+            await Assert.ThrowsAsync<BankStoreException>(() => store.AddFaceEntriesAsync("faces", [new(new float[128], 90, "case-a", [])], Ct));
+            await Assert.ThrowsAsync<BankStoreException>(() => store.AddFaceEntriesAsync("faces", [new(new float[1024], 90, "case-a", [])], Ct));
+            await Assert.ThrowsAsync<BankStoreException>(() => store.AddEntriesAsync("faces", [Entry(1)], Ct));
+            Assert.Equal(0, (await store.GetBankAsync("faces", Ct)).ActiveEntries);
+        }
     }
 }

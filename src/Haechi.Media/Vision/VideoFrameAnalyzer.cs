@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using Haechi.Core.Faces;
+using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Video;
+using Haechi.Media.Images;
+using Haechi.Media.Video;
+
+namespace Haechi.Media.Vision;
+
+/// <summary>Settings of <see cref="VideoFrameAnalyzer"/>.</summary>
+public sealed record VideoAnalysisOptions
+{
+    /// <summary>Frames analysed per second of video (sampled by the vPDQ rule: every round(rate/fps)-th frame).</summary>
+    public double FramesPerSecond { get; init; } = 1;
+
+    /// <summary>Cosine similarity at or above which a face matches an enrolled face.</summary>
+    public float Threshold { get; init; } = FaceBank.DefaultThreshold;
+
+    /// <summary>Longest side of the frames handed to the models (ffmpeg scales down before the pipe); 0 keeps the decoded size.</summary>
+    public int MaxSide { get; init; } = 1280;
+
+    /// <summary>Keep small keyframes in memory for the review queue (first sighting of each subject, the most sexual frame).</summary>
+    public bool Keyframes { get; init; }
+
+    /// <summary>Decoding limits.</summary>
+    public VideoDecodeOptions Decode { get; init; } = VideoDecodeOptions.Default;
+}
+
+/// <summary>One continuous stretch of sampled frames in which something was seen, in seconds.</summary>
+public readonly record struct TimeRange(double Start, double End);
+
+/// <summary>An enrolled subject seen in a video: when, in how many sampled frames, and how alike at best.</summary>
+public sealed record VideoFaceSighting(string Bank, string Subject, long EntryId, float BestSimilarity, int Frames, IReadOnlyList<TimeRange> Ranges);
+
+/// <summary>A small frame kept for the review queue, JPEG, blurred and grey unless revealed.</summary>
+public sealed record VideoKeyframe(double Timestamp, string Reason, byte[] Jpeg);
+
+/// <summary>What the sampled frames of one video showed.</summary>
+public sealed record VideoAnalysis
+{
+    public required double Duration { get; init; }
+
+    public required double FramesPerSecond { get; init; }
+
+    public required int FramesAnalysed { get; init; }
+
+    public required int FramesWithFaces { get; init; }
+
+    /// <summary>Most faces seen in one frame.</summary>
+    public required int MaxFacesInFrame { get; init; }
+
+    /// <summary>Enrolled subjects seen, first sighting first.</summary>
+    public required IReadOnlyList<VideoFaceSighting> Sightings { get; init; }
+
+    /// <summary>Per-class maximum over the sampled frames; null when nudity was not asked for.</summary>
+    public NudityScores? NudityMax { get; init; }
+
+    /// <summary>Per-class mean over the sampled frames; null when nudity was not asked for.</summary>
+    public NudityScores? NudityMean { get; init; }
+
+    /// <summary>Time of the frame with the highest nudity priority (porn + hentai + sexy).</summary>
+    public double? NudityPeakAt { get; init; }
+
+    public required IReadOnlyList<VideoKeyframe> Keyframes { get; init; }
+
+    public required TimeSpan DecodeTime { get; init; }
+
+    public required TimeSpan ModelTime { get; init; }
+}
+
+/// <summary>
+/// Frame analysis of a video for triage: frames sampled at <see cref="VideoAnalysisOptions.FramesPerSecond"/>
+/// go through face detection, embedding (matched against enrolled face banks) and nudity scoring;
+/// the results are aggregated per video (which subjects, when; how sexual). Streams the frames (one in
+/// memory at a time). The models are shared and thread-safe; use one analyzer per thread.
+/// </summary>
+public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? embedder, NudityClassifier? nudity, IReadOnlyList<FaceBank> faceBanks, VideoAnalysisOptions? options = null)
+{
+    private readonly VideoAnalysisOptions _options = options ?? new VideoAnalysisOptions();
+
+    /// <summary>Analyses the video at <paramref name="path"/>.</summary>
+    /// <exception cref="VideoDecodeException">The video is refused, cannot be decoded, or took too long.</exception>
+    public VideoAnalysis Analyze(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(faceBanks);
+        var probe = VideoDecoder.Probe(path, _options.Decode, cancellationToken);
+        var (width, height) = ScaledSize(probe.Width, probe.Height, _options.MaxSide);
+        var decode = _options.Decode with { FramesPerSecond = _options.FramesPerSecond, ScaleWidth = width, ScaleHeight = height };
+        var start = Stopwatch.GetTimestamp();
+        using var reader = VideoDecoder.Open(path, decode, cancellationToken);
+        var step = reader.FrameStep;
+        var gap = (step / probe.FrameRate) * 1.5;
+        var sightings = new Dictionary<(int Bank, long Id), Sighting>();
+        var order = new List<(int Bank, long Id)>();
+        var keyframes = new List<VideoKeyframe>();
+        long modelTicks = 0;
+        int frames = 0, withFaces = 0, maxFaces = 0;
+        float[] max = new float[5], sum = new float[5];
+        var peak = -1f;
+        double? peakAt = null;
+        byte[]? peakJpeg = null;
+        Span<FaceMatch> best = stackalloc FaceMatch[1];
+        while (reader.TryRead(out var frame))
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var time = VpdqSampling.Timestamp(frame.FrameNumber, probe.FrameRate);
+            var image = new DecodedImage(frame.Pixels.ToArray(), frame.Width, frame.Height, PixelFormat.Rgb24, frame.Width, frame.Height, "ffmpeg");
+            frames++;
+            var firstSighting = false;
+            if (detector is not null)
+            {
+                var faces = detector.Detect(image);
+                if (faces.Count > 0)
+                {
+                    withFaces++;
+                    maxFaces = Math.Max(maxFaces, faces.Count);
+                }
+
+                var embeddable = new List<DetectedFace>(faces.Count);
+                if (embedder is not null && faceBanks.Count > 0)
+                {
+                    foreach (var face in faces)
+                    {
+                        if (embedder.IsEmbeddable(face))
+                        {
+                            embeddable.Add(face);
+                        }
+                    }
+                }
+
+                // No embedding when no face passes the gates, or nobody is enrolled.
+                var vectors = embeddable.Count == 0 ? [] : embedder!.Embed(image, embeddable);
+                foreach (var vector in vectors)
+                {
+                    for (var b = 0; b < faceBanks.Count; b++)
+                    {
+                        if (faceBanks[b].Index.Search(vector, _options.Threshold, best) == 0)
+                        {
+                            continue;
+                        }
+
+                        var key = (b, best[0].Id);
+                        if (!sightings.TryGetValue(key, out var sighting))
+                        {
+                            sightings[key] = sighting = new Sighting();
+                            order.Add(key);
+                            firstSighting = true;
+                        }
+
+                        sighting.Add(time, best[0].Similarity, gap);
+                    }
+                }
+            }
+
+            NudityScores? scores = nudity?.Classify(image);
+            if (scores is { } s)
+            {
+                Span<float> values = [s.Drawing, s.Hentai, s.Neutral, s.Porn, s.Sexy];
+                for (var i = 0; i < 5; i++)
+                {
+                    max[i] = MathF.Max(max[i], values[i]);
+                    sum[i] += values[i];
+                }
+
+                if (s.Priority > peak)
+                {
+                    peak = s.Priority;
+                    peakAt = time;
+                    peakJpeg = _options.Keyframes ? Thumbnail(frame) : null;
+                }
+            }
+
+            modelTicks += Stopwatch.GetTimestamp() - t0;
+            if (firstSighting && _options.Keyframes)
+            {
+                keyframes.Add(new VideoKeyframe(time, "face", Thumbnail(frame)));
+            }
+        }
+
+        if (peakJpeg is not null && peakAt is { } at)
+        {
+            keyframes.Add(new VideoKeyframe(at, "nudity", peakJpeg));
+        }
+
+        var found = new List<VideoFaceSighting>(order.Count);
+        foreach (var key in order)
+        {
+            var sighting = sightings[key];
+            var bank = faceBanks[key.Bank];
+            found.Add(new VideoFaceSighting(bank.Name, bank.SubjectOf(key.Id), key.Id, sighting.Best, sighting.Frames, sighting.Ranges));
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        var modelTime = Stopwatch.GetElapsedTime(0, modelTicks);
+        return new VideoAnalysis
+        {
+            Duration = probe.Duration?.TotalSeconds ?? (frames * step / probe.FrameRate),
+            FramesPerSecond = probe.FrameRate / step,
+            FramesAnalysed = frames,
+            FramesWithFaces = withFaces,
+            MaxFacesInFrame = maxFaces,
+            Sightings = found,
+            NudityMax = nudity is null ? null : new NudityScores(max[0], max[1], max[2], max[3], max[4]),
+            NudityMean = nudity is null || frames == 0 ? null : new NudityScores(sum[0] / frames, sum[1] / frames, sum[2] / frames, sum[3] / frames, sum[4] / frames),
+            NudityPeakAt = peakAt,
+            Keyframes = keyframes,
+            DecodeTime = reader.ReadTime,
+            ModelTime = modelTime > elapsed ? elapsed : modelTime,
+        };
+    }
+
+    /// <summary>The frame size handed to the models: the decoded size shrunk (even sides) so the longer side is at most <paramref name="maxSide"/>.</summary>
+    internal static (int Width, int Height) ScaledSize(int width, int height, int maxSide)
+    {
+        if (maxSide <= 0 || Math.Max(width, height) <= maxSide)
+        {
+            return (0, 0);
+        }
+
+        var scale = (double)maxSide / Math.Max(width, height);
+        return (Math.Max(2, (int)Math.Round(width * scale / 2) * 2), Math.Max(2, (int)Math.Round(height * scale / 2) * 2));
+    }
+
+    /// <summary>A keyframe for the review queue: at most 160 px, grey and blurred (never revealed here).</summary>
+    private static byte[] Thumbnail(VideoFrame frame)
+    {
+        using var image = NetVips.Image.NewFromMemory(frame.Pixels.ToArray(), frame.Width, frame.Height, 3, NetVips.Enums.BandFormat.Uchar);
+        using var small = image.ThumbnailImage(160, height: 160);
+        using var grey = small.Colourspace(NetVips.Enums.Interpretation.Bw);
+        using var blurred = grey.Gaussblur(Math.Max(small.Width, small.Height) / 40.0);
+        return blurred.JpegsaveBuffer(q: 70);
+    }
+
+    private sealed class Sighting
+    {
+        private readonly List<TimeRange> _ranges = [];
+
+        public float Best { get; private set; } = float.NegativeInfinity;
+
+        public int Frames { get; private set; }
+
+        public IReadOnlyList<TimeRange> Ranges => _ranges;
+
+        public void Add(double time, float similarity, double gap)
+        {
+            Best = MathF.Max(Best, similarity);
+            if (_ranges.Count > 0 && _ranges[^1].End == time)
+            {
+                return; // a second face of the same frame
+            }
+
+            Frames++;
+            if (_ranges.Count > 0 && time - _ranges[^1].End <= gap)
+            {
+                _ranges[^1] = _ranges[^1] with { End = time };
+            }
+            else
+            {
+                _ranges.Add(new TimeRange(time, time));
+            }
+        }
+    }
+}
