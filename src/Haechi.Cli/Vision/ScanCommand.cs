@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Banks;
@@ -25,12 +26,16 @@ internal static class ScanCommand
         var threshold = new Option<float>("--threshold") { Description = "Cosine similarity for a face match.", DefaultValueFactory = _ => FaceBank.DefaultThreshold };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Images scanned in parallel (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Scan every file under the directories given." };
+        var fps = new Option<double>("--fps") { Description = "Videos: frames analysed per second (default 1).", DefaultValueFactory = _ => 1 };
+        var keyframes = new Option<string?>("--keyframes") { Description = "Videos: write small blurred grey JPEG keyframes (first sighting of each enrolled face, the most sexual frame) into this directory." };
         var paths = new Argument<string[]>("PATH") { Description = "Image files, or directories with --recursive.", Arity = ArgumentArity.OneOrMore };
         var command = new Command(
             "scan",
             "Scan images: PDQ fingerprint and quality, and with --faces the faces found and their matches in enrolled face banks, with --nsfw\n" +
             "nudity scores; and the image's matches in the PDQ banks (radius 31, quality ≥ 50, as 'haechi match'). One line per image\n" +
-            "('pdq,quality,faces,porn,path', then indented matches), or JSON Lines with --json. Run 'haechi models pull' first.")
+            "('pdq,quality,faces,porn,path', then indented matches), or JSON Lines with --json. Videos (by extension) are sampled at --fps\n" +
+            "and reported per video after the images: 'video,frames,frames_with_faces,subjects,porn_max,path' then each enrolled face seen\n" +
+            "with its time ranges, or one JSON object with \"kind\":\"video\". Run 'haechi models pull' first.")
         {
             json,
             faces,
@@ -40,6 +45,8 @@ internal static class ScanCommand
             threshold,
             jobs,
             recursive,
+            fps,
+            keyframes,
             paths,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -72,7 +79,9 @@ internal static class ScanCommand
                     }
 
                     var loaded = await new SignalIndexLoader(dataDirectory, TimeProvider.System).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
-                    var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+                    var all = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
+                    var files = all.Where(f => !Video.VideoFiles.IsVideo(f.Path)).ToList();
+                    var videos = all.Where(f => Video.VideoFiles.IsVideo(f.Path)).ToList();
                     var output = new ScanOutput(result.GetValue(json), faceBanks, result.GetValue(threshold));
                     var collected = result.GetValue(report) is null ? null : new List<ScanReportItem>();
                     var pdqMatcher = new PdqBankMatcher(store, loaded.Index);
@@ -96,6 +105,17 @@ internal static class ScanCommand
                         }
                     }
 
+                    if (videos.Count > 0)
+                    {
+                        var options = new VideoAnalysisOptions
+                        {
+                            FramesPerSecond = result.GetValue(fps),
+                            Threshold = result.GetValue(threshold),
+                            Keyframes = result.GetValue(keyframes) is not null,
+                        };
+                        failed |= await ScanVideosAsync(console, models, faceBanks, options, videos, output, result.GetValue(keyframes), cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (result.GetValue(report) is { } reportPath && collected is not null)
                     {
                         ScanReport.Write(reportPath, collected, reveal: result.GetValue(noBlur));
@@ -112,6 +132,53 @@ internal static class ScanCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Analyses each video's sampled frames; returns true when one failed.</summary>
+    private static async Task<bool> ScanVideosAsync(CliConsole console, VisionModels models, IReadOnlyList<FaceBank> faceBanks, VideoAnalysisOptions options, List<InputFile> videos, ScanOutput output, string? keyframeDirectory, CancellationToken cancellationToken)
+    {
+        if (!(options.FramesPerSecond > 0) || options.FramesPerSecond > 120)
+        {
+            await console.Error.WriteLineAsync("haechi: scan: --fps must be above 0 and at most 120.").ConfigureAwait(false);
+            return true;
+        }
+
+        var analyzer = new VideoFrameAnalyzer(models.Detector, models.Embedder, models.Nudity, faceBanks, options);
+        var failed = false;
+        for (var v = 0; v < videos.Count; v++)
+        {
+            var file = videos[v];
+            try
+            {
+                if (file.Problem is { } problem)
+                {
+                    throw new Media.Video.VideoDecodeException(Media.Video.VideoDecodeError.Unreadable, problem);
+                }
+
+                var analysis = analyzer.Analyze(file.Path, cancellationToken);
+                var written = new List<string>();
+                if (keyframeDirectory is not null)
+                {
+                    Directory.CreateDirectory(keyframeDirectory);
+                    foreach (var keyframe in analysis.Keyframes)
+                    {
+                        // Named by input position and time, never by the video's name.
+                        var name = string.Create(CultureInfo.InvariantCulture, $"video{v + 1}-{keyframe.Reason}-{keyframe.Timestamp * 1000:F0}ms.jpg");
+                        await File.WriteAllBytesAsync(Path.Combine(keyframeDirectory, name), keyframe.Jpeg, cancellationToken).ConfigureAwait(false);
+                        written.Add(name);
+                    }
+                }
+
+                await console.Out.WriteLineAsync(output.FormatVideo(file.Path, analysis, written)).ConfigureAwait(false);
+            }
+            catch (Media.Video.VideoDecodeException ex)
+            {
+                failed = true;
+                await console.Error.WriteLineAsync("haechi: " + file.Path + ": " + ex.Message).ConfigureAwait(false);
+            }
+        }
+
+        return failed;
     }
 }
 

@@ -87,6 +87,42 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
         return JsonSerializer.Serialize(view, JsonOptions);
     }
 
+    /// <summary>One video: a line 'video,frames,frames_with_faces,subjects,porn_max,path' with indented sightings, or one JSON object.</summary>
+    public string FormatVideo(string path, VideoAnalysis analysis, IReadOnlyList<string> keyframeFiles)
+    {
+        if (!json)
+        {
+            var porn = analysis.NudityMax is { } n ? n.Porn.ToString("F3", CultureInfo.InvariantCulture) : "-";
+            var line = string.Create(CultureInfo.InvariantCulture, $"video,{analysis.FramesAnalysed},{analysis.FramesWithFaces},{analysis.Sightings.Count},{porn},{path}");
+            foreach (var sighting in analysis.Sightings)
+            {
+                var ranges = string.Join(' ', sighting.Ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Start:F1}-{r.End:F1}s")));
+                line += string.Create(CultureInfo.InvariantCulture, $"\n  face: {sighting.Bank}/{sighting.Subject} similarity {sighting.BestSimilarity:F3} at {ranges}");
+            }
+
+            return line;
+        }
+
+        var view = new VideoJson
+        {
+            Path = path,
+            Duration = Math.Round(analysis.Duration, 3),
+            SampledFps = Math.Round(analysis.FramesPerSecond, 3),
+            FramesAnalysed = analysis.FramesAnalysed,
+            FramesWithFaces = analysis.FramesWithFaces,
+            MaxFacesInFrame = analysis.MaxFacesInFrame,
+            FaceMatches = analysis.Sightings.Select(v => new VideoFaceJson(
+                v.Bank, v.Subject, v.EntryId, Round4(v.BestSimilarity), v.Frames, v.Ranges.Select(r => new[] { Math.Round(r.Start, 3), Math.Round(r.End, 3) }).ToList())).ToList(),
+            Nsfw = analysis.NudityMax is { } max && analysis.NudityMean is { } mean
+                ? new VideoNsfwJson(Nsfw(max), Nsfw(mean), analysis.NudityPeakAt is { } at ? Math.Round(at, 3) : null)
+                : null,
+            Keyframes = keyframeFiles.Count > 0 ? [.. keyframeFiles] : null,
+        };
+        return JsonSerializer.Serialize(view, JsonOptions);
+    }
+
+    private static NsfwJson Nsfw(NudityScores s) => new(Round4(s.Drawing), Round4(s.Hentai), Round4(s.Neutral), Round4(s.Porn), Round4(s.Sexy));
+
     private static float Round(float value) => MathF.Round(value, 1);
 
     private static float Round4(float value) => MathF.Round(value, 4);
@@ -128,6 +164,34 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
     }
 
     private sealed record FaceMatchJson(string Bank, string Subject, float Similarity);
+
+    private sealed record VideoJson
+    {
+        public required string Path { get; init; }
+
+        public string Kind { get; } = "video";
+
+        public required double Duration { get; init; }
+
+        public required double SampledFps { get; init; }
+
+        public required int FramesAnalysed { get; init; }
+
+        public required int FramesWithFaces { get; init; }
+
+        public required int MaxFacesInFrame { get; init; }
+
+        /// <summary>Enrolled subjects seen, with the time ranges (seconds) of the sampled frames that showed them.</summary>
+        public required List<VideoFaceJson> FaceMatches { get; init; }
+
+        public VideoNsfwJson? Nsfw { get; init; }
+
+        public List<string>? Keyframes { get; init; }
+    }
+
+    private sealed record VideoFaceJson(string Bank, string Subject, long EntryId, float Similarity, int Frames, List<double[]> Ranges);
+
+    private sealed record VideoNsfwJson(NsfwJson Max, NsfwJson Mean, double? PeakAt);
 
     private sealed record NsfwJson(float Drawing, float Hentai, float Neutral, float Porn, float Sexy);
 }

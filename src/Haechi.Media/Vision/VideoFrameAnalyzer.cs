@@ -26,7 +26,10 @@ public sealed record VideoAnalysisOptions
     public VideoDecodeOptions Decode { get; init; } = VideoDecodeOptions.Default;
 }
 
-/// <summary>One continuous stretch of sampled frames in which something was seen, in seconds.</summary>
+/// <summary>
+/// One continuous stretch in which something was seen, in seconds: from the first sampled frame that
+/// showed it until the next sampled frame that did not (so at 1 fps a face on screen from 2 s to 4 s is 2..4).
+/// </summary>
 public readonly record struct TimeRange(double Start, double End);
 
 /// <summary>An enrolled subject seen in a video: when, in how many sampled frames, and how alike at best.</summary>
@@ -89,7 +92,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
         var start = Stopwatch.GetTimestamp();
         using var reader = VideoDecoder.Open(path, decode, cancellationToken);
         var step = reader.FrameStep;
-        var gap = (step / probe.FrameRate) * 1.5;
+        var interval = step / probe.FrameRate;
         var sightings = new Dictionary<(int Bank, long Id), Sighting>();
         var order = new List<(int Bank, long Id)>();
         var keyframes = new List<VideoKeyframe>();
@@ -147,7 +150,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                             firstSighting = true;
                         }
 
-                        sighting.Add(time, best[0].Similarity, gap);
+                        sighting.Add(time, best[0].Similarity, interval);
                     }
                 }
             }
@@ -234,6 +237,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
     private sealed class Sighting
     {
         private readonly List<TimeRange> _ranges = [];
+        private double _last;
 
         public float Best { get; private set; } = float.NegativeInfinity;
 
@@ -241,22 +245,24 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
 
         public IReadOnlyList<TimeRange> Ranges => _ranges;
 
-        public void Add(double time, float similarity, double gap)
+        /// <summary>Adds a sampled frame at <paramref name="time"/>; a range runs until the next sample (<paramref name="interval"/> later).</summary>
+        public void Add(double time, float similarity, double interval)
         {
             Best = MathF.Max(Best, similarity);
-            if (_ranges.Count > 0 && _ranges[^1].End == time)
+            if (_ranges.Count > 0 && time <= _last)
             {
                 return; // a second face of the same frame
             }
 
             Frames++;
-            if (_ranges.Count > 0 && time - _ranges[^1].End <= gap)
+            _last = time;
+            if (_ranges.Count > 0 && time - _ranges[^1].End <= interval * 0.5)
             {
-                _ranges[^1] = _ranges[^1] with { End = time };
+                _ranges[^1] = _ranges[^1] with { End = time + interval };
             }
             else
             {
-                _ranges.Add(new TimeRange(time, time));
+                _ranges.Add(new TimeRange(time, time + interval));
             }
         }
     }

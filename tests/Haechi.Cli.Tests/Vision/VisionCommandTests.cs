@@ -101,6 +101,102 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ScanVideo_FaceShownFromTwoToFourSeconds_ReportedAtThoseTimesAndMatched()
+    {
+        var samples = await PrepareAsync();
+        var crop = Path.Combine(_data, "enrol.jpg");
+        using (var image = NetVips.Image.NewFromFile(samples[0]))
+        using (var face = image.Crop(744, 364, 387, 387))
+        {
+            face.WriteToFile(crop);
+        }
+
+        Assert.Equal(0, CliRunner.Run("--data-dir", _data, "faces", "enroll", "--bank", "enrolled", "--subject", "case-7", crop).ExitCode);
+
+        // 6 s at 25 fps: a plain colour, the face (2.0 to 4.0 s), another colour.
+        var video = Path.Combine(_data, "clip.mp4");
+        Ffmpeg(
+            "-f", "lavfi", "-i", "color=c=0x336699:s=640x480:d=2:r=25",
+            "-loop", "1", "-framerate", "25", "-t", "2", "-i", crop,
+            "-f", "lavfi", "-i", "color=c=0x996633:s=640x480:d=2:r=25",
+            "-filter_complex", "[0:v]setsar=1,format=yuv420p[a];[1:v]scale=480:480,pad=640:480:80:0,setsar=1,format=yuv420p[b];[2:v]setsar=1,format=yuv420p[c];[a][b][c]concat=n=3:v=1:a=0",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", video);
+        var keyframes = Path.Combine(_data, "keyframes");
+
+        var (code, stdout, error) = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--nsfw", "--json", "--fps", "5", "--keyframes", keyframes, video);
+
+        Assert.True(code == 0, error);
+        output.WriteLine(stdout);
+        using var document = JsonDocument.Parse(Assert.Single(CliRunner.Lines(stdout)));
+        var root = document.RootElement;
+        Assert.Equal("video", root.GetProperty("kind").GetString());
+        Assert.Equal(30, root.GetProperty("frames_analysed").GetInt32()); // every 5th frame: 0.0, 0.2, ... 5.8 s
+        Assert.Equal(10, root.GetProperty("frames_with_faces").GetInt32()); // 2.0, 2.2, ... 3.8 s
+        var match = Assert.Single(root.GetProperty("face_matches").EnumerateArray());
+        Assert.Equal("case-7", match.GetProperty("subject").GetString());
+        Assert.Equal("enrolled", match.GetProperty("bank").GetString());
+        var range = Assert.Single(match.GetProperty("ranges").EnumerateArray());
+        Assert.Equal(2.0, range[0].GetDouble(), 3);
+        Assert.Equal(4.0, range[1].GetDouble(), 3);
+        Assert.Equal(10, match.GetProperty("frames").GetInt32());
+        var nsfw = root.GetProperty("nsfw");
+        foreach (var label in NsfwLabels)
+        {
+            Assert.InRange(nsfw.GetProperty("mean").GetProperty(label).GetDouble(), 0, nsfw.GetProperty("max").GetProperty(label).GetDouble() + 1e-4);
+        }
+
+        // Keyframes: written only when asked, small, grey.
+        var files = root.GetProperty("keyframes").EnumerateArray().Select(k => Path.Combine(keyframes, k.GetString()!)).ToList();
+        Assert.Contains(files, f => f.Contains("-face-2000ms", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            using var thumbnail = NetVips.Image.NewFromFile(file);
+            Assert.True(thumbnail.Width <= 160 && thumbnail.Height <= 160);
+            Assert.Equal(1, thumbnail.Bands);
+        }
+
+        // Withdrawn: the same video no longer names the subject.
+        Assert.Equal(0, CliRunner.Run("--data-dir", _data, "faces", "remove", "--bank", "enrolled", "--subject", "case-7").ExitCode);
+        var after = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--json", "--fps", "1", video);
+        Assert.Contains("\"face_matches\":[]", after.Out, StringComparison.Ordinal);
+        Assert.Contains("\"frames_with_faces\":2", after.Out, StringComparison.Ordinal);
+    }
+
+    private static void Ffmpeg(params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            // test.sh installs ffmpeg; without it the test fails under CI and skips elsewhere.
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail("FFmpeg is not installed: " + ex.Message);
+            }
+
+            Assert.Skip("FFmpeg is not installed: " + ex.Message);
+            return;
+        }
+
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, "ffmpeg failed: " + stderr.GetAwaiter().GetResult());
+        }
+    }
+
+    [Fact]
     public async Task FacesSearch_OldFaceBankFile_ImportedOnceIntoTheStore()
     {
         var samples = await PrepareAsync();
