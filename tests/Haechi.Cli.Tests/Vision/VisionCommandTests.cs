@@ -160,6 +160,14 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         var after = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--json", "--fps", "1", video);
         Assert.Contains("\"face_matches\":[]", after.Out, StringComparison.Ordinal);
         Assert.Contains("\"frames_with_faces\":2", after.Out, StringComparison.Ordinal);
+
+        // A "video" that is a text file: a clear error, exit code 1.
+        var bad = Path.Combine(_data, "bad.mp4");
+        await File.WriteAllTextAsync(bad, "not a video", TestContext.Current.CancellationToken);
+        var refused = CliRunner.Run("--data-dir", _data, "scan", "--faces", "--json", bad);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("bad.mp4", refused.Error, StringComparison.Ordinal);
+        Assert.Empty(CliRunner.Lines(refused.Out));
     }
 
     private static void Ffmpeg(params string[] arguments)
