@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Banks;
 using Haechi.Core.Faces;

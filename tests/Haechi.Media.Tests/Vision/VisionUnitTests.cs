@@ -137,3 +137,15 @@ public sealed class FileFaceBankStoreTests : IDisposable
     [InlineData("a/b")]
     public void Load_BadName_Throws(string name) => Assert.Throws<ArgumentException>(() => new FileFaceBankStore(_directory).Load(name));
 }
+
+public sealed class VideoFrameAnalyzerTests
+{
+    [Theory]
+    [InlineData(1920, 1080, 1280, 1280, 720)]
+    [InlineData(1080, 1920, 1280, 720, 1280)]
+    [InlineData(1280, 720, 1280, 0, 0)] // small enough: decoded size kept
+    [InlineData(640, 480, 0, 0, 0)] // 0: never scaled
+    [InlineData(4001, 3001, 1000, 1000, 750)] // even sides for the encoder-free RGB pipe
+    public void ScaledSize_LongSideAboveLimit_ShrunkKeepingAspect(int width, int height, int maxSide, int expectedWidth, int expectedHeight) =>
+        Assert.Equal((expectedWidth, expectedHeight), Haechi.Media.Vision.VideoFrameAnalyzer.ScaledSize(width, height, maxSide));
+}
