@@ -77,8 +77,10 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
 
         if (pdq is not null)
         {
-            var plane = JpegGridFinding.DecodeLuma(pixelBytes, _options, out var problem);
+            var image = JpegGridFinding.DecodeFull(pixelBytes, _options, out var problem);
+            var plane = JpegGridFinding.LumaOf(image, ref problem);
             findings.Add(JpegGridFinding.Create(plane, problem));
+            findings.Add(WatermarkFinding.Create(image, problem));
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
             {
                 findings.Add(DoubleCompressionFinding.Create(luma, table.Values));
