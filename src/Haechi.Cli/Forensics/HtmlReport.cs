@@ -25,6 +25,7 @@ internal static class HtmlReport
         ["png-structure"] = ("PNG file structure", "Whether the file's chunks are intact (checksums), its text records, and data appended after the image."),
         ["jpeg-grid"] = ("JPEG grid consistency", "Whether every part of the picture follows the same 8×8 JPEG compression grid; pasted content often follows another (ZERO method)."),
         ["jpeg-double-compression"] = ("JPEG re-compression", "Whether the picture was saved as JPEG more than once (an earlier, coarser save leaves gaps in the compression statistics)."),
+        ["invisible-watermark"] = ("Invisible generator watermark", "The hidden watermark that Stable Diffusion's reference scripts and SDXL pipelines embed in the colour channel of generated pictures (invisible-watermark dwtDct)."),
         ["decode"] = ("Picture decoding", "Whether the picture itself could be decoded."),
         ["metadata"] = ("Metadata", "EXIF, XMP, IPTC and ICC metadata."),
     };

@@ -47,13 +47,13 @@ internal static class WatermarkFinding
         {
             details.Add(new(
                 Invariant($"{c.Watermark.Name} ({Describe(c.Order)})"),
-                Invariant($"{c.Agreeing}/{c.Length} bits agree; chance without the watermark 10^{c.Log10FalseMatchProbability:F1}; decoded bytes {Convert.ToHexStringLower([.. c.DecodedBytes])}{Printable(c.DecodedBytes)}")));
+                Invariant($"block contrast z = {c.BlockZ:F1} (chance without the watermark 10^{c.Log10FalseMatchProbability:F1}); decoded payload {c.Agreeing}/{c.Length} bits agree; bytes {Convert.ToHexStringLower([.. c.DecodedBytes])}{Printable(c.DecodedBytes)}")));
         }
 
-        details.Add(new("method", Invariant($"U channel of OpenCV YUV, Haar DWT level 1, 4×4 blocks, step {DwtDctWatermark.Scale}; {WatermarkSearch.Comparisons} comparisons, probabilities corrected by ×{WatermarkSearch.Comparisons}")));
+        details.Add(new("method", Invariant($"U channel of OpenCV YUV, Haar DWT level 1, 4×4 blocks, step {DwtDctWatermark.Scale}; decision on the block contrast (share of 1s in blocks meant to carry 1 vs 0), {WatermarkSearch.Comparisons} comparisons, probabilities corrected by ×{WatermarkSearch.Comparisons}")));
         var best = comparisons[0];
         var corrected = Math.Min(0, best.Log10FalseMatchProbability + correction);
-        var agreement = Invariant($"{best.Agreeing} of {best.Length} payload bits agree with \"{best.Watermark.Name}\"; a picture without it agrees this well with probability about 10^{corrected:F1}");
+        var agreement = Invariant($"\"{best.Watermark.Name}\" payload: {best.Agreeing} of {best.Length} decoded bits agree, block contrast z = {best.BlockZ:F1}; a picture without it shows this contrast with probability about 10^{corrected:F1}");
         if (corrected < StrongLog10)
         {
             return new ForensicFinding(

@@ -67,6 +67,33 @@ public sealed class DwtDctWatermarkTests
         Assert.Empty(DwtDctWatermark.ReadBlockBits(new byte[255 * 256 * 3], 255, 256, WatermarkChannelOrder.Bgr));
     }
 
+    [Theory]
+    [InlineData(0, -0.30103)]
+    [InlineData(1.959963985, -1.60206)]
+    [InlineData(-1.959963985, -0.01099)]
+    [InlineData(6, -9.00586)]
+    [InlineData(20, -88.5601)]
+    public void Log10NormalUpperTail_MatchesTables(double z, double expected)
+    {
+        Assert.Equal(expected, WatermarkSearch.Log10NormalUpperTail(z), 3);
+    }
+
+    [Fact]
+    public void BlockContrast_IndependentOfPayload_NearZeroAndCarrying_Large()
+    {
+        byte[] payload = [1, 0, 1, 1, 0, 0, 1, 0];
+        var carrying = new byte[800];
+        var unrelated = new byte[800];
+        for (var k = 0; k < carrying.Length; k++)
+        {
+            carrying[k] = (byte)(k % 10 == 0 ? 1 - payload[k % 8] : payload[k % 8]);
+            unrelated[k] = (byte)((uint)(k * 2654435761u) >> 31);
+        }
+
+        Assert.True(WatermarkSearch.BlockContrast(carrying, payload) > 15);
+        Assert.InRange(WatermarkSearch.BlockContrast(unrelated, payload), -3, 3);
+    }
+
     private static double Choose(int n, int k)
     {
         var result = 1.0;

