@@ -12,7 +12,9 @@ namespace Haechi.Media.Forensics;
 /// generator metadata, hidden alpha payloads, file structure, JPEG quantisation, C2PA.
 /// Each method's failure becomes a finding; only an unreadable file throws.
 /// </summary>
-public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
+/// <param name="options">Decode limits.</param>
+/// <param name="trust">Trust anchors for C2PA signers; null leaves signer identity unchecked.</param>
+public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTrustAnchors? trust = null)
 {
     private const string MetadataLimits = "Metadata proves only what the file says about itself: it can be removed (most platforms strip it) or forged. Its absence proves nothing.";
 
@@ -72,7 +74,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
         findings.Insert(0, GeneratorFinding(records));
         if (format != "other")
         {
-            findings.Add(C2paFinding.Create(bytes));
+            findings.Add(C2paFinding.Create(bytes, trust));
         }
 
         if (pdq is not null)
