@@ -20,6 +20,10 @@ internal static class AnalyzeCommand
         {
             Description = "Also write a self-contained HTML report for reviewers to this file.",
         };
+        var trustAnchors = new Option<DirectoryInfo?>("--trust-anchors")
+        {
+            Description = "Folder of trusted root certificates (.pem, .crt, .cer, .der) for C2PA signers; without it the signer's identity is not checked. Revocation is never checked.",
+        };
         var paths = new Argument<string[]>("FILE")
         {
             Description = "Image files (JPEG, PNG, and any other format libvips reads for hashing).",
@@ -34,15 +38,30 @@ internal static class AnalyzeCommand
         {
             json,
             report,
+            trustAnchors,
             paths,
         };
-        command.SetAction(result => Run(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System));
+        command.SetAction(result => Run(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors)));
         return command;
     }
 
-    internal static int Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time)
+    internal static int Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null)
     {
-        var analyzer = new ForensicAnalyzer();
+        C2paTrustAnchors? trust = null;
+        if (trustAnchors is not null)
+        {
+            try
+            {
+                trust = C2paTrustAnchors.Load(trustAnchors.FullName, time.GetUtcNow());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                console.Error.WriteLine($"haechi analyze: cannot read the trust anchors: {ex.Message}");
+                return 2;
+            }
+        }
+
+        var analyzer = new ForensicAnalyzer(trust: trust);
         var analysed = new List<(string Path, ForensicReport Report)>();
         var exit = 0;
         foreach (var path in files)

@@ -100,4 +100,26 @@ public sealed class AnalyzeCommandTests : IDisposable
             File.Copy(report, copy, overwrite: true);
         }
     }
+
+    [Fact]
+    public void Analyze_WatermarkedPng_JsonReportsInvisibleWatermark()
+    {
+        var bits = Core.Forensics.Watermarks.KnownWatermarks.All.Single(k => k.Name == "SDXL").Bits;
+        var png = Write("sdxl.png", SyntheticImages.EncodePng(DwtDctTestEncoder.Embed(SyntheticImages.DrawRgb(320, 288, 9), 320, 288, bits), 320, 288));
+        var (code, output, _) = CliRunner.Run("analyze", "--json", png);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(CliRunner.Lines(output)[0]);
+        var finding = doc.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("method").GetString() == "invisible-watermark");
+        Assert.Equal(EvidenceBandText.StrongEvidenceOfManipulation, finding.GetProperty("band").GetString());
+        Assert.Contains("SDXL", finding.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_MissingTrustAnchorFolder_ClearErrorExit2()
+    {
+        var jpeg = Write("plain.jpg", SyntheticImages.Jpeg(120, 90, 1, quality: 75));
+        var (code, _, error) = CliRunner.Run("analyze", "--trust-anchors", Path.Combine(_dir, "nowhere"), jpeg);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot read the trust anchors", error, StringComparison.Ordinal);
+    }
 }
