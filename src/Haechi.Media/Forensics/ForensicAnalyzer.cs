@@ -29,6 +29,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var findings = new List<ForensicFinding>();
+        var maps = new List<ForensicMap>();
         var format = PngChunkReader.IsPng(bytes) ? "png" : JpegMarkerReader.IsJpeg(bytes) ? "jpeg" : "other";
         // libpng inflates every text chunk while reading the header; our walker reads them with caps instead.
         var pixelBytes = format == "png" ? WithoutChunks(bytes, "tEXt", "zTXt", "iTXt") : bytes;
@@ -83,6 +84,10 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
             var plane = JpegGridFinding.LumaOf(image, ref problem);
             findings.Add(JpegGridFinding.Create(plane, problem));
             findings.Add(WatermarkFinding.Create(image, problem));
+            if (image is not null)
+            {
+                SignalMapFindings.Add(image, findings, maps);
+            }
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
             {
                 findings.Add(DoubleCompressionFinding.Create(luma, table.Values));
@@ -109,6 +114,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
             Width = width,
             Height = height,
             Findings = findings,
+            Maps = maps,
         };
     }
 
