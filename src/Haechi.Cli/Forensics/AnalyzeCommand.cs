@@ -20,6 +20,14 @@ internal static class AnalyzeCommand
         {
             Description = "Also write a self-contained HTML report for reviewers to this file.",
         };
+        var pdf = new Option<FileInfo?>("--pdf")
+        {
+            Description = "Also print the report to this PDF file with headless Chromium (HAECHI_CHROMIUM, default /usr/bin/chromium).",
+        };
+        var trustAnchors = new Option<DirectoryInfo?>("--trust-anchors")
+        {
+            Description = "Folder of trusted root certificates (.pem, .crt, .cer, .der) for C2PA signers; without it the signer's identity is not checked. Revocation is never checked.",
+        };
         var paths = new Argument<string[]>("FILE")
         {
             Description = "Image files (JPEG, PNG, and any other format libvips reads for hashing).",
@@ -34,15 +42,49 @@ internal static class AnalyzeCommand
         {
             json,
             report,
+            pdf,
+            trustAnchors,
             paths,
         };
-        command.SetAction(result => Run(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System));
+        command.SetAction((result, cancellationToken) => RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken));
         return command;
     }
 
-    internal static int Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time)
+    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken)
     {
-        var analyzer = new ForensicAnalyzer();
+        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors);
+        if (pdfFile is null || exit > 1)
+        {
+            return exit;
+        }
+
+        var problem = await PdfPrinter.PrintAsync(HtmlReport.Render(analysed, time.GetUtcNow()), pdfFile.FullName, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            await console.Error.WriteLineAsync("haechi analyze: cannot print the PDF: " + problem).ConfigureAwait(false);
+            return 1;
+        }
+
+        return exit;
+    }
+
+    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null)
+    {
+        C2paTrustAnchors? trust = null;
+        if (trustAnchors is not null)
+        {
+            try
+            {
+                trust = C2paTrustAnchors.Load(trustAnchors.FullName, time.GetUtcNow());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                console.Error.WriteLine($"haechi analyze: cannot read the trust anchors: {ex.Message}");
+                return (2, []);
+            }
+        }
+
+        var analyzer = new ForensicAnalyzer(trust: trust);
         var analysed = new List<(string Path, ForensicReport Report)>();
         var exit = 0;
         foreach (var path in files)
@@ -79,11 +121,11 @@ internal static class AnalyzeCommand
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 console.Error.WriteLine($"haechi analyze: cannot write the report: {ex.Message}");
-                return 1;
+                return (1, analysed);
             }
         }
 
-        return exit;
+        return (exit, analysed);
     }
 
     private static void WriteText(TextWriter output, string path, ForensicReport report)

@@ -25,6 +25,9 @@ internal static class HtmlReport
         ["png-structure"] = ("PNG file structure", "Whether the file's chunks are intact (checksums), its text records, and data appended after the image."),
         ["jpeg-grid"] = ("JPEG grid consistency", "Whether every part of the picture follows the same 8×8 JPEG compression grid; pasted content often follows another (ZERO method)."),
         ["jpeg-double-compression"] = ("JPEG re-compression", "Whether the picture was saved as JPEG more than once (an earlier, coarser save leaves gaps in the compression statistics)."),
+        ["invisible-watermark"] = ("Invisible generator watermark", "The hidden watermark that Stable Diffusion's reference scripts and SDXL pipelines embed in the colour channel of generated pictures (invisible-watermark dwtDct)."),
+        ["noise-map"] = ("Noise level map", "How much fine noise each area of the picture holds (wavelet estimate per area); pasted or generated regions often differ from their surroundings."),
+        ["error-level"] = ("Error level map", "How much each area changes when the picture is saved again as JPEG; areas with another compression history often change differently."),
         ["decode"] = ("Picture decoding", "Whether the picture itself could be decoded."),
         ["metadata"] = ("Metadata", "EXIF, XMP, IPTC and ICC metadata."),
     };
@@ -49,12 +52,14 @@ internal static class HtmlReport
             th{background:#f7f8fb;font-size:.85rem;color:#444} td.method{width:12rem} td.method small{color:#666;display:block;font-size:.8rem}
             td.limits{color:#555;font-size:.85rem;width:17rem} details{margin-top:.35rem;font-size:.85rem} summary{cursor:pointer;color:#2a4d8f}
             dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.4rem 0} dt{color:#555} dd{margin:0;word-break:break-all;font-family:ui-monospace,monospace;font-size:.8rem;white-space:pre-wrap}
+            .maps{display:flex;flex-wrap:wrap;gap:1.5rem;margin:.5rem 0 1rem} figure{margin:0;max-width:26rem} figure img{width:100%;max-width:26rem;image-rendering:pixelated;border:1px solid #d9dee8}
+            figcaption{font-size:.82rem;color:#444} .scale{display:flex;justify-content:space-between;font-size:.78rem;color:#555;font-family:ui-monospace,monospace}
             .hashes{font-family:ui-monospace,monospace;font-size:.82rem;word-break:break-all} .file{border-top:3px solid #1d2330;margin-top:2rem}
             @media print{.guide{break-inside:avoid} details{display:block} details>*{display:block}}
             </style></head><body>
             <h1>Haechi forensic analysis report</h1>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Generated {Encode(generatedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} by Haechi {Encode(version)} · {files.Count} file(s) · the pictures themselves are not shown in this report.</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Generated {Encode(generatedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} by Haechi {Encode(version)} · {files.Count} file(s) · the pictures themselves are not shown in this report; heatmaps are coarse (at most 64 areas a side).</p>");
         html.Append($"""
             <div class="guide"><strong>How to read this report.</strong> Each check below looks at one kind of evidence and gives one of three results:
             <ul><li><span class="band strong">{EvidenceBandText.StrongEvidenceOfManipulation}</span> the file itself declares or proves it was generated or altered (for example an AI generator's record, or a broken digital seal).</li>
@@ -103,7 +108,21 @@ internal static class HtmlReport
             html.Append("</td><td class=\"limits\">").Append(Encode(finding.Limits)).Append("</td></tr>");
         }
 
-        html.Append("</tbody></table></section>");
+        html.Append("</tbody></table>");
+        if (report.Maps.Count > 0)
+        {
+            html.Append("<h3>Supporting maps</h3><p class=\"meta\">Each area of the picture is one coloured square: dark blue = low, yellow = high (colour bar under each map). Look for a region that differs from similar surfaces around it; edges and texture differ in untouched pictures too.</p><div class=\"maps\">");
+            foreach (var map in report.Maps)
+            {
+                html.Append("<figure><img alt=\"").Append(Encode(map.Title)).Append(" heatmap\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(map.Png)).Append("\">");
+                html.Append(CultureInfo.InvariantCulture, $"<div class=\"scale\"><span>{map.Low:0.##}</span><span>{Encode(map.Unit)}</span><span>{map.High:0.##}</span></div>");
+                html.Append("<figcaption><strong>").Append(Encode(map.Title)).Append("</strong></figcaption></figure>");
+            }
+
+            html.Append("</div>");
+        }
+
+        html.Append("</section>");
     }
 
     private static void Row(StringBuilder html, string key, string value) =>

@@ -9,15 +9,16 @@ internal static class C2paFinding
 
     private const string Limits =
         "Content credentials prove only what the signer declared and that nothing changed since signing. " +
-        "The signer's certificate is not checked against a trust list yet, so its identity is what the certificate claims. " +
+        "The signer's certificate is checked only against trust anchors the investigator configures (--trust-anchors); without them, or when it does not chain to one, " +
+        "the signer's identity is only what the certificate claims. Revocation is never checked and validity dates are checked at analysis time, not signing time. " +
         "Most files carry no credentials; stripping them leaves no trace.";
 
-    public static ForensicFinding Create(byte[] bytes)
+    public static ForensicFinding Create(byte[] bytes, C2paTrustAnchors? trust = null)
     {
         C2paResult? result;
         try
         {
-            result = C2paVerifier.Verify(bytes);
+            result = C2paVerifier.Verify(bytes, trust);
         }
         catch (ForensicFormatException ex)
         {
@@ -35,6 +36,7 @@ internal static class C2paFinding
             new("signature", Word(result.Signature)),
             new("assertion hashes", Word(result.Assertions)),
             new("hard binding (file hash)", Word(result.HardBinding)),
+            new("signer trust", TrustWord(result.Trust) + ": " + result.TrustExplanation),
         };
         Add(details, "claim generator", result.ClaimGenerator);
         Add(details, "signer", result.Signer);
@@ -71,7 +73,7 @@ internal static class C2paFinding
             return new ForensicFinding(
                 Method,
                 EvidenceBand.StrongEvidenceOfManipulation,
-                "Valid content credentials signed by " + (result.Signer ?? "an unknown signer") + " declare generative AI content (" + string.Join(", ", ai) + "), made with " + generator + ".",
+                "Valid content credentials signed by " + (result.Signer ?? "an unknown signer") + " declare generative AI content (" + string.Join(", ", ai) + "), made with " + generator + ". Signer: " + TrustWord(result.Trust) + ".",
                 Limits,
                 details);
         }
@@ -80,7 +82,7 @@ internal static class C2paFinding
         return new ForensicFinding(
             Method,
             edited ? EvidenceBand.Inconclusive : EvidenceBand.NoEvidenceFound,
-            "Valid content credentials signed by " + (result.Signer ?? "an unknown signer") + ", made with " + generator + "; the file is unchanged since signing." +
+            "Valid content credentials signed by " + (result.Signer ?? "an unknown signer") + ", made with " + generator + "; the file is unchanged since signing. Signer: " + TrustWord(result.Trust) + "." +
             (edited ? " They declare edits: " + string.Join("; ", result.Actions.Take(5)) + "." : string.Empty),
             Limits,
             details);
@@ -95,6 +97,15 @@ internal static class C2paFinding
             details.Add(new(key, value));
         }
     }
+
+    /// <summary>The plain wording of a trust status, as shown in reports.</summary>
+    public static string TrustWord(C2paTrustStatus status) => status switch
+    {
+        C2paTrustStatus.Trusted => "trusted (revocation unknown)",
+        C2paTrustStatus.UntrustedSigner => "untrusted signer",
+        C2paTrustStatus.Expired => "expired certificate (revocation unknown)",
+        _ => "identity not checked (no trust anchors)",
+    };
 
     private static string Word(C2paCheck check) => check switch
     {

@@ -55,6 +55,12 @@ public sealed record C2paResult
 
     /// <summary>Problems met, one sentence each.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Whether the signer chains to a configured trust anchor.</summary>
+    public C2paTrustStatus Trust { get; init; }
+
+    /// <summary>One sentence on the trust check.</summary>
+    public string TrustExplanation { get; init; } = "no trust anchors are configured.";
 }
 
 /// <summary>
@@ -62,8 +68,8 @@ public sealed record C2paResult
 /// (x5chain certificate), assertion hashes, and the <c>c2pa.hash.data</c> hard binding.
 /// </summary>
 /// <remarks>
-/// Not done (reported as unverifiable or not checked): certificate chain and trust-list
-/// validation, OCSP/timestamps, BMFF and box-hash bindings, ingredient manifests, redactions,
+/// The signer chain is checked against investigator-configured trust anchors when given
+/// (<see cref="C2paTrustAnchors"/>). Not done: trust lists of the C2PA conformance program, OCSP/CRL, timestamps, BMFF and box-hash bindings, ingredient manifests, redactions,
 /// update manifests. See docs/forensics.md.
 /// </remarks>
 public static class C2paVerifier
@@ -72,14 +78,18 @@ public static class C2paVerifier
 
     /// <summary>Verifies the store found in <paramref name="file"/>, or returns null when it has none.</summary>
     /// <exception cref="ForensicFormatException">The store exists but is malformed.</exception>
-    public static C2paResult? Verify(byte[] file)
+    public static C2paResult? Verify(byte[] file) => Verify(file, trust: null);
+
+    /// <summary>Verifies the store found in <paramref name="file"/> and checks the signer against <paramref name="trust"/>; null when it has none.</summary>
+    /// <exception cref="ForensicFormatException">The store exists but is malformed.</exception>
+    public static C2paResult? Verify(byte[] file, C2paTrustAnchors? trust)
     {
         ArgumentNullException.ThrowIfNull(file);
         var location = C2paLocator.Find(file);
-        return location is null ? null : Verify(file, location);
+        return location is null ? null : Verify(file, location, trust);
     }
 
-    private static C2paResult Verify(byte[] file, C2paStoreLocation location)
+    private static C2paResult Verify(byte[] file, C2paStoreLocation location, C2paTrustAnchors? trust)
     {
         var store = location.Store;
         var boxes = JumbfReader.Read(store);
@@ -96,7 +106,7 @@ public static class C2paVerifier
             throw new ForensicFormatException("The claim is not a CBOR map.");
         }
 
-        var (signature, signer, issuer) = VerifySignature(store, manifest, claimBytes, problems);
+        var (signature, signer, issuer, trustStatus, trustExplanation) = VerifySignature(store, manifest, claimBytes, problems, trust);
         var assertionStore = manifest.Child("c2pa.assertions");
         var assertions = VerifyAssertions(store, claim, assertionStore, problems);
         var binding = VerifyHardBinding(file, store, assertionStore, problems);
@@ -114,6 +124,8 @@ public static class C2paVerifier
             Actions = actions,
             DigitalSourceTypes = sourceTypes,
             Problems = problems,
+            Trust = trustStatus,
+            TrustExplanation = trustExplanation,
         };
     }
 
@@ -139,13 +151,15 @@ public static class C2paVerifier
         return null;
     }
 
-    private static (C2paCheck Check, string? Signer, string? Issuer) VerifySignature(byte[] store, JumbfBox manifest, ReadOnlyMemory<byte> claimBytes, List<string> problems)
+    private static (C2paCheck Check, string? Signer, string? Issuer, C2paTrustStatus Trust, string TrustExplanation) VerifySignature(
+        byte[] store, JumbfBox manifest, ReadOnlyMemory<byte> claimBytes, List<string> problems, C2paTrustAnchors? trust)
     {
+        const string NoCertificate = "there is no readable signer certificate.";
         var signatureBox = manifest.Child("c2pa.signature");
         if (signatureBox is null || ContentBytes(store, signatureBox, "cbor") is not { } coseBytes)
         {
             problems.Add("The manifest has no signature.");
-            return (C2paCheck.Unverifiable, null, null);
+            return (C2paCheck.Unverifiable, null, null, C2paTrustStatus.NotChecked, NoCertificate);
         }
 
         CoseSign1Message message;
@@ -156,22 +170,26 @@ public static class C2paVerifier
         catch (CryptographicException ex)
         {
             problems.Add("The signature is not a valid COSE_Sign1 structure: " + TextExcerpt.Of(ex.Message, 200));
-            return (C2paCheck.Invalid, null, null);
+            return (C2paCheck.Invalid, null, null, C2paTrustStatus.NotChecked, NoCertificate);
         }
 
-        var certificate = SignerCertificate(message, problems);
+        var certificates = SignerCertificates(message, problems);
+        var certificate = certificates.Count > 0 ? certificates[0] : null;
         if (certificate is null)
         {
-            return (C2paCheck.Unverifiable, null, null);
+            return (C2paCheck.Unverifiable, null, null, C2paTrustStatus.NotChecked, NoCertificate);
         }
 
-        using (certificate)
+        try
         {
+            var (trustStatus, trustExplanation) = trust is null
+                ? (C2paTrustStatus.NotChecked, "no trust anchors are configured.")
+                : trust.Evaluate(certificate, [.. certificates.Skip(1)]);
             using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)certificate.GetECDsaPublicKey() ?? certificate.GetRSAPublicKey();
             if (key is null)
             {
                 problems.Add("The signer certificate's key type is not supported (only ECDSA and RSA).");
-                return (C2paCheck.Unverifiable, certificate.Subject, certificate.Issuer);
+                return (C2paCheck.Unverifiable, certificate.Subject, certificate.Issuer, trustStatus, trustExplanation);
             }
 
             try
@@ -184,46 +202,63 @@ public static class C2paVerifier
                     problems.Add("The COSE signature does not match the claim: the claim was altered after signing, or signed by another key.");
                 }
 
-                return (valid ? C2paCheck.Valid : C2paCheck.Invalid, certificate.Subject, certificate.Issuer);
+                return (valid ? C2paCheck.Valid : C2paCheck.Invalid, certificate.Subject, certificate.Issuer, trustStatus, trustExplanation);
             }
             catch (CryptographicException ex)
             {
                 problems.Add("The signature could not be checked: " + TextExcerpt.Of(ex.Message, 200));
-                return (C2paCheck.Unverifiable, certificate.Subject, certificate.Issuer);
+                return (C2paCheck.Unverifiable, certificate.Subject, certificate.Issuer, trustStatus, trustExplanation);
+            }
+        }
+        finally
+        {
+            foreach (var c in certificates)
+            {
+                c.Dispose();
             }
         }
     }
 
-    private static X509Certificate2? SignerCertificate(CoseSign1Message message, List<string> problems)
+    /// <summary>Maximum certificates read from x5chain.</summary>
+    private const int MaxChain = 10;
+
+    private static List<X509Certificate2> SignerCertificates(CoseSign1Message message, List<string> problems)
     {
+        var certificates = new List<X509Certificate2>();
         var label = new CoseHeaderLabel(33);
         if (!message.ProtectedHeaders.TryGetValue(label, out var value) && !message.UnprotectedHeaders.TryGetValue(label, out value))
         {
             problems.Add("The signature carries no " + CoseX5Chain + " certificate, so it cannot be verified.");
-            return null;
+            return certificates;
         }
 
         try
         {
             var reader = new CborReader(value.EncodedValue);
-            byte[] first;
             if (reader.PeekState() == CborReaderState.StartArray)
             {
                 reader.ReadStartArray();
-                first = reader.ReadByteString();
+                while (reader.PeekState() != CborReaderState.EndArray && certificates.Count < MaxChain)
+                {
+                    certificates.Add(X509CertificateLoader.LoadCertificate(reader.ReadByteString()));
+                }
             }
             else
             {
-                first = reader.ReadByteString();
+                certificates.Add(X509CertificateLoader.LoadCertificate(reader.ReadByteString()));
             }
-
-            return X509CertificateLoader.LoadCertificate(first);
         }
         catch (Exception ex) when (ex is CborContentException or InvalidOperationException or CryptographicException)
         {
             problems.Add("The signer certificate cannot be read: " + TextExcerpt.Of(ex.Message, 200));
-            return null;
+            if (certificates.Count > 0)
+            {
+                // Keep what was read only when the signer itself was readable; later certificates are intermediates.
+                return certificates;
+            }
         }
+
+        return certificates;
     }
 
     private static C2paCheck VerifyAssertions(byte[] store, Dictionary<string, object?> claim, JumbfBox? assertionStore, List<string> problems)

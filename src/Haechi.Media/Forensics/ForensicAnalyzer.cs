@@ -12,7 +12,9 @@ namespace Haechi.Media.Forensics;
 /// generator metadata, hidden alpha payloads, file structure, JPEG quantisation, C2PA.
 /// Each method's failure becomes a finding; only an unreadable file throws.
 /// </summary>
-public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
+/// <param name="options">Decode limits.</param>
+/// <param name="trust">Trust anchors for C2PA signers; null leaves signer identity unchecked.</param>
+public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTrustAnchors? trust = null)
 {
     private const string MetadataLimits = "Metadata proves only what the file says about itself: it can be removed (most platforms strip it) or forged. Its absence proves nothing.";
 
@@ -27,6 +29,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var findings = new List<ForensicFinding>();
+        var maps = new List<ForensicMap>();
         var format = PngChunkReader.IsPng(bytes) ? "png" : JpegMarkerReader.IsJpeg(bytes) ? "jpeg" : "other";
         // libpng inflates every text chunk while reading the header; our walker reads them with caps instead.
         var pixelBytes = format == "png" ? WithoutChunks(bytes, "tEXt", "zTXt", "iTXt") : bytes;
@@ -72,13 +75,19 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
         findings.Insert(0, GeneratorFinding(records));
         if (format != "other")
         {
-            findings.Add(C2paFinding.Create(bytes));
+            findings.Add(C2paFinding.Create(bytes, trust));
         }
 
         if (pdq is not null)
         {
-            var plane = JpegGridFinding.DecodeLuma(pixelBytes, _options, out var problem);
+            var image = JpegGridFinding.DecodeFull(pixelBytes, _options, out var problem);
+            var plane = JpegGridFinding.LumaOf(image, ref problem);
             findings.Add(JpegGridFinding.Create(plane, problem));
+            findings.Add(WatermarkFinding.Create(image, problem));
+            if (image is not null)
+            {
+                SignalMapFindings.Add(image, findings, maps);
+            }
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
             {
                 findings.Add(DoubleCompressionFinding.Create(luma, table.Values));
@@ -105,6 +114,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null)
             Width = width,
             Height = height,
             Findings = findings,
+            Maps = maps,
         };
     }
 

@@ -32,6 +32,9 @@ public sealed record ForensicReport
     /// <summary>Findings, one per method that ran (and several where a method found several things).</summary>
     public required IReadOnlyList<ForensicFinding> Findings { get; init; }
 
+    /// <summary>Heatmaps supporting the findings (noise level, error level), coarse by design.</summary>
+    public IReadOnlyList<ForensicMap> Maps { get; init; } = [];
+
     /// <summary>The strongest band among the findings.</summary>
     public EvidenceBand OverallBand
     {

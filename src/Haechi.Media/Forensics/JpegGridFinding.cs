@@ -20,18 +20,26 @@ internal static class JpegGridFinding
         "Needs a JPEG history: never-compressed or strongly resized pictures show no grid. A region pasted on the same grid alignment, " +
         "or a final save at lower JPEG quality, can hide a splice; flat areas cast no votes. Detections are controlled to fewer than one false alarm per image on average.";
 
-    /// <summary>Stored-orientation, full-resolution luminance (central crop of at most <see cref="MaxSide"/>, offsets multiples of 8), or the reason it is unavailable.</summary>
-    public static (byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? DecodeLuma(byte[] bytes, ImageDecodeOptions options, out string? problem)
+    /// <summary>The stored-orientation, full-resolution pixels (at most <see cref="MaxPixels"/>), or the reason they are unavailable.</summary>
+    public static DecodedImage? DecodeFull(byte[] bytes, ImageDecodeOptions options, out string? problem)
     {
         problem = null;
-        DecodedImage image;
         try
         {
-            image = ImageDecoder.Decode(bytes, options with { MinWorkingSide = 0, Orientation = OrientationMode.Ignore, MaxPixels = Math.Min(options.MaxPixels, MaxPixels) });
+            return ImageDecoder.Decode(bytes, options with { MinWorkingSide = 0, Orientation = OrientationMode.Ignore, MaxPixels = Math.Min(options.MaxPixels, MaxPixels) });
         }
         catch (ImageDecodeException ex)
         {
             problem = ex.Message;
+            return null;
+        }
+    }
+
+    /// <summary>Luminance for the grid detector (central crop of at most <see cref="MaxSide"/>, offsets multiples of 8), or the reason it is unavailable.</summary>
+    public static (byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? LumaOf(DecodedImage? image, ref string? problem)
+    {
+        if (image is null)
+        {
             return null;
         }
 

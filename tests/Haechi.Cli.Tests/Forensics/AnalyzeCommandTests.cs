@@ -89,7 +89,10 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("How to read this report", html, StringComparison.Ordinal);
         Assert.Contains("Content credentials (C2PA)", html, StringComparison.Ordinal);
         Assert.Contains("The content credentials are broken", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("src=", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("src=\"(?!data:image/png;base64,)", html);
+        Assert.Contains("Noise level map", html, StringComparison.Ordinal);
+        Assert.Contains("Error level map", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("authentic\"", html, StringComparison.OrdinalIgnoreCase);
         foreach (var band in Bands)
         {
             Assert.Contains(band, html, StringComparison.Ordinal);
@@ -98,6 +101,58 @@ public sealed class AnalyzeCommandTests : IDisposable
         if (Environment.GetEnvironmentVariable("HAECHI_REPORT_COPY") is { Length: > 0 } copy)
         {
             File.Copy(report, copy, overwrite: true);
+        }
+    }
+
+    [Fact]
+    public void Analyze_WatermarkedPng_JsonReportsInvisibleWatermark()
+    {
+        var bits = Core.Forensics.Watermarks.KnownWatermarks.All.Single(k => k.Name == "SDXL").Bits;
+        var png = Write("sdxl.png", SyntheticImages.EncodePng(DwtDctTestEncoder.Embed(SyntheticImages.DrawRgb(320, 288, 9), 320, 288, bits), 320, 288));
+        var (code, output, _) = CliRunner.Run("analyze", "--json", png);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(CliRunner.Lines(output)[0]);
+        var finding = doc.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("method").GetString() == "invisible-watermark");
+        Assert.Equal(EvidenceBandText.StrongEvidenceOfManipulation, finding.GetProperty("band").GetString());
+        Assert.Contains("SDXL", finding.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_MissingTrustAnchorFolder_ClearErrorExit2()
+    {
+        var jpeg = Write("plain.jpg", SyntheticImages.Jpeg(120, 90, 1, quality: 75));
+        var (code, _, error) = CliRunner.Run("analyze", "--trust-anchors", Path.Combine(_dir, "nowhere"), jpeg);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot read the trust anchors", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_Pdf_ChromiumPrintsReportWithPages()
+    {
+        if (!File.Exists("/usr/bin/chromium") && Environment.GetEnvironmentVariable("HAECHI_CHROMIUM") is null)
+        {
+            const string Message = "Chromium is not installed (/usr/bin/chromium).";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail(Message);
+            }
+
+            Assert.Skip(Message);
+        }
+
+        var plain = Write("plain.jpg", SyntheticImages.Jpeg(320, 240, 4));
+        var generated = Write("gen.png", ForensicSamples.PngWithText(PngChunkWriter.Text("parameters", ForensicSamples.A1111Parameters)));
+        var pdf = Path.Combine(_dir, "case.pdf");
+        var (code, _, error) = CliRunner.Run("analyze", "--pdf", pdf, plain, generated);
+
+        Assert.True(code == 0, error);
+        var bytes = File.ReadAllBytes(pdf);
+        Assert.True(bytes.AsSpan().StartsWith("%PDF-"u8));
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.Matches(@"/Type\s*/Page[^s]", text);
+        if (Environment.GetEnvironmentVariable("HAECHI_REPORT_COPY") is { Length: > 0 } copy)
+        {
+            File.Copy(pdf, Path.ChangeExtension(copy, ".pdf"), overwrite: true);
         }
     }
 }

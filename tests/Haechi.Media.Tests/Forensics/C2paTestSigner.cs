@@ -19,14 +19,18 @@ internal static class C2paTestSigner
 
     private static readonly Lazy<(ECDsa Key, byte[] Certificate)> Signer = new(CreateSigner);
 
-    public static byte[] SignJpeg(byte[] jpeg, string digitalSourceType = "trainedAlgorithmicMedia", bool includeCertificate = true, int padding = 0)
+    public static byte[] SignJpeg(byte[] jpeg, string digitalSourceType = "trainedAlgorithmicMedia", bool includeCertificate = true, int padding = 0) =>
+        SignJpeg(jpeg, null, digitalSourceType, includeCertificate, padding);
+
+    /// <summary>Signs with <paramref name="signer"/>'s key and puts its chain (leaf first) into x5chain.</summary>
+    public static byte[] SignJpeg(byte[] jpeg, (ECDsa Key, byte[][] Chain)? signer, string digitalSourceType = "trainedAlgorithmicMedia", bool includeCertificate = true, int padding = 0)
     {
         var hash = SHA256.HashData(jpeg);
         var exclusion = 0;
         byte[] segments = [];
         for (var attempt = 0; attempt < 4; attempt++)
         {
-            var store = BuildStore(hash, 2, exclusion, digitalSourceType, includeCertificate, padding);
+            var store = BuildStore(hash, 2, exclusion, digitalSourceType, includeCertificate, padding, signer);
             segments = App11Segments(store);
             if (segments.Length == exclusion)
             {
@@ -113,7 +117,7 @@ internal static class C2paTestSigner
         return Box("jumb", [description, .. children]);
     }
 
-    private static byte[] BuildStore(byte[] assetHash, int exclusionStart, int exclusionLength, string digitalSourceType, bool includeCertificate, int padding)
+    private static byte[] BuildStore(byte[] assetHash, int exclusionStart, int exclusionLength, string digitalSourceType, bool includeCertificate, int padding, (ECDsa Key, byte[][] Chain)? signer = null)
     {
         var actions = Cbor(w =>
         {
@@ -183,7 +187,21 @@ internal static class C2paTestSigner
         });
         var (key, certificate) = Signer.Value;
         var headers = new CoseHeaderMap();
-        if (includeCertificate)
+        if (signer is { } custom)
+        {
+            key = custom.Key;
+            headers.Add(new CoseHeaderLabel(33), CoseHeaderValue.FromEncodedValue(Cbor(w =>
+            {
+                w.WriteStartArray(custom.Chain.Length);
+                foreach (var c in custom.Chain)
+                {
+                    w.WriteByteString(c);
+                }
+
+                w.WriteEndArray();
+            })));
+        }
+        else if (includeCertificate)
         {
             headers.Add(new CoseHeaderLabel(33), CoseHeaderValue.FromEncodedValue(Cbor(w => w.WriteByteString(certificate))));
         }
