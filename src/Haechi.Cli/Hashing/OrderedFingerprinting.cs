@@ -18,7 +18,8 @@ internal static class OrderedFingerprinting
         ImageDecodeOptions options,
         FingerprintParts parts,
         int jobs,
-        Action<InputFile, ImageFingerprint?, string?> onResult)
+        Action<InputFile, ImageFingerprint?, string?> onResult,
+        Core.Robust.RobustFamilies queryViews = Core.Robust.RobustFamilies.All)
     {
         var results = new (ImageFingerprint? Fingerprint, string? Problem)?[files.Count];
         var nextToReport = 0;
@@ -33,7 +34,7 @@ internal static class OrderedFingerprinting
             0,
             files.Count,
             new ParallelOptions { MaxDegreeOfParallelism = jobs },
-            () => new ImageFingerprinter(options),
+            () => new ImageFingerprinter(options) { QueryViews = queryViews },
             (i, _, fingerprinter) =>
             {
                 var file = files[i];

@@ -57,31 +57,45 @@ internal static class MatchCommand
             var videos = all.Where(f => f.Problem is null && VideoFiles.IsVideo(f.Path)).ToList();
             var files = all.Where(f => f.Problem is not null || !VideoFiles.IsVideo(f.Path)).ToList();
             var parts = result.GetValue(dihedral) ? FingerprintParts.Dihedral : FingerprintParts.Pdq;
-            var queries = new List<FileQuery>();
             var failed = false;
-            OrderedFingerprinting.Run(console, files, imageOptions.Read(result), parts, Math.Max(1, result.GetValue(jobs)), (file, fingerprint, problem) =>
-            {
-                if (fingerprint is null)
-                {
-                    failed = true;
-                    console.Error.WriteLine($"haechi: {file.Path}: {problem}");
-                }
-                else
-                {
-                    queries.Add(new FileQuery(file.Path, fingerprint));
-                }
-            });
-
             try
             {
                 await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
                 var store = CliStore.Banks(db);
                 var wanted = await ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false);
                 var loader = new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System);
+
+                // Banks with extra signals: their query views come from the same decode as the PDQ hash (one decode per file).
+                var robust = files.Count > 0 ? await LoadRobustAsync(store, ct).ConfigureAwait(false) : null;
+                if (robust is not null)
+                {
+                    parts |= FingerprintParts.RobustViews;
+                }
+
+                var queries = new List<FileQuery>();
+                OrderedFingerprinting.Run(
+                    console,
+                    files,
+                    imageOptions.Read(result),
+                    parts,
+                    Math.Max(1, result.GetValue(jobs)),
+                    (file, fingerprint, problem) =>
+                    {
+                        if (fingerprint is null)
+                        {
+                            failed = true;
+                            console.Error.WriteLine($"haechi: {file.Path}: {problem}");
+                        }
+                        else
+                        {
+                            queries.Add(new FileQuery(file.Path, fingerprint));
+                        }
+                    },
+                    robust?.QueryFamilies ?? RobustFamilies.None);
+
                 if (queries.Count > 0)
                 {
                     var loaded = await LoadIndexAsync(console, loader, store, SignalType.Pdq, ct).ConfigureAwait(false);
-                    var robust = await LoadRobustAsync(store, imageOptions.Read(result), ct).ConfigureAwait(false);
                     var runner = new MatchRun(console, store, loaded.Index, robust, wanted, result.GetValue(radius), result.GetValue(minQuality), result.GetValue(json));
                     await runner.RunAsync(queries, ct).ConfigureAwait(false);
                 }
@@ -107,7 +121,7 @@ internal static class MatchCommand
     }
 
     // Banks created with extra signals keep views of each image; they are searched together (rebuilt per run, not snapshotted yet).
-    private static async Task<RobustPass?> LoadRobustAsync(BankStore store, ImageDecodeOptions options, CancellationToken cancellationToken)
+    private static async Task<RobustPass?> LoadRobustAsync(BankStore store, CancellationToken cancellationToken)
     {
         var families = RobustFamilies.None;
         foreach (var bank in await store.ListBanksAsync(cancellationToken).ConfigureAwait(false))
@@ -140,7 +154,7 @@ internal static class MatchCommand
             index.Add(current, views.ToArray());
         }
 
-        return new RobustPass(index, families, options);
+        return new RobustPass(index, families);
     }
 
     private static async Task<LoadedIndex> LoadIndexAsync(CliConsole console, SignalIndexLoader loader, BankStore store, SignalType signalType, CancellationToken cancellationToken)
@@ -171,7 +185,7 @@ internal static class MatchCommand
     }
 
     /// <summary>The extra-view index of banks that keep rotations, trimmed views, crops or strips.</summary>
-    private sealed record RobustPass(RobustIndex Index, RobustFamilies QueryFamilies, ImageDecodeOptions Options);
+    private sealed record RobustPass(RobustIndex Index, RobustFamilies QueryFamilies);
 
     /// <summary>One entry found for one file: how close and through which signal.</summary>
     private readonly record struct FoundEntry(long Id, int Distance, string MatchedBy, string Transform);
@@ -182,7 +196,6 @@ internal static class MatchCommand
         {
             var found = new List<DihedralMatch>();
             var robustFound = new List<RobustMatch>();
-            var fingerprinter = robust is null ? null : new RobustFingerprinter(robust.Options);
             foreach (var query in queries)
             {
                 found.Clear();
@@ -208,18 +221,10 @@ internal static class MatchCommand
                 }
 
                 // Extra views kept by banks created with --signals: an entry found only this way is reported through them.
-                if (robust is not null && fingerprinter is not null)
+                if (robust is not null && fingerprint.Views is { } views)
                 {
                     robustFound.Clear();
-                    try
-                    {
-                        var bytes = ImageFingerprinter.ReadFile(query.Path, robust.Options.MaxFileBytes);
-                        robust.Index.Search(fingerprinter.Query(bytes, robust.QueryFamilies).ToArray(), robustFound);
-                    }
-                    catch (ImageDecodeException ex)
-                    {
-                        await console.Error.WriteLineAsync($"haechi: {query.Path}: {ex.Message}").ConfigureAwait(false);
-                    }
+                    robust.Index.Search([.. views], robustFound);
 
                     foreach (var match in robustFound)
                     {

@@ -28,7 +28,7 @@ internal static class BenchRobustnessCommand
 
     public static Command Create(CliConsole console)
     {
-        var directory = new Argument<string?>("DIR") { Description = "Benign images: the first half are registered, the rest are unrelated distractors. Without it, photo-like images are drawn.", Arity = ArgumentArity.ZeroOrOne };
+        var directory = new Argument<string[]>("PATH") { Description = "Benign images or directories of them, in order: the first half are registered, the rest are unrelated distractors. Without them, photo-like images are drawn.", Arity = ArgumentArity.ZeroOrMore };
         var count = new Option<int>("--count") { Description = "Images to draw when no DIR is given (half registered, half distractors).", DefaultValueFactory = _ => 32 };
         var pad = new Option<int>("--bank-size") { Description = "Registered images to time the search against (the real ones plus random-code fillers).", DefaultValueFactory = _ => 10_000 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
@@ -60,22 +60,23 @@ internal static class BenchRobustnessCommand
         return command;
     }
 
-    private static List<(byte[] Rgb, int Width, int Height)> LoadImages(string? directory, int count)
+    private static List<(byte[] Rgb, int Width, int Height)> LoadImages(string[]? paths, int count)
     {
         var images = new List<(byte[], int, int)>();
-        if (directory is null)
+        if (paths is null || paths.Length == 0)
         {
             for (var i = 0; i < Math.Max(2, count); i++)
             {
-                // Mixed sizes and aspect ratios, fixed seeds.
-                var (w, h) = (i % 3) switch { 0 => (640, 480), 1 => (480, 640), _ => (800, 450) };
+                // Mixed sizes and aspect ratios, fixed seeds; 900×700 makes a screenshot canvas that the
+                // decoder shrinks 4× on load (the others 2×), where the CLI once missed a screenshot.
+                var (w, h) = (i % 4) switch { 0 => (640, 480), 1 => (480, 640), 2 => (800, 450), _ => (900, 700) };
                 images.Add((SyntheticImages.DrawRgb(w, h, 9000 + i), w, h));
             }
 
             return images;
         }
 
-        foreach (var item in BenchImageSet.Load([directory]).Items)
+        foreach (var item in BenchImageSet.Load(paths).Items)
         {
             images.Add(ImageEdits.DecodeRgb(item.Bytes));
         }

@@ -95,7 +95,8 @@ public sealed class RobustViewHasher
             output.Add(new RobustView(ViewKind.Whole, hash, quality));
         }
 
-        var trimmed = EdgeBands.Trim(pixels, width, format, FrameBorders.FindContent(pixels, width, height, format));
+        var content = FrameBorders.FindContent(pixels, width, height, format);
+        var trimmed = EdgeBands.Trim(pixels, width, format, content);
         if ((families & RobustFamilies.Canonical) != 0)
         {
             AddView(pixels, width, format, bpp, trimmed, ViewKind.Trimmed, output);
@@ -104,11 +105,14 @@ public sealed class RobustViewHasher
 
         if (registration && (families & RobustFamilies.Crops) != 0)
         {
+            // Centre crops of the content inside flat borders, not of the band-trimmed view: a photo's own
+            // sky or wall is a near-uniform edge band too, and a crop of the photo keeps part of it. Cuts
+            // stay on the band-trimmed view, which is what a copy with a caption bar trims to.
             foreach (var (kind, perSide) in CropLadder)
             {
-                var dx = (int)Math.Round(trimmed.Width * perSide);
-                var dy = (int)Math.Round(trimmed.Height * perSide);
-                AddView(pixels, width, format, bpp, new FrameRegion(trimmed.X + dx, trimmed.Y + dy, trimmed.Width - (2 * dx), trimmed.Height - (2 * dy)), kind, output);
+                var dx = (int)Math.Round(content.Width * perSide);
+                var dy = (int)Math.Round(content.Height * perSide);
+                AddView(pixels, width, format, bpp, new FrameRegion(content.X + dx, content.Y + dy, content.Width - (2 * dx), content.Height - (2 * dy)), kind, output);
             }
 
             foreach (var (bottom, top, fraction) in CutLadder)

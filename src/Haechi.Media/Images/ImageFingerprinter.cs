@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Haechi.Core.Hashing;
 using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Robust;
 
 namespace Haechi.Media.Images;
 
@@ -17,6 +18,12 @@ public enum FingerprintParts
 
     /// <summary>MD5 and SHA-256 of the file bytes.</summary>
     FileDigests = 2,
+
+    /// <summary>
+    /// The query views of <see cref="ImageFingerprinter.QueryViews"/> (canonical views, strips), from
+    /// the same decode as the PDQ hash.
+    /// </summary>
+    RobustViews = 4,
 }
 
 /// <summary>The fingerprints of one image file and where the time went.</summary>
@@ -30,6 +37,9 @@ public sealed record ImageFingerprint
 
     /// <summary>The eight dihedral hashes in reference order, when asked for.</summary>
     public Hash256[]? Dihedral { get; init; }
+
+    /// <summary>The query views (plain PDQ first) when <see cref="FingerprintParts.RobustViews"/> was asked for.</summary>
+    public IReadOnlyList<RobustView>? Views { get; init; }
 
     /// <summary>MD5 of the file bytes (lower-case hex), when asked for.</summary>
     public string? Md5 { get; init; }
@@ -58,6 +68,10 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
 {
     private readonly PdqHasher _hasher = new();
     private readonly ImageDecodeOptions _options = options ?? ImageDecodeOptions.Default;
+    private RobustViewHasher? _views;
+
+    /// <summary>Which extra views <see cref="FingerprintParts.RobustViews"/> computes (the banks' signals).</summary>
+    public RobustFamilies QueryViews { get; init; } = RobustFamilies.All;
 
     /// <summary>The decode options in force.</summary>
     public ImageDecodeOptions Options => _options;
@@ -91,9 +105,26 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
             hash = all.Original;
             quality = all.Quality;
         }
-        else
+        else if ((parts & FingerprintParts.RobustViews) == 0)
         {
             (hash, quality) = _hasher.Hash(image.Pixels, image.Width, image.Height, image.Format);
+        }
+        else
+        {
+            hash = default;
+            quality = 0;
+        }
+
+        // One decode for every signal: the views' first entry is the same plain PDQ of the same pixels.
+        List<RobustView>? views = null;
+        if ((parts & FingerprintParts.RobustViews) != 0)
+        {
+            views = [];
+            (_views ??= new RobustViewHasher()).ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, QueryViews, views);
+            if (dihedral is null)
+            {
+                (hash, quality) = (views[0].Hash, views[0].Quality);
+            }
         }
 
         var hashed = Stopwatch.GetTimestamp();
@@ -111,6 +142,7 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
             Pdq = hash,
             Quality = quality,
             Dihedral = dihedral,
+            Views = views,
             Md5 = md5,
             Sha256 = sha256,
             Width = image.SourceWidth,

@@ -28,6 +28,22 @@ public sealed class RobustMatchingTests
     }
 
     [Fact]
+    public void Fingerprint_RobustViewsPart_SameViewsAndPdqFromOneDecode()
+    {
+        var shot = ImageEdits.Apply(Original, Width, Height, ImageEdit.Screenshot);
+        var families = RobustFamilies.Canonical | RobustFamilies.Partial;
+
+        var fingerprint = new ImageFingerprinter { QueryViews = families }.Fingerprint(shot, FingerprintParts.RobustViews);
+        var plain = new ImageFingerprinter().Fingerprint(shot);
+        var separate = new RobustFingerprinter().Query(shot, families);
+
+        Assert.Equal(plain.Pdq, fingerprint.Pdq);
+        Assert.Equal(plain.Quality, fingerprint.Quality);
+        Assert.Equal(separate, fingerprint.Views);
+        Assert.Null(plain.Views);
+    }
+
+    [Fact]
     public void Register_AllFamilies_StaysUnderEightKilobytes()
     {
         var views = new RobustFingerprinter().Register(SyntheticImages.EncodeJpeg(Original, Width, Height, 90), RobustFamilies.All);
