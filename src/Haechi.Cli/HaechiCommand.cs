@@ -5,9 +5,9 @@ using Haechi.Cli.Bench;
 using Haechi.Cli.Forensics;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
-using Haechi.Cli.Watching;
 using Haechi.Cli.Video;
 using Haechi.Cli.Vision;
+using Haechi.Cli.Watching;
 
 namespace Haechi.Cli;
 
