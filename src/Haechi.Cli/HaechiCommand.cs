@@ -7,6 +7,7 @@ using Haechi.Cli.Hashing;
 using Haechi.Cli.Matching;
 using Haechi.Cli.Video;
 using Haechi.Cli.Vision;
+using Haechi.Cli.Watching;
 
 namespace Haechi.Cli;
 
@@ -23,6 +24,7 @@ internal static class HaechiCommand
         root.Subcommands.Add(HashCommand.Create(console));
         root.Subcommands.Add(BankCommand.Create(console));
         root.Subcommands.Add(MatchCommand.Create(console));
+        root.Subcommands.Add(WatchCommand.Create(console));
         root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(MatchVideoCommand.Create(console));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Haechi.Data.Banks;
+using Haechi.Watch.Matching;
 
 namespace Haechi.Cli.Banks;
 
@@ -21,5 +22,32 @@ internal static class EntryJson
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>Writes one image match as an object (match and watch print the same fields).</summary>
+    public static void WriteImageMatch(Utf8JsonWriter writer, ImageBankMatch match)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("bank", match.Entry.Bank);
+        writer.WriteNumber("entry_id", match.Entry.Id);
+        writer.WriteNumber("distance", match.Distance);
+        writer.WriteString("matched_by", match.MatchedBy);
+        writer.WriteString("transform", match.Transform);
+        writer.WriteString("signal", match.Entry.Signal.ToString());
+        writer.WriteNumber("entry_quality", match.Entry.Quality);
+        WriteReference(writer, match.Entry);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes one video match as an object.</summary>
+    public static void WriteVideoMatch(Utf8JsonWriter writer, VideoBankMatch match)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("bank", match.Entry.Bank);
+        writer.WriteNumber("entry_id", match.Entry.Id);
+        writer.WriteNumber("query_match_percent", Math.Round(match.Comparison.QueryMatchPercent, 2));
+        writer.WriteNumber("compared_match_percent", Math.Round(match.Comparison.ComparedMatchPercent, 2));
+        WriteReference(writer, match.Entry);
+        writer.WriteEndObject();
     }
 }

@@ -7,14 +7,11 @@ using Haechi.Cli.Hashing;
 using Haechi.Cli.Video;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
-using Haechi.Core.Matching;
-using Haechi.Core.Robust;
-using Haechi.Core.Video;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Haechi.Media.Images;
-using Haechi.Media.Robust;
 using Haechi.Media.Video;
+using Haechi.Watch.Matching;
 
 namespace Haechi.Cli.Matching;
 
@@ -57,22 +54,31 @@ internal static class MatchCommand
             var videos = all.Where(f => f.Problem is null && VideoFiles.IsVideo(f.Path)).ToList();
             var files = all.Where(f => f.Problem is not null || !VideoFiles.IsVideo(f.Path)).ToList();
             var parts = result.GetValue(dihedral) ? FingerprintParts.Dihedral : FingerprintParts.Pdq;
+            var queries = new List<FileQuery>();
             var failed = false;
             try
             {
                 await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
                 var store = CliStore.Banks(db);
-                var wanted = await ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false);
+                var filter = new MatchFilter
+                {
+                    Radius = result.GetValue(radius),
+                    MinQuality = result.GetValue(minQuality),
+                    Banks = await BankMatcher.ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false),
+                };
                 var loader = new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System);
+                using var matcher = await BankMatcher.LoadAsync(store, loader, imageOptions.Read(result), withVideo: videos.Count > 0, ct).ConfigureAwait(false);
+                if (matcher.PdqIndexSource == IndexSource.BuiltCorrupt)
+                {
+                    await console.Error.WriteLineAsync("haechi: the PDQ index snapshot was damaged; rebuilt it from the bank rows").ConfigureAwait(false);
+                }
 
                 // Banks with extra signals: their query views come from the same decode as the PDQ hash (one decode per file).
-                var robust = files.Count > 0 ? await LoadRobustAsync(store, ct).ConfigureAwait(false) : null;
-                if (robust is not null)
+                if (matcher.HasExtraViews)
                 {
                     parts |= FingerprintParts.RobustViews;
                 }
 
-                var queries = new List<FileQuery>();
                 OrderedFingerprinting.Run(
                     console,
                     files,
@@ -91,21 +97,18 @@ internal static class MatchCommand
                             queries.Add(new FileQuery(file.Path, fingerprint));
                         }
                     },
-                    robust?.QueryFamilies ?? RobustFamilies.None);
+                    matcher.QueryFamilies);
 
                 if (queries.Count > 0)
                 {
-                    var loaded = await LoadIndexAsync(console, loader, store, SignalType.Pdq, ct).ConfigureAwait(false);
-                    var runner = new MatchRun(console, store, loaded.Index, robust, wanted, result.GetValue(radius), result.GetValue(minQuality), result.GetValue(json));
+                    var runner = new MatchRun(console, matcher, filter, result.GetValue(json));
                     await runner.RunAsync(queries, ct).ConfigureAwait(false);
                 }
 
                 if (videos.Count > 0)
                 {
-                    var loaded = await LoadIndexAsync(console, loader, store, SignalType.Vpdq, ct).ConfigureAwait(false);
-                    var matchOptions = new VpdqMatchOptions { MaxDistance = result.GetValue(radius), MinQuality = result.GetValue(minQuality) };
                     var decodeOptions = VideoDecodeOptions.Default with { FramesPerSecond = result.GetValue(fps) };
-                    var videoRun = new VideoMatchRun(console, store, loaded.Index, wanted, matchOptions, decodeOptions, result.GetValue(json));
+                    var videoRun = new VideoMatchRun(console, matcher, filter, decodeOptions, result.GetValue(json));
                     failed |= !await videoRun.RunAsync(videos, ct).ConfigureAwait(false);
                 }
             }
@@ -120,89 +123,16 @@ internal static class MatchCommand
         return command;
     }
 
-    // Banks created with extra signals keep views of each image; they are searched together (rebuilt per run, not snapshotted yet).
-    private static async Task<RobustPass?> LoadRobustAsync(BankStore store, CancellationToken cancellationToken)
-    {
-        var families = RobustFamilies.None;
-        foreach (var bank in await store.ListBanksAsync(cancellationToken).ConfigureAwait(false))
-        {
-            families |= bank.ExtraSignals;
-        }
-
-        if (families == RobustFamilies.None)
-        {
-            return null;
-        }
-
-        var index = new RobustIndex();
-        var views = new List<RobustView>();
-        long current = -1;
-        await foreach (var (entryId, view) in store.ReadActiveExtraViewsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (entryId != current && views.Count > 0)
-            {
-                index.Add(current, views.ToArray());
-                views.Clear();
-            }
-
-            current = entryId;
-            views.Add(view);
-        }
-
-        if (views.Count > 0)
-        {
-            index.Add(current, views.ToArray());
-        }
-
-        return new RobustPass(index, families);
-    }
-
-    private static async Task<LoadedIndex> LoadIndexAsync(CliConsole console, SignalIndexLoader loader, BankStore store, SignalType signalType, CancellationToken cancellationToken)
-    {
-        var loaded = await loader.LoadAsync(store, signalType, cancellationToken).ConfigureAwait(false);
-        if (loaded.Source == IndexSource.BuiltCorrupt)
-        {
-            await console.Error.WriteLineAsync($"haechi: the {signalType.Name} index snapshot was damaged; rebuilt it from the bank rows").ConfigureAwait(false);
-        }
-
-        return loaded;
-    }
-
-    private static async Task<HashSet<string>?> ResolveBanksAsync(BankStore store, string[] names, CancellationToken cancellationToken)
-    {
-        if (names.Length == 0)
-        {
-            return null;
-        }
-
-        foreach (var name in names)
-        {
-            // Unknown banks are an error; images are matched in the PDQ banks, videos in the vPDQ banks.
-            await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new HashSet<string>(names, StringComparer.Ordinal);
-    }
-
-    /// <summary>The extra-view index of banks that keep rotations, trimmed views, crops or strips.</summary>
-    private sealed record RobustPass(RobustIndex Index, RobustFamilies QueryFamilies);
-
-    /// <summary>One entry found for one file: how close and through which signal.</summary>
-    private readonly record struct FoundEntry(long Id, int Distance, string MatchedBy, string Transform);
-
-    private sealed class MatchRun(CliConsole console, BankStore store, HammingIndex index, RobustPass? robust, HashSet<string>? banks, int radius, int minQuality, bool json)
+    private sealed class MatchRun(CliConsole console, BankMatcher matcher, MatchFilter filter, bool json)
     {
         public async Task RunAsync(List<FileQuery> queries, CancellationToken cancellationToken)
         {
-            var found = new List<DihedralMatch>();
-            var robustFound = new List<RobustMatch>();
             foreach (var query in queries)
             {
-                found.Clear();
                 var fingerprint = query.Fingerprint;
-                if (fingerprint.Quality < minQuality)
+                if (fingerprint.Quality < filter.MinQuality)
                 {
-                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"haechi: {query.Path}: quality {fingerprint.Quality} is below {minQuality}; too weak to match on")).ConfigureAwait(false);
+                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"haechi: {query.Path}: quality {fingerprint.Quality} is below {filter.MinQuality}; too weak to match on")).ConfigureAwait(false);
                     if (json)
                     {
                         await console.Out.WriteLineAsync(Json(query, [], skipped: true)).ConfigureAwait(false);
@@ -211,60 +141,29 @@ internal static class MatchCommand
                     continue;
                 }
 
-                // Plain PDQ (and the query's dihedral hashes with --dihedral) against every entry.
-                var best = new Dictionary<long, FoundEntry>();
-                index.SearchDihedral(fingerprint.Dihedral ?? [fingerprint.Pdq], radius, found);
-                foreach (var match in found)
+                var outcome = await matcher.MatchImageAsync(fingerprint, null, filter, cancellationToken).ConfigureAwait(false);
+                if (outcome.RobustProblem is not null)
                 {
-                    var transform = ((DihedralTransform)match.QueryIndex).ToName();
-                    best[match.Id] = new FoundEntry(match.Id, match.Distance, match.QueryIndex == 0 ? "pdq" : "dihedral", transform);
+                    await console.Error.WriteLineAsync($"haechi: {query.Path}: {outcome.RobustProblem}").ConfigureAwait(false);
                 }
 
-                // Extra views kept by banks created with --signals: an entry found only this way is reported through them.
-                if (robust is not null && fingerprint.Views is { } views)
-                {
-                    robustFound.Clear();
-                    robust.Index.Search([.. views], robustFound);
-
-                    foreach (var match in robustFound)
-                    {
-                        if (!best.ContainsKey(match.ImageId))
-                        {
-                            var view = match.Signal == RobustSignal.Partial || match.Signal == RobustSignal.Canonical ? match.QueryView : match.RegisteredView;
-                            best[match.ImageId] = new FoundEntry(match.ImageId, match.Distance, match.Signal.Name(), view == ViewKind.Whole ? match.RegisteredView.Name() : view.Name());
-                        }
-                    }
-                }
-
-                var entries = await store.GetActiveEntriesAsync(best.Keys.ToList(), cancellationToken).ConfigureAwait(false);
-                var matches = new List<(FoundEntry Match, BankEntryView Entry)>();
-                foreach (var match in best.Values)
-                {
-                    // Entries withdrawn since the index was loaded are absent from the lookup.
-                    if (entries.TryGetValue(match.Id, out var entry) && entry.Quality >= minQuality && (banks is null || banks.Contains(entry.Bank)))
-                    {
-                        matches.Add((match, entry));
-                    }
-                }
-
-                matches.Sort(static (a, b) => a.Match.Distance != b.Match.Distance ? a.Match.Distance.CompareTo(b.Match.Distance) : a.Match.Id.CompareTo(b.Match.Id));
                 if (json)
                 {
-                    await console.Out.WriteLineAsync(Json(query, matches, skipped: false)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(Json(query, outcome.Matches, skipped: false)).ConfigureAwait(false);
                     continue;
                 }
 
-                foreach (var (match, entry) in matches)
+                foreach (var match in outcome.Matches)
                 {
                     var how = match.MatchedBy is "pdq" or "dihedral" ? match.Transform : match.MatchedBy + ":" + match.Transform;
                     await console.Out.WriteLineAsync(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{query.Path},{entry.Bank},{entry.Id},{match.Distance},{how}")).ConfigureAwait(false);
+                        $"{query.Path},{match.Entry.Bank},{match.Entry.Id},{match.Distance},{how}")).ConfigureAwait(false);
                 }
             }
         }
 
-        private static string Json(FileQuery query, List<(FoundEntry Match, BankEntryView Entry)> matches, bool skipped)
+        private static string Json(FileQuery query, IReadOnlyList<ImageBankMatch> matches, bool skipped)
         {
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
@@ -279,18 +178,9 @@ internal static class MatchCommand
                 }
 
                 writer.WriteStartArray("matches");
-                foreach (var (match, entry) in matches)
+                foreach (var match in matches)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("bank", entry.Bank);
-                    writer.WriteNumber("entry_id", entry.Id);
-                    writer.WriteNumber("distance", match.Distance);
-                    writer.WriteString("matched_by", match.MatchedBy);
-                    writer.WriteString("transform", match.Transform);
-                    writer.WriteString("signal", entry.Signal.ToString());
-                    writer.WriteNumber("entry_quality", entry.Quality);
-                    EntryJson.WriteReference(writer, entry);
-                    writer.WriteEndObject();
+                    EntryJson.WriteImageMatch(writer, match);
                 }
 
                 writer.WriteEndArray();
