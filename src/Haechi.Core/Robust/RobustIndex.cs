@@ -36,8 +36,12 @@ public sealed class RobustIndex
     private readonly HammingIndex _index = new();
     private readonly List<long> _imageIds = [];
     private readonly List<ViewKind> _kinds = [];
-    private readonly List<HammingMatch> _scratch = [];
-    private readonly Dictionary<long, RobustMatch> _best = [];
+
+    // Per-thread scratch: searches run concurrently (a watcher matches several items at once); Add is single-writer.
+    [ThreadStatic]
+    private static List<HammingMatch>? _scratch;
+    [ThreadStatic]
+    private static Dictionary<long, RobustMatch>? _best;
 
     /// <summary>Registered view hashes.</summary>
     public int ViewCount => _imageIds.Count;
@@ -56,17 +60,20 @@ public sealed class RobustIndex
     /// <summary>
     /// Searches every view of a query; adds one match per registered image to <paramref name="results"/>,
     /// closest first. Each image is reported through the plainest signal that matched (PDQ before
-    /// dihedral, canonical, crops, strips), at that signal's closest distance.
+    /// dihedral, canonical, crops, strips), at that signal's closest distance. Safe to call from
+    /// several threads at once while no view is being added.
     /// </summary>
     public void Search(ReadOnlySpan<RobustView> queryViews, List<RobustMatch> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        _best.Clear();
+        var scratch = _scratch ??= [];
+        var bestByImage = _best ??= [];
+        bestByImage.Clear();
         foreach (var view in queryViews)
         {
-            _scratch.Clear();
-            _index.Search(view.Hash, PdqRadius, _scratch);
-            foreach (var hit in _scratch)
+            scratch.Clear();
+            _index.Search(view.Hash, PdqRadius, scratch);
+            foreach (var hit in scratch)
             {
                 var registered = _kinds[(int)hit.Id];
                 if (!ViewKinds.Comparable(view.Kind, registered))
@@ -81,15 +88,15 @@ public sealed class RobustIndex
                 }
 
                 var imageId = _imageIds[(int)hit.Id];
-                if (!_best.TryGetValue(imageId, out var best) || signal < best.Signal || (signal == best.Signal && hit.Distance < best.Distance))
+                if (!bestByImage.TryGetValue(imageId, out var best) || signal < best.Signal || (signal == best.Signal && hit.Distance < best.Distance))
                 {
-                    _best[imageId] = new RobustMatch(imageId, hit.Distance, signal, view.Kind, registered);
+                    bestByImage[imageId] = new RobustMatch(imageId, hit.Distance, signal, view.Kind, registered);
                 }
             }
         }
 
         var start = results.Count;
-        results.AddRange(_best.Values);
+        results.AddRange(bestByImage.Values);
         results.Sort(start, results.Count - start, Comparer<RobustMatch>.Create(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.ImageId.CompareTo(b.ImageId)));
     }
 
