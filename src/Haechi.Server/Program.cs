@@ -1,4 +1,5 @@
 using Haechi.Server.Data;
+using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Api;
 using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Health;
@@ -13,6 +14,7 @@ builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Secti
 builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddHaechiStore();
+builder.Services.AddAccounts();
 builder.Services.AddMatching();
 builder.Services.AddApi();
 builder.Services.AddCases();
@@ -23,10 +25,12 @@ builder.Services.AddPages();
 var app = builder.Build();
 
 app.UseApi();
+app.UseAccounts();
 app.UsePages();
 app.UseRateLimiter();
 
 app.MapApiEndpoints();
+app.MapAccountsEndpoints();
 app.MapCasesEndpoints();
 app.MapReportsEndpoints();
 app.MapHealthEndpoints();
