@@ -6,6 +6,7 @@ using Haechi.Server.Features.Health;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
+using Haechi.Server.Features.Review;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,7 @@ builder.Services.AddAccounts();
 builder.Services.AddMatching();
 builder.Services.AddApi();
 builder.Services.AddCases();
+builder.Services.AddReview();
 builder.Services.AddReports();
 builder.Services.AddHealth();
 builder.Services.AddPages();
@@ -33,6 +35,7 @@ app.MapApiEndpoints();
 app.MapAccountsEndpoints();
 app.MapCasesEndpoints();
 app.MapReportsEndpoints();
+app.MapReviewEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 

@@ -27,6 +27,9 @@ internal static class Policies
     /// <summary>Review queue, previews and reveals: analysts, investigators, admins.</summary>
     public const string Review = "review";
 
+    /// <summary>Review decisions: analysts and admins.</summary>
+    public const string Decide = "decide";
+
     /// <summary>Users and invitations: admins.</summary>
     public const string Admin = "admin";
 }
@@ -78,6 +81,7 @@ internal static class AccountsFeature
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Review, p => p.RequireRole(Roles.Analyst, Roles.Investigator, Roles.Admin))
+            .AddPolicy(Policies.Decide, p => p.RequireRole(Roles.Analyst, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         services.TryAddSingleton(_ => FirstRunOutput.Standard());
         services.TryAddScoped<SignIn>();
