@@ -1,6 +1,6 @@
 using Haechi.Core.Banks;
-using Haechi.Data.Banks;
 using Haechi.Data.Accounts;
+using Haechi.Data.Banks;
 using Haechi.Data.Cases;
 using Haechi.Data.Review;
 using Microsoft.AspNetCore.Identity;

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Hosting;
 using Haechi.Server.Features.Accounts;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,11 +3,11 @@ using Haechi.Data.Accounts;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Api;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Haechi.Server.Features.Accounts;
 
