@@ -1,12 +1,19 @@
 using Haechi.Core.Banks;
+using Haechi.Data.Accounts;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
+using Haechi.Data.Review;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Data;
 
-/// <summary>Haechi's system of record: SQLite by default, one file in the data directory.</summary>
-public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) : DbContext(options)
+/// <summary>
+/// Haechi's system of record: SQLite by default, one file in the data directory. It also holds the
+/// analysts' accounts (ASP.NET Core Identity stores, tables renamed to snake case).
+/// </summary>
+public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) : IdentityDbContext<HaechiUser>(options)
 {
     public DbSet<BankRecord> Banks => Set<BankRecord>();
 
@@ -28,9 +35,24 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<ReportRecord> Reports => Set<ReportRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<InviteRecord> Invites => Set<InviteRecord>();
+
+    public DbSet<ReviewItemRecord> ReviewItems => Set<ReviewItemRecord>();
+
+    public DbSet<EvidenceRecord> Evidence => Set<EvidenceRecord>();
+
+    /// <summary>
+    /// Pinned, so the model is the same at design time (no services) and at run time (whatever
+    /// IdentityOptions say): the migrations are written for this schema (no passkeys).
+    /// </summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version2;
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(builder);
+        var modelBuilder = builder;
+        base.OnModelCreating(modelBuilder);
+        ReviewConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<BankRecord>(bank =>
         {
             bank.ToTable("banks");

@@ -1,10 +1,12 @@
 using Haechi.Server.Data;
+using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Api;
 using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Health;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
+using Haechi.Server.Features.Review;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,9 +15,11 @@ builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Secti
 builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddHaechiStore();
+builder.Services.AddAccounts();
 builder.Services.AddMatching();
 builder.Services.AddApi();
 builder.Services.AddCases();
+builder.Services.AddReview();
 builder.Services.AddReports();
 builder.Services.AddHealth();
 builder.Services.AddPages();
@@ -23,12 +27,15 @@ builder.Services.AddPages();
 var app = builder.Build();
 
 app.UseApi();
+app.UseAccounts();
 app.UsePages();
 app.UseRateLimiter();
 
 app.MapApiEndpoints();
+app.MapAccountsEndpoints();
 app.MapCasesEndpoints();
 app.MapReportsEndpoints();
+app.MapReviewEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 

@@ -1,5 +1,8 @@
+using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Haechi.Server.Tests;
 
@@ -26,6 +29,20 @@ public sealed class HaechiServerFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>What the server printed on standard output at first run (the admin password line).</summary>
+    public StringWriter FirstRunText { get; } = new();
+
+    /// <summary>The first-run admin password this server printed, or null when it printed none.</summary>
+    public string? AdminPassword
+    {
+        get
+        {
+            _ = Server;
+            var match = System.Text.RegularExpressions.Regex.Match(FirstRunText.ToString(), "password ([A-Za-z0-9]{24}) ");
+            return match.Success ? match.Groups[1].Value : null;
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,6 +50,8 @@ public sealed class HaechiServerFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => services.AddSingleton(new FirstRunOutput(FirstRunText)));
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Haechi.Core.Cases;
 using Haechi.Core.Reports;
+using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Cases;
+using Haechi.Server.Features.Review;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Reports;
@@ -20,7 +23,7 @@ internal sealed record ReportRequest(IReadOnlyList<string>? Urls, ReportPlatform
 internal sealed record ReportReceipt(string Receipt);
 
 /// <summary>Stores a public report; the receipt exists only once the report is committed.</summary>
-internal sealed partial class SubmitReport(HaechiDbContext db, TimeProvider time, ILogger<SubmitReport> logger)
+internal sealed partial class SubmitReport(HaechiDbContext db, IReviewQueue queue, TimeProvider time, ILogger<SubmitReport> logger)
 {
     public async Task<(ReportReceipt? Receipt, Dictionary<string, string[]> Errors)> ExecuteAsync(ReportRequest request, string intake, CancellationToken cancellationToken)
     {
@@ -51,8 +54,16 @@ internal sealed partial class SubmitReport(HaechiDbContext db, TimeProvider time
             CreatedAt = time.GetUtcNow(),
             Priority = ReportRules.PriorityOf(submission),
         };
-        db.Reports.Add(record);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        // The report and its review item commit together: the receipt means both are stored.
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            db.Reports.Add(record);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(new ReviewItemInput(ReviewItemKind.Report, record.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: submission.PossibleMinor), cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         LogReceived(logger, record.Id, record.Priority, submission.Urls.Count);
         return (new ReportReceipt(record.Receipt), errors);
     }

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Haechi.Server.Features.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Haechi.Server.Features.Review;
+
+/// <summary>The analysts' review queue: one list of reports and matches in priority order, decisions audited.</summary>
+internal static class ReviewFeature
+{
+    public static IServiceCollection AddReview(this IServiceCollection services)
+    {
+        services.TryAddScoped<IReviewQueue, ReviewQueue>();
+        services.TryAddScoped<ListReviewQueue>();
+        services.TryAddScoped<DecideReviewItem>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var review = endpoints.MapGroup("/api/review").WithTags("Review").RequireAuthorization(Policies.Review);
+        review.MapGet("/items", ListAsync).WithSummary("Open items in priority order (minor flag, match strength, nudity score, age) and the count classified without review.");
+        review.MapGet("/items/{id:long}", GetAsync).WithSummary("One item; 404 when unknown or classified by an earlier decision.");
+        review.MapPost("/items/{id:long}/decision", DecideAsync).RequireAuthorization(Policies.Decide)
+            .WithSummary("confirm, notAbuse, needsPolice or duplicate, with a reason (audited).");
+        return endpoints;
+    }
+
+    private static async Task<Ok<ReviewQueueView>> ListAsync(ListReviewQueue list, [FromQuery] int? take, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await list.ExecuteAsync(take ?? 50, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Results<Ok<ReviewItemView>, NotFound>> GetAsync(long id, ListReviewQueue list, CancellationToken cancellationToken) =>
+        await list.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<ProblemDetails>>> DecideAsync(long id, DecisionRequest request, ClaimsPrincipal principal, DecideReviewItem decide, CancellationToken cancellationToken)
+    {
+        var (outcome, errors) = await decide.ExecuteAsync(id, AccountsEndpoints.UserId(principal)!, request, cancellationToken).ConfigureAwait(false);
+        return outcome switch
+        {
+            DecideOutcome.Decided => TypedResults.NoContent(),
+            DecideOutcome.Invalid => TypedResults.ValidationProblem(errors),
+            DecideOutcome.AlreadyDecided => TypedResults.Conflict(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Already decided", Detail = "Another analyst decided this item first." }),
+            _ => TypedResults.NotFound(),
+        };
+    }
+}

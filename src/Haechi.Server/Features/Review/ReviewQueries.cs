@@ -1,0 +1,128 @@
+using System.Globalization;
+using Haechi.Core.Reports;
+using Haechi.Core.Review;
+using Haechi.Data;
+using Haechi.Data.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Haechi.Server.Features.Review;
+
+/// <summary>The report behind a review item, as an analyst sees it (text only: rendered as text, never markup).</summary>
+internal sealed record ReviewReportView(string Receipt, ReportPlatform Platform, IReadOnlyList<string> Urls, string? Channel, string? Description, DateTimeOffset ReceivedAt);
+
+/// <summary>One open item of the queue.</summary>
+internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report);
+
+/// <summary>The queue: open items in priority order, and how many returning items were classified without being shown.</summary>
+internal sealed record ReviewQueueView(IReadOnlyList<ReviewItemView> Items, int OpenCount, int AutoClassifiedCount);
+
+/// <summary>Body of a decision.</summary>
+internal sealed record DecisionRequest(ReviewDecision? Decision, string? Reason);
+
+/// <summary>Reads the review queue (<c>ListReviewQueue</c>) and one item (<c>GetReviewItem</c>).</summary>
+internal sealed class ListReviewQueue(HaechiDbContext db)
+{
+    public const int MaxTake = 200;
+
+    public async Task<ReviewQueueView> ExecuteAsync(int take, CancellationToken cancellationToken)
+    {
+        var open = db.ReviewItems.AsNoTracking().Where(r => r.Status == ReviewStatus.Open);
+        var rows = await open
+            .OrderByDescending(r => r.PossibleMinor).ThenByDescending(r => r.MatchStrength).ThenByDescending(r => r.NudityScore).ThenBy(r => r.Id)
+            .Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var reports = await ReportsAsync(rows, cancellationToken).ConfigureAwait(false);
+        var items = rows.Select(r => View(r, reports)).ToList();
+        var openCount = await open.CountAsync(cancellationToken).ConfigureAwait(false);
+        var autoCount = await db.ReviewItems.CountAsync(r => r.Status == ReviewStatus.AutoClassified, cancellationToken).ConfigureAwait(false);
+        return new ReviewQueueView(items, openCount, autoCount);
+    }
+
+    public async Task<ReviewItemView?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        var row = await db.ReviewItems.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
+        if (row is null || row.Status == ReviewStatus.AutoClassified)
+        {
+            return null;
+        }
+
+        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<Dictionary<long, ReviewReportView>> ReportsAsync(List<Haechi.Data.Review.ReviewItemRecord> rows, CancellationToken cancellationToken)
+    {
+        var ids = rows.Where(r => r.Kind == ReviewItemKind.Report)
+            .Select(r => long.TryParse(r.SourceId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1).Where(id => id > 0).Distinct().ToList();
+        var reports = await db.Reports.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return reports.ToDictionary(r => r.Id, r => new ReviewReportView(r.Receipt, r.Platform, r.Urls.Split('\n', StringSplitOptions.RemoveEmptyEntries), r.Channel, r.Description, r.CreatedAt));
+    }
+
+    private static ReviewItemView View(Haechi.Data.Review.ReviewItemRecord r, Dictionary<long, ReviewReportView> reports)
+    {
+        ReviewReportView? report = null;
+        if (r.Kind == ReviewItemKind.Report && long.TryParse(r.SourceId, NumberStyles.None, CultureInfo.InvariantCulture, out var reportId))
+        {
+            reports.TryGetValue(reportId, out report);
+        }
+
+        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report);
+    }
+}
+
+/// <summary>The outcome of a decision.</summary>
+internal enum DecideOutcome
+{
+    Decided,
+    NotFound,
+    Invalid,
+    AlreadyDecided,
+}
+
+/// <summary>Records an analyst's decision with its reason, audited in the same transaction.</summary>
+internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, TimeProvider time)
+{
+    public async Task<(DecideOutcome Outcome, Dictionary<string, string[]> Errors)> ExecuteAsync(long id, string userId, DecisionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request.Decision is not { } decision || !Enum.IsDefined(decision))
+        {
+            errors["decision"] = ["Choose confirm, notAbuse, needsPolice or duplicate."];
+        }
+
+        if (ReviewRules.ValidateReason(request.Reason) is { } problem)
+        {
+            errors["reason"] = [problem];
+        }
+
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            var item = await db.ReviewItems.SingleOrDefaultAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
+            if (item is null || item.Status == ReviewStatus.AutoClassified)
+            {
+                return (DecideOutcome.NotFound, errors);
+            }
+
+            if (errors.Count > 0)
+            {
+                return (DecideOutcome.Invalid, errors);
+            }
+
+            if (item.Status != ReviewStatus.Open)
+            {
+                return (DecideOutcome.AlreadyDecided, errors);
+            }
+
+            item.Status = ReviewStatus.Decided;
+            item.Decision = request.Decision;
+            item.Reason = request.Reason!.Trim();
+            item.DecidedBy = userId;
+            item.DecidedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await audit.AppendAsync("user:" + userId, "review.decided", "review-item:" + id.ToString(CultureInfo.InvariantCulture), "decision=" + request.Decision, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return (DecideOutcome.Decided, errors);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Haechi.Core.Hashing;
+using Haechi.Core.Review;
+using Haechi.Server.Features.Review;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Haechi.Server.Tests.Features.Review;
+
+public sealed class ReviewQueueTests : IAsyncLifetime
+{
+    private static readonly string[] RoomUrls = ["https://example.com/room"];
+    private readonly HaechiServerFactory _factory = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        HaechiServerFactory.DeleteDirectory(_factory.DataDirectory);
+    }
+
+    private static async Task<string> ReportAsync(HttpClient client, bool minor, string description = "seen in a chat room")
+    {
+        using var response = await client.PostAsJsonAsync("/api/reports", new { urls = RoomUrls, platform = "telegram", description, possibleMinor = minor }, ApiClient.Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)(await response.JsonAsync())["receipt"]!;
+    }
+
+    private static async Task<JsonObject> QueueAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonObject>("/api/review/items", ApiClient.Ct))!;
+
+    private async Task<Enqueued> EnqueueAsync(ReviewItemInput input)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IReviewQueue>().EnqueueAsync(input, ApiClient.Ct);
+    }
+
+    [Fact]
+    public async Task Queue_MinorReportFiledLast_IsListedFirst_ThenMatchStrength_ThenAge()
+    {
+        using var admin = await _factory.AdminAsync();
+        using var analyst = await _factory.UserAsync(admin, "analyst", "ana");
+        using var anonymous = _factory.CreateClient();
+        var first = await ReportAsync(anonymous, minor: false);
+        await EnqueueAsync(new ReviewItemInput(ReviewItemKind.BankMatch, "entry-9", MatchStrength: 0.8));
+        var minor = await ReportAsync(anonymous, minor: true);
+
+        var queue = await QueueAsync(analyst);
+        var items = queue["items"]!.AsArray();
+        Assert.Equal(3, items.Count);
+        Assert.Equal(minor, (string)items[0]!["report"]!["receipt"]!);
+        Assert.True((bool)items[0]!["possibleMinor"]!);
+        Assert.Equal("bankMatch", (string)items[1]!["kind"]!);
+        Assert.Equal(first, (string)items[2]!["report"]!["receipt"]!);
+    }
+
+    [Fact]
+    public async Task Decide_Audited_DecidedContentReturning_ClassifiedNotShown_OnlyCounted()
+    {
+        using var admin = await _factory.AdminAsync();
+        using var analyst = await _factory.UserAsync(admin, "analyst", "ana");
+        var sha = new byte[32];
+        sha[0] = 1;
+        var pdq = Hash256.Parse(ApiClient.Pdq(5));
+        var first = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w1", Sha256: sha, Pdq: pdq));
+        Assert.Equal(ReviewStatus.Open, first.Status);
+
+        using (var decided = await analyst.PostAsJsonAsync($"/api/review/items/{first.Id}/decision", new { decision = "confirm", reason = "victim-registered photo" }, ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, decided.StatusCode);
+        }
+
+        using (var twice = await analyst.PostAsJsonAsync($"/api/review/items/{first.Id}/decision", new { decision = "notAbuse", reason = "again" }, ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        }
+
+        // The same bytes; a near copy (PDQ 8 bits away); unrelated content (PDQ far).
+        var exact = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w2", Sha256: sha));
+        var nearWords = new ulong[4];
+        pdq.CopyTo(nearWords);
+        nearWords[0] ^= 0xFF;
+        var near = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w3", Pdq: new Hash256(nearWords)));
+        var far = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w4", Pdq: pdq ^ Hash256.Parse(new string('f', 64))));
+        Assert.Equal(ReviewStatus.AutoClassified, exact.Status);
+        Assert.Equal(first.Id, exact.SameAsId);
+        Assert.Equal(ReviewStatus.AutoClassified, near.Status);
+        Assert.Equal(ReviewStatus.Open, far.Status);
+
+        var queue = await QueueAsync(analyst);
+        var ids = queue["items"]!.AsArray().Select(i => (long)i!["id"]!).ToList();
+        Assert.Equal([far.Id], ids);
+        Assert.Equal(2, (int)queue["autoClassifiedCount"]!);
+        using (var hidden = await analyst.GetAsync($"/api/review/items/{exact.Id}", ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        }
+
+        var audit = await admin.AuditAsync();
+        Assert.Contains(audit, e => (string)e["action"]! == "review.decided" && (string)e["subject"]! == $"review-item:{first.Id}" && (string)e["detail"]! == "decision=Confirm");
+    }
+
+    [Theory]
+    [InlineData("{\"decision\":\"confirm\"}")]
+    [InlineData("{\"decision\":\"confirm\",\"reason\":\"   \"}")]
+    [InlineData("{\"decision\":\"delete\",\"reason\":\"x\"}")]
+    [InlineData("{\"decision\":7,\"reason\":\"x\"}")]
+    [InlineData("not json")]
+    public async Task Decide_BadInput_400_ItemStaysOpen(string body)
+    {
+        using var admin = await _factory.AdminAsync();
+        var item = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w1"));
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await admin.PostAsync($"/api/review/items/{item.Id}/decision", content, ApiClient.Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var queue = await QueueAsync(admin);
+        Assert.Equal(1, (int)queue["openCount"]!);
+    }
+
+    [Fact]
+    public async Task ReviewApiAndPages_EveryRole_OnlyAllowedRoles()
+    {
+        using var admin = await _factory.AdminAsync();
+        using var analyst = await _factory.UserAsync(admin, "analyst", "ana");
+        using var investigator = await _factory.UserAsync(admin, "investigator", "ivy");
+        using var anonymous = _factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var victim = _factory.CreateClient(new() { AllowAutoRedirect = false });
+        var (_, pin) = await victim.CreateCaseAsync(3);
+        victim.DefaultRequestHeaders.Add("X-Case-Pin", pin);
+        var receipt = await ReportAsync(anonymous, minor: true);
+        var id = (long)(await QueueAsync(admin))["items"]!.AsArray()[0]!["id"]!;
+
+        foreach (var (who, client) in new[] { ("anonymous", anonymous), ("victim PIN", victim) })
+        {
+            foreach (var path in new[] { "/api/review/items", $"/api/review/items/{id}" })
+            {
+                using var response = await client.GetAsync(path, ApiClient.Ct);
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{who} GET {path}: {(int)response.StatusCode}");
+                Assert.DoesNotContain(receipt, await response.Content.ReadAsStringAsync(ApiClient.Ct), StringComparison.Ordinal);
+            }
+
+            using var decide = await client.PostAsJsonAsync($"/api/review/items/{id}/decision", new { decision = "confirm", reason = "x" }, ApiClient.Ct);
+            Assert.Equal(HttpStatusCode.NotFound, decide.StatusCode);
+            using var page = await client.GetAsync("/review", ApiClient.Ct);
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.StartsWith("/account/sign-in", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+
+        foreach (var client in new[] { analyst, investigator, admin })
+        {
+            Assert.Contains(receipt, await client.GetStringAsync("/api/review/items", ApiClient.Ct), StringComparison.Ordinal);
+            Assert.Contains(receipt, await client.GetStringAsync("/review?culture=en", ApiClient.Ct), StringComparison.Ordinal);
+        }
+
+        // Investigators read and reveal, but only analysts and admins decide.
+        using (var denied = await investigator.PostAsJsonAsync($"/api/review/items/{id}/decision", new { decision = "confirm", reason = "x" }, ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, denied.StatusCode);
+        }
+
+        using var allowed = await analyst.PostAsJsonAsync($"/api/review/items/{id}/decision", new { decision = "needsPolice", reason = "minor" }, ApiClient.Ct);
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task ItemPage_ScriptInReportText_RenderedInert_KoreanAndEnglish()
+    {
+        using var admin = await _factory.AdminAsync();
+        using var anonymous = _factory.CreateClient();
+        await ReportAsync(anonymous, minor: false, description: "<script>alert(1)</script><img src=x onerror=alert(2)>");
+        var id = (long)(await QueueAsync(admin))["items"]!.AsArray()[0]!["id"]!;
+
+        var english = await admin.GetStringAsync($"/review/{id}?culture=en", ApiClient.Ct);
+        Assert.DoesNotContain("<script>alert(1)", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", english, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", english, StringComparison.Ordinal);
+        Assert.Contains("Record decision", english, StringComparison.Ordinal);
+        var korean = await admin.GetStringAsync($"/review/{id}?culture=ko", ApiClient.Ct);
+        Assert.Contains("결정 기록", korean, StringComparison.Ordinal);
+        Assert.Contains("검토 대기열", await admin.GetStringAsync("/review?culture=ko", ApiClient.Ct), StringComparison.Ordinal);
+    }
+}
