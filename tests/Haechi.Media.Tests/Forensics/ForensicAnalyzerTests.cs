@@ -145,8 +145,8 @@ public sealed class ForensicAnalyzerTests
         var pngReport = Analyzer.Analyze(png);
         var pngTime = timer.Elapsed - jpegTime;
         TestContext.Current.SendDiagnosticMessage($"giant metadata: jpeg {jpeg.Length} bytes {jpegTime.TotalMilliseconds:F0} ms, png {png.Length} bytes {pngTime.TotalMilliseconds:F0} ms");
-        Assert.True(jpegTime < TimeSpan.FromSeconds(5), jpegTime.ToString());
-        Assert.True(pngTime < TimeSpan.FromSeconds(5), pngTime.ToString());
+        Assert.True(jpegTime < TimeSpan.FromSeconds(15), jpegTime.ToString());
+        Assert.True(pngTime < TimeSpan.FromSeconds(15), pngTime.ToString());
         Assert.NotEmpty(jpegReport.Findings);
         Assert.Contains(pngReport.Findings, f => f.Method == "png-structure" && f.Band == EvidenceBand.Inconclusive);
     }
