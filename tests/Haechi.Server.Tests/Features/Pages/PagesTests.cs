@@ -46,6 +46,18 @@ public sealed partial class PagesTests : IAsyncLifetime
         Assert.Contains(text, html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/", "상담·분석 담당자 로그인")]
+    [InlineData("/report?culture=en", "Staff sign-in (analysts)")]
+    public async Task Footer_LinksToStaffSignIn_ThatPageRenders(string path, string text)
+    {
+        var html = WebUtility.HtmlDecode(await _client.GetStringAsync(path, ApiClient.Ct));
+        Assert.Contains("<a href=\"/account/sign-in\">" + text + "</a>", html, StringComparison.Ordinal);
+
+        using var signIn = await _client.GetAsync("/account/sign-in", ApiClient.Ct);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+    }
+
     [Fact]
     public async Task Language_SwitchToEnglish_CookieAndLocalRedirect()
     {
