@@ -65,7 +65,7 @@ internal static class HtmlReport
             <ul><li><span class="band strong">{EvidenceBandText.StrongEvidenceOfManipulation}</span> the file itself declares or proves it was generated or altered (for example an AI generator's record, or a broken digital seal).</li>
             <li><span class="band inconclusive">{EvidenceBandText.Inconclusive}</span> something worth a closer look, or the check could not decide.</li>
             <li><span class="band none">{EvidenceBandText.NoEvidenceFound}</span> the check found nothing. This is <em>not</em> proof that the picture is real: evidence is easily removed, for example when a platform strips metadata.</li></ul>
-            No result in this report means the picture is authentic. Read the "What it cannot show" column before relying on a result.</div>
+            None of these results means that the picture is authentic: Haechi never certifies a picture as real. Read the "What it cannot show" column before relying on a result.</div>
             """);
         foreach (var (path, report) in files)
         {

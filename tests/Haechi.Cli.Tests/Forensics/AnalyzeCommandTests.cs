@@ -93,6 +93,8 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Contains("Noise level map", html, StringComparison.Ordinal);
         Assert.Contains("Error level map", html, StringComparison.Ordinal);
         Assert.DoesNotContain("authentic\"", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Haechi never certifies a picture as real", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("means the picture is authentic", html, StringComparison.Ordinal);
         foreach (var band in Bands)
         {
             Assert.Contains(band, html, StringComparison.Ordinal);
