@@ -67,7 +67,7 @@ internal static class MatchCommand
                     Banks = await BankMatcher.ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false),
                 };
                 var loader = new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System);
-                using var matcher = await BankMatcher.LoadAsync(store, loader, imageOptions.Read(result), withVideo: videos.Count > 0, ct).ConfigureAwait(false);
+                using var matcher = await BankMatcher.LoadAsync(store, loader, withVideo: videos.Count > 0, ct).ConfigureAwait(false);
                 if (matcher.PdqIndexSource == IndexSource.BuiltCorrupt)
                 {
                     await console.Error.WriteLineAsync("haechi: the PDQ index snapshot was damaged; rebuilt it from the bank rows").ConfigureAwait(false);
@@ -141,19 +141,15 @@ internal static class MatchCommand
                     continue;
                 }
 
-                var outcome = await matcher.MatchImageAsync(fingerprint, null, filter, cancellationToken).ConfigureAwait(false);
-                if (outcome.RobustProblem is not null)
-                {
-                    await console.Error.WriteLineAsync($"haechi: {query.Path}: {outcome.RobustProblem}").ConfigureAwait(false);
-                }
+                var matches = await matcher.MatchImageAsync(fingerprint, filter, cancellationToken).ConfigureAwait(false);
 
                 if (json)
                 {
-                    await console.Out.WriteLineAsync(Json(query, outcome.Matches, skipped: false)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(Json(query, matches, skipped: false)).ConfigureAwait(false);
                     continue;
                 }
 
-                foreach (var match in outcome.Matches)
+                foreach (var match in matches)
                 {
                     var how = match.MatchedBy is "pdq" or "dihedral" ? match.Transform : match.MatchedBy + ":" + match.Transform;
                     await console.Out.WriteLineAsync(string.Create(

@@ -102,7 +102,7 @@ internal static class WatchCommand
                 while (true)
                 {
                     // Reloaded every pass: entries added or withdrawn between passes count.
-                    using (var matcher = await BankMatcher.LoadAsync(store, loader, watchOptions.ImageDecode, withVideo: true, ct).ConfigureAwait(false))
+                    using (var matcher = await BankMatcher.LoadAsync(store, loader, withVideo: true, ct).ConfigureAwait(false))
                     {
                         var watcher = new PageWatcher(fetcher, matcher, watchOptions);
                         foreach (var start in starts)

@@ -32,9 +32,6 @@ public sealed record MatchFilter
 /// <summary>One bank entry an image matched, how close and through which signal.</summary>
 public sealed record ImageBankMatch(BankEntryView Entry, int Distance, string MatchedBy, string Transform);
 
-/// <summary>The matches of one image; <see cref="RobustProblem"/> says why the extra views could not be searched.</summary>
-public sealed record ImageMatchOutcome(IReadOnlyList<ImageBankMatch> Matches, string? RobustProblem);
-
 /// <summary>One bank entry a video matched, with the vPDQ comparison.</summary>
 public sealed record VideoBankMatch(BankEntryView Entry, VpdqComparison Comparison);
 
@@ -52,16 +49,14 @@ public sealed class BankMatcher : IDisposable
     private readonly HammingIndex? _frames;
     private readonly RobustIndex? _robust;
     private readonly RobustFamilies _robustFamilies;
-    private readonly ImageDecodeOptions _decodeOptions;
 
-    private BankMatcher(BankStore store, HammingIndex pdq, HammingIndex? frames, RobustIndex? robust, RobustFamilies robustFamilies, ImageDecodeOptions decodeOptions, IndexSource source)
+    private BankMatcher(BankStore store, HammingIndex pdq, HammingIndex? frames, RobustIndex? robust, RobustFamilies robustFamilies, IndexSource source)
     {
         _store = store;
         _pdq = pdq;
         _frames = frames;
         _robust = robust;
         _robustFamilies = robustFamilies;
-        _decodeOptions = decodeOptions;
         PdqIndexSource = source;
     }
 
@@ -75,14 +70,14 @@ public sealed class BankMatcher : IDisposable
     public RobustFamilies QueryFamilies => _robustFamilies;
 
     /// <summary>Loads the PDQ index (and the vPDQ frame index when <paramref name="withVideo"/>) and the extra views.</summary>
-    public static async Task<BankMatcher> LoadAsync(BankStore store, SignalIndexLoader loader, ImageDecodeOptions? decodeOptions, bool withVideo, CancellationToken cancellationToken)
+    public static async Task<BankMatcher> LoadAsync(BankStore store, SignalIndexLoader loader, bool withVideo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(loader);
         var pdq = await loader.LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
         var frames = withVideo ? (await loader.LoadAsync(store, SignalType.Vpdq, cancellationToken).ConfigureAwait(false)).Index : null;
         var (robust, families) = await LoadExtraViewsAsync(store, cancellationToken).ConfigureAwait(false);
-        return new BankMatcher(store, pdq.Index, frames, robust, families, decodeOptions ?? ImageDecodeOptions.Default, pdq.Source);
+        return new BankMatcher(store, pdq.Index, frames, robust, families, pdq.Source);
     }
 
     /// <inheritdoc />
@@ -107,14 +102,20 @@ public sealed class BankMatcher : IDisposable
     }
 
     /// <summary>
-    /// Matches one image. The extra views (when banks keep them) come from the fingerprint's own
-    /// views when it has them (one decode); otherwise <paramref name="bytes"/> (the encoded file) is
-    /// decoded again for them; with neither, only the PDQ index is searched.
+    /// Matches one image. When banks keep extra views (<see cref="HasExtraViews"/>) the fingerprint
+    /// must carry the query views (<see cref="FingerprintParts.RobustViews"/> with
+    /// <see cref="QueryFamilies"/>), computed from the same decode as its PDQ hash.
     /// </summary>
-    public async Task<ImageMatchOutcome> MatchImageAsync(ImageFingerprint fingerprint, byte[]? bytes, MatchFilter filter, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentException">Banks keep extra views and the fingerprint has none.</exception>
+    public async Task<IReadOnlyList<ImageBankMatch>> MatchImageAsync(ImageFingerprint fingerprint, MatchFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
         ArgumentNullException.ThrowIfNull(filter);
+        if (_robust is not null && fingerprint.Views is null)
+        {
+            throw new ArgumentException("Banks keep extra views: fingerprint the image with FingerprintParts.RobustViews.", nameof(fingerprint));
+        }
+
         var best = new Dictionary<long, (int Distance, string MatchedBy, string Transform)>();
         var found = new List<DihedralMatch>();
         _pdq.SearchDihedral(fingerprint.Dihedral ?? [fingerprint.Pdq], filter.Radius, found);
@@ -124,19 +125,10 @@ public sealed class BankMatcher : IDisposable
         }
 
         // Extra views kept by banks created with --signals: an entry found only this way is reported through them.
-        string? problem = null;
-        if (_robust is not null && (fingerprint.Views is not null || bytes is not null))
+        if (_robust is not null)
         {
             var robustFound = new List<RobustMatch>();
-            try
-            {
-                var views = fingerprint.Views is { } own ? [.. own] : new RobustFingerprinter(_decodeOptions).Query(bytes!, _robustFamilies).ToArray();
-                _robust.Search(views, robustFound);
-            }
-            catch (ImageDecodeException ex)
-            {
-                problem = ex.Message;
-            }
+            _robust.Search([.. fingerprint.Views!], robustFound);
 
             foreach (var match in robustFound)
             {
@@ -163,7 +155,7 @@ public sealed class BankMatcher : IDisposable
         }
 
         matches.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Entry.Id.CompareTo(b.Entry.Id));
-        return new ImageMatchOutcome(matches, problem);
+        return matches;
     }
 
     /// <summary>Matches one video's frames: the frame index narrows the candidates, the vPDQ comparison on stored frames decides.</summary>

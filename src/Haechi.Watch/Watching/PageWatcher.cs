@@ -132,8 +132,8 @@ public sealed class PageWatcher(SafeFetcher fetcher, BankMatcher matcher, PageWa
             return item with { Status = WatchItemStatus.LowQuality, Detail = string.Create(CultureInfo.InvariantCulture, $"quality {fingerprint.Quality} is below {_options.Filter.MinQuality}") };
         }
 
-        var outcome = await matcher.MatchImageAsync(fingerprint, null, _options.Filter, cancellationToken).ConfigureAwait(false);
-        return item with { ImageMatches = outcome.Matches, Detail = outcome.RobustProblem };
+        var matches = await matcher.MatchImageAsync(fingerprint, _options.Filter, cancellationToken).ConfigureAwait(false);
+        return item with { ImageMatches = matches };
     }
 
     private async Task<WatchedItem> MatchVideoAsync(WatchedItem item, byte[] bytes, CancellationToken cancellationToken)
