@@ -133,18 +133,7 @@ public sealed class SafeFetcher : IDisposable
                         return Result(FetchStatus.NotMedia, purpose == FetchPurpose.Page ? "not an HTML page" : "not an image or a video", contentType, kind);
                     }
 
-                    return new FetchResult
-                    {
-                        Url = url,
-                        Status = FetchStatus.Ok,
-                        FinalUrl = current,
-                        HttpStatusCode = code,
-                        ContentType = contentType,
-                        Kind = kind,
-                        Body = body,
-                        Redirects = redirects,
-                        Elapsed = _time.GetElapsedTime(start),
-                    };
+                    return Result(FetchStatus.Ok, null, contentType, kind) with { Body = body };
                 }
             }
         }
