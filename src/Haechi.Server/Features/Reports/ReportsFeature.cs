@@ -10,6 +10,8 @@ internal static class ReportsFeature
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.TryAddScoped<SubmitReport>();
+        services.TryAddSingleton<ReportIntake>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ReportIntake>());
         return services;
     }
 

@@ -1,12 +1,5 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using Haechi.Core.Cases;
 using Haechi.Core.Reports;
-using Haechi.Core.Review;
-using Haechi.Data;
 using Haechi.Data.Cases;
-using Haechi.Server.Features.Review;
-using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Reports;
 
@@ -22,10 +15,10 @@ internal sealed record ReportRequest(IReadOnlyList<string>? Urls, ReportPlatform
 /// <summary>The receipt of a stored report.</summary>
 internal sealed record ReportReceipt(string Receipt);
 
-/// <summary>Stores a public report; the receipt exists only once the report is committed.</summary>
-internal sealed partial class SubmitReport(HaechiDbContext db, IReviewQueue queue, TimeProvider time, ILogger<SubmitReport> logger)
+/// <summary>Checks a public report and hands it to <see cref="ReportIntake"/>; the receipt exists only once the report is committed.</summary>
+internal sealed class SubmitReport(ReportIntake intake, TimeProvider time)
 {
-    public async Task<(ReportReceipt? Receipt, Dictionary<string, string[]> Errors)> ExecuteAsync(ReportRequest request, string intake, CancellationToken cancellationToken)
+    public async Task<(ReportReceipt? Receipt, Dictionary<string, string[]> Errors)> ExecuteAsync(ReportRequest request, string intakeName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var urls = (request.Urls ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim()).ToList();
@@ -43,47 +36,21 @@ internal sealed partial class SubmitReport(HaechiDbContext db, IReviewQueue queu
 
         var record = new ReportRecord
         {
-            Receipt = await NewReceiptAsync(cancellationToken).ConfigureAwait(false),
+            Receipt = string.Empty, // assigned by the writer, unique in the store
             Urls = string.Join('\n', submission.Urls),
             Platform = submission.Platform,
             Channel = submission.Channel,
             Description = submission.Description,
             PossibleMinor = submission.PossibleMinor,
             Contact = submission.Contact,
-            Intake = intake,
+            Intake = intakeName,
             CreatedAt = time.GetUtcNow(),
             Priority = ReportRules.PriorityOf(submission),
         };
         // The report and its review item commit together: the receipt means both are stored.
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
-        {
-            db.Reports.Add(record);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await queue.EnqueueAsync(new ReviewItemInput(ReviewItemKind.Report, record.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: submission.PossibleMinor), cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        LogReceived(logger, record.Id, record.Priority, submission.Urls.Count);
-        return (new ReportReceipt(record.Receipt), errors);
+        var receipt = await intake.StoreAsync(record, attachments: null, cancellationToken).ConfigureAwait(false);
+        return (new ReportReceipt(receipt), errors);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private async Task<string> NewReceiptAsync(CancellationToken cancellationToken)
-    {
-        var random = new byte[PublicNumber.RandomBytes];
-        while (true)
-        {
-            RandomNumberGenerator.Fill(random);
-            var receipt = ReceiptNumber.Create(random);
-            if (!await db.Reports.AnyAsync(r => r.Receipt == receipt, cancellationToken).ConfigureAwait(false))
-            {
-                return receipt;
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Report {ReportId} received (priority {Priority}, {UrlCount} links)")]
-    private static partial void LogReceived(ILogger logger, long reportId, ReportPriority priority, int urlCount);
 }

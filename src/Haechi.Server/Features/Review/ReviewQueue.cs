@@ -2,6 +2,7 @@ using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Review;
+using Haechi.Data.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Review;
@@ -41,6 +42,9 @@ internal interface IReviewQueue
 {
     /// <summary>Adds an item in the caller's transaction when one is open; saved before it returns.</summary>
     Task<Enqueued> EnqueueAsync(ReviewItemInput input, CancellationToken cancellationToken);
+
+    /// <summary>Adds several items with one save (in the caller's transaction when one is open); results in input order.</summary>
+    Task<IReadOnlyList<Enqueued>> EnqueueManyAsync(IReadOnlyList<ReviewItemInput> inputs, CancellationToken cancellationToken);
 }
 
 /// <inheritdoc />
@@ -49,41 +53,73 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, TimeProvider time,
     public async Task<Enqueued> EnqueueAsync(ReviewItemInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        byte[]? pdq = null;
-        if (input.Pdq is { } hash)
+        return (await EnqueueManyAsync([input], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<IReadOnlyList<Enqueued>> EnqueueManyAsync(IReadOnlyList<ReviewItemInput> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var records = new ReviewItemRecord[inputs.Count];
+        var sameAs = new Decided?[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
         {
-            pdq = new byte[32];
-            hash.WriteBigEndian(pdq);
+            var input = inputs[i];
+            byte[]? pdq = null;
+            if (input.Pdq is { } hash)
+            {
+                pdq = new byte[32];
+                hash.WriteBigEndian(pdq);
+            }
+
+            var same = input.Sha256 is null && input.Md5 is null && input.Pdq is null
+                ? null
+                : await FindDecidedAsync(input.Sha256, input.Md5, input.Pdq, cancellationToken).ConfigureAwait(false);
+            sameAs[i] = same;
+            records[i] = new ReviewItemRecord
+            {
+                Kind = input.Kind,
+                SourceId = input.SourceId,
+                PossibleMinor = input.PossibleMinor,
+                MatchStrength = Math.Clamp(input.MatchStrength, 0, 1),
+                NudityScore = Math.Clamp(input.NudityScore, 0, 1),
+                Sha256 = input.Sha256,
+                Md5 = input.Md5,
+                Pdq = pdq,
+                EvidenceId = input.EvidenceId,
+                MatchedEntryId = input.MatchedEntryId,
+                Status = same is null ? ReviewStatus.Open : ReviewStatus.AutoClassified,
+                Decision = same?.Decision,
+                SameAsId = same?.Id,
+                CreatedAt = time.GetUtcNow(),
+            };
         }
 
-        var same = await FindDecidedAsync(input.Sha256, input.Md5, input.Pdq, cancellationToken).ConfigureAwait(false);
-        var record = new ReviewItemRecord
+        if (db.Database.CurrentTransaction is null)
         {
-            Kind = input.Kind,
-            SourceId = input.SourceId,
-            PossibleMinor = input.PossibleMinor,
-            MatchStrength = Math.Clamp(input.MatchStrength, 0, 1),
-            NudityScore = Math.Clamp(input.NudityScore, 0, 1),
-            Sha256 = input.Sha256,
-            Md5 = input.Md5,
-            Pdq = pdq,
-            EvidenceId = input.EvidenceId,
-            MatchedEntryId = input.MatchedEntryId,
-            Status = same is null ? ReviewStatus.Open : ReviewStatus.AutoClassified,
-            Decision = same?.Decision,
-            SameAsId = same?.Id,
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.ReviewItems.Add(record);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        if (same is not null)
+            db.ReviewItems.AddRange(records);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
         {
-            await db.ReviewItems.Where(r => r.Id == same.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReturnCount, r => r.ReturnCount + 1), cancellationToken).ConfigureAwait(false);
-            LogAutoClassified(logger, record.Id, same.Id);
+            // Inside a caller's transaction (a group of reports): one prepared insert, untracked.
+            await RowInserter.InsertAsync(db, records, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Enqueued(record.Id, record.Status, record.SameAsId);
+        var result = new Enqueued[records.Length];
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            if (sameAs[i] is { } same)
+            {
+                await db.ReviewItems.Where(r => r.Id == same.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReturnCount, r => r.ReturnCount + 1), cancellationToken).ConfigureAwait(false);
+                LogAutoClassified(logger, record.Id, same.Id);
+            }
+
+            result[i] = new Enqueued(record.Id, record.Status, record.SameAsId);
+        }
+
+        return result;
     }
 
     private sealed record Decided(long Id, ReviewDecision? Decision);

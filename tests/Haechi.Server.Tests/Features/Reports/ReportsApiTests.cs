@@ -75,4 +75,40 @@ public sealed class ReportsApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Submit_ManyAtOnce_EachCommittedWithItsOwnReceiptAndReviewItem()
+    {
+        // The intake commits reports that arrive together in one transaction; every report must
+        // still get its own receipt, row and review item, and only after the commit.
+        const int count = 300;
+        var posts = new Task<HttpResponseMessage>[count];
+        for (var i = 0; i < count; i++)
+        {
+            posts[i] = _client.PostAsJsonAsync("/api/reports", new { urls = (string[])[$"https://example.org/{i}"], platform = "website", possibleMinor = i % 10 == 0 }, ApiClient.Ct);
+        }
+
+        var receipts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var post in posts)
+        {
+            using var response = await post;
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.True(receipts.Add((string)(await response.JsonAsync())["receipt"]!));
+        }
+
+        using var scope = _factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
+        var stored = await db.Reports.AsNoTracking().Select(r => new { r.Id, r.Receipt, r.Urls, r.PossibleMinor }).ToListAsync(ApiClient.Ct);
+        Assert.Equal(count, stored.Count);
+        Assert.True(receipts.SetEquals(stored.Select(r => r.Receipt)));
+        var items = await db.ReviewItems.AsNoTracking().Select(r => new { r.SourceId, r.PossibleMinor }).ToListAsync(ApiClient.Ct);
+        Assert.Equal(count, items.Count);
+        foreach (var report in stored)
+        {
+            var item = Assert.Single(items, i => i.SourceId == report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(report.PossibleMinor, item.PossibleMinor);
+            var index = int.Parse(report.Urls["https://example.org/".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(index % 10 == 0, report.PossibleMinor);
+        }
+    }
 }
