@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Haechi.Server.Features.Cases;
+using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Reports;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -58,7 +59,7 @@ internal static class ApiFeature
         app.UseWhen(static http => IsApi(http), static api => api.UseStatusCodePages());
         app.Use(static (http, next) =>
         {
-            var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+            var limit = EvidenceFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
             if (http.Request.ContentLength > limit)
             {
                 return TooLargeAsync(http, limit);

@@ -18,7 +18,7 @@ internal sealed record ReportReceipt(string Receipt);
 /// <summary>Checks a public report and hands it to <see cref="ReportIntake"/>; the receipt exists only once the report is committed.</summary>
 internal sealed class SubmitReport(ReportIntake intake, TimeProvider time)
 {
-    public async Task<(ReportReceipt? Receipt, Dictionary<string, string[]> Errors)> ExecuteAsync(ReportRequest request, string intakeName, CancellationToken cancellationToken)
+    public async Task<(ReportReceipt? Receipt, Dictionary<string, string[]> Errors)> ExecuteAsync(ReportRequest request, string intakeName, CancellationToken cancellationToken, ReportAttachments? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var urls = (request.Urls ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim()).ToList();
@@ -48,7 +48,7 @@ internal sealed class SubmitReport(ReportIntake intake, TimeProvider time)
             Priority = ReportRules.PriorityOf(submission),
         };
         // The report and its review item commit together: the receipt means both are stored.
-        var receipt = await intake.StoreAsync(record, attachments: null, cancellationToken).ConfigureAwait(false);
+        var receipt = await intake.StoreAsync(record, attachments, cancellationToken).ConfigureAwait(false);
         return (new ReportReceipt(receipt), errors);
     }
 

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Haechi.Core.Hashing;
+using Haechi.Core.Matching;
+using Haechi.Core.Review;
+using Haechi.Core.Sealing;
+using Haechi.Data.Review;
+using Haechi.Media.Images;
+using Haechi.Media.Vision;
+using Haechi.Server.Features.Matching;
+using Haechi.Server.Features.Reports;
+using Haechi.Server.Features.Review;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Server.Features.Evidence;
+
+/// <summary>A screenshot checked and fingerprinted in memory, not yet stored.</summary>
+internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Width, int Height, Hash256 Pdq, int Quality, byte[] Md5, byte[] Sha256, byte[] Preview, HammingMatch? BankMatch);
+
+/// <summary>
+/// Evidence screenshots of public reports: each file is size-checked, decoded by libvips (a file
+/// that is not a whole, reasonable image is refused before anything is stored), fingerprinted
+/// (PDQ, MD5, SHA-256) and matched against the banks; a blurred grey preview is made. They are
+/// stored sealed (AES-256-GCM, <see cref="ContentSealer"/>) in the report's own transaction, and the
+/// report's review item takes the first screenshot's fingerprints and the strongest bank match.
+/// </summary>
+internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, TimeProvider time)
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        ["jpegload"] = "image/jpeg", ["pngload"] = "image/png", ["gifload"] = "image/gif", ["webpload"] = "image/webp", ["tiffload"] = "image/tiff", ["heifload"] = "image/heif",
+    };
+
+    /// <summary>The sealing context of an evidence file: bound to its report, so a blob moved to another report does not open.</summary>
+    public static byte[] Context(long reportId, bool preview) =>
+        Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"haechi-evidence-v1|{(preview ? "preview" : "original")}|report:{reportId}"));
+
+    /// <summary>Reads and checks the files; errors are keyed <c>evidence</c> and name the file by its position only.</summary>
+    public async Task<(List<CheckedEvidence> Evidence, Dictionary<string, string[]> Errors)> CheckAsync(IReadOnlyList<IFormFile> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var limits = options.Value;
+        var errors = new List<string>();
+        var evidence = new List<CheckedEvidence>(files.Count);
+        if (files.Count > limits.MaxFiles)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"At most {limits.MaxFiles} screenshots per report."));
+            return (evidence, new Dictionary<string, string[]> { ["evidence"] = [.. errors] });
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            if (file.Length == 0)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Screenshot {i + 1} is empty."));
+                continue;
+            }
+
+            if (file.Length > limits.MaxFileBytes)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Screenshot {i + 1} is larger than {limits.MaxFileBytes / (1024 * 1024)} MB."));
+                continue;
+            }
+
+            var bytes = new byte[file.Length];
+            var stream = file.OpenReadStream();
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+
+            var checkedFile = Check(bytes, out var problem);
+            if (checkedFile is null)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Screenshot {i + 1} is not a usable image: {problem}"));
+                continue;
+            }
+
+            evidence.Add(checkedFile);
+        }
+
+        return errors.Count == 0 ? (evidence, []) : ([], new Dictionary<string, string[]> { ["evidence"] = [.. errors] });
+    }
+
+    private CheckedEvidence? Check(byte[] bytes, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            var image = ImageDecoder.Decode(bytes);
+            var (pdq, quality) = new Haechi.Core.Hashing.Pdq.PdqHasher().Hash(image.Pixels, image.Width, image.Height, image.Format);
+            var preview = ScanPreview.Jpeg(bytes, options.Value.PreviewSide, reveal: false);
+            HammingMatch? best = null;
+            if (index.IsReady)
+            {
+                foreach (var match in index.Search(pdq, HammingIndex.DefaultRadius))
+                {
+                    if (best is null || match.Distance < best.Value.Distance)
+                    {
+                        best = match;
+                    }
+                }
+            }
+
+#pragma warning disable CA5351 // MD5 is an exchange format for hash lists (ICCAM, StopNCII), not a security control.
+            var md5 = MD5.HashData(bytes);
+#pragma warning restore CA5351
+            return new CheckedEvidence(bytes, ContentTypes.GetValueOrDefault(image.Loader, "application/octet-stream"), image.SourceWidth, image.SourceHeight, pdq, quality, md5, SHA256.HashData(bytes), preview, best);
+        }
+        catch (ImageDecodeException ex)
+        {
+            problem = ex.Message;
+            return null;
+        }
+        catch (NetVips.VipsException)
+        {
+            problem = "the file could not be decoded.";
+            return null;
+        }
+    }
+
+    /// <summary>Strength of a bank match for the queue order: 0.5 for a match at the threshold up to 1 for an exact one.</summary>
+    public static double Strength(HammingMatch match) => 0.5 + (0.5 * (1 - (Math.Min(match.Distance, HammingIndex.DefaultRadius + 1) / (double)(HammingIndex.DefaultRadius + 1))));
+
+    /// <summary>What <see cref="ReportIntake"/> runs in the report's transaction: the sealed evidence rows, then the review item.</summary>
+    public ReportAttachments Attach(IReadOnlyList<CheckedEvidence> evidence) => async (db, report, cancellationToken) =>
+    {
+        var item = new ReviewItemInput(ReviewItemKind.Report, report.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: report.PossibleMinor);
+        if (evidence.Count == 0)
+        {
+            return item;
+        }
+
+        var records = new List<EvidenceRecord>(evidence.Count);
+        foreach (var file in evidence)
+        {
+            var record = new EvidenceRecord
+            {
+                ReportId = report.Id,
+                ContentType = file.ContentType,
+                Length = file.Bytes.Length,
+                Width = file.Width,
+                Height = file.Height,
+                KeyId = sealer.CurrentKeyId,
+                Sealed = sealer.Seal(file.Bytes, Context(report.Id, preview: false)),
+                SealedPreview = sealer.Seal(file.Preview, Context(report.Id, preview: true)),
+                CreatedAt = time.GetUtcNow(),
+            };
+            records.Add(record);
+            db.Evidence.Add(record);
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var first = evidence[0];
+        var strongest = -1;
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            if (evidence[i].BankMatch is { } match && (strongest < 0 || match.Distance < evidence[strongest].BankMatch!.Value.Distance))
+            {
+                strongest = i;
+            }
+        }
+
+        return item with
+        {
+            EvidenceId = records[strongest < 0 ? 0 : strongest].Id,
+            Sha256 = strongest < 0 ? first.Sha256 : evidence[strongest].Sha256,
+            Md5 = strongest < 0 ? first.Md5 : evidence[strongest].Md5,
+            Pdq = strongest < 0 ? first.Pdq : evidence[strongest].Pdq,
+            MatchStrength = strongest < 0 ? 0 : Strength(evidence[strongest].BankMatch!.Value),
+            MatchedEntryId = strongest < 0 ? null : evidence[strongest].BankMatch!.Value.Id,
+        };
+    };
+}
