@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Haechi.EndToEnd.Tests;
@@ -31,7 +33,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _factory = new ServerFactory(DataDirectory);
+        _factory = new ServerFactory(DataDirectory, _firstRun);
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
@@ -82,12 +84,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    private sealed class ServerFactory(string dataDirectory) : WebApplicationFactory<Program>
+    /// <summary>The first-run admin password the server printed (captured, never echoed to the test output).</summary>
+    public string AdminPassword
+    {
+        get
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(_firstRun.ToString(), "password ([A-Za-z0-9]{24}) ");
+            return match.Success ? match.Groups[1].Value : throw new InvalidOperationException("The server printed no first-run admin password.");
+        }
+    }
+
+    private readonly StringWriter _firstRun = new();
+
+    private sealed class ServerFactory(string dataDirectory, TextWriter firstRun) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("data-dir", dataDirectory);
             builder.UseSetting("Cases:PinIterations", "100000");
+            builder.UseSetting("Reports:SubmissionsPerMinutePerClient", "1000");
+            builder.ConfigureTestServices(services => services.AddSingleton(new Haechi.Server.Features.Accounts.FirstRunOutput(firstRun)));
         }
     }
 }
