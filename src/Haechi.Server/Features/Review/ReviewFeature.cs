@@ -11,6 +11,7 @@ internal static class ReviewFeature
 {
     public static IServiceCollection AddReview(this IServiceCollection services)
     {
+        services.TryAddSingleton<DecidedContentIndex>();
         services.TryAddScoped<IReviewQueue, ReviewQueue>();
         services.TryAddScoped<ListReviewQueue>();
         services.TryAddScoped<DecideReviewItem>();

@@ -1,3 +1,4 @@
+using Haechi.Core.Hashing;
 using System.Globalization;
 using Haechi.Core.Reports;
 using Haechi.Core.Review;
@@ -78,7 +79,7 @@ internal enum DecideOutcome
 }
 
 /// <summary>Records an analyst's decision with its reason, audited in the same transaction.</summary>
-internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, TimeProvider time)
+internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, TimeProvider time)
 {
     public async Task<(DecideOutcome Outcome, Dictionary<string, string[]> Errors)> ExecuteAsync(long id, string userId, DecisionRequest request, CancellationToken cancellationToken)
     {
@@ -121,6 +122,10 @@ internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, TimeP
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("user:" + userId, "review.decided", "review-item:" + id.ToString(CultureInfo.InvariantCulture), "decision=" + request.Decision, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (item.Pdq is { } pdq)
+            {
+                decided.Add(item.Id, Hash256.ReadBigEndian(pdq));
+            }
         }
 
         return (DecideOutcome.Decided, errors);

@@ -48,7 +48,7 @@ internal interface IReviewQueue
 }
 
 /// <inheritdoc />
-internal sealed partial class ReviewQueue(HaechiDbContext db, TimeProvider time, ILogger<ReviewQueue> logger) : IReviewQueue
+internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentIndex decidedContent, TimeProvider time, ILogger<ReviewQueue> logger) : IReviewQueue
 {
     public async Task<Enqueued> EnqueueAsync(ReviewItemInput input, CancellationToken cancellationToken)
     {
@@ -150,18 +150,13 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, TimeProvider time,
             return null;
         }
 
-        // Decided content is what analysts have looked at: thousands, not millions; a linear scan
-        // of their PDQs is cheap. (Move to a HammingIndex when it is not.)
-        var rows = decided.Where(r => r.Pdq != null).OrderBy(r => r.Id).Select(r => new { r.Id, r.Decision, r.Pdq }).AsAsyncEnumerable();
-        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        if (await decidedContent.FindAsync(db, query, cancellationToken).ConfigureAwait(false) is not { } id)
         {
-            if (Hash256.Distance(query, Hash256.ReadBigEndian(row.Pdq)) <= ReviewRules.SameContentPdqDistance)
-            {
-                return new Decided(row.Id, row.Decision);
-            }
+            return null;
         }
 
-        return null;
+        var decision = await db.ReviewItems.AsNoTracking().Where(r => r.Id == id).Select(r => r.Decision).SingleAsync(cancellationToken).ConfigureAwait(false);
+        return new Decided(id, decision);
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Review item {ItemId} classified by the decision on item {SameAsId}")]
