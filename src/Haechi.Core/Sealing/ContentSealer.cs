@@ -20,13 +20,13 @@ public sealed class ContentSealer
     private const int TagLength = 16;
     private const int HeaderLength = 1 + 4 + NonceLength + TagLength;
 
-    private readonly Dictionary<int, byte[]> keys;
+    private readonly Dictionary<int, byte[]> _keys;
 
     /// <summary>Creates a sealer that seals with <paramref name="currentKeyId"/> and opens with any key of <paramref name="keys"/>.</summary>
     public ContentSealer(IReadOnlyDictionary<int, byte[]> keys, int currentKeyId)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        this.keys = new Dictionary<int, byte[]>(keys.Count);
+        _keys = new Dictionary<int, byte[]>(keys.Count);
         foreach (var (id, key) in keys)
         {
             if (key is null || key.Length != KeyLength)
@@ -34,10 +34,10 @@ public sealed class ContentSealer
                 throw new ArgumentException($"Sealing key {id} must be {KeyLength} bytes.", nameof(keys));
             }
 
-            this.keys[id] = (byte[])key.Clone();
+            _keys[id] = (byte[])key.Clone();
         }
 
-        if (!this.keys.ContainsKey(currentKeyId))
+        if (!_keys.ContainsKey(currentKeyId))
         {
             throw new ArgumentException($"The current sealing key {currentKeyId} is not in the key ring.", nameof(currentKeyId));
         }
@@ -59,7 +59,7 @@ public sealed class ContentSealer
         BinaryPrimitives.WriteInt32BigEndian(sealedBlob.AsSpan(1, 4), CurrentKeyId);
         var nonce = sealedBlob.AsSpan(5, NonceLength);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys[CurrentKeyId], TagLength);
+        using var aes = new AesGcm(_keys[CurrentKeyId], TagLength);
         aes.Encrypt(nonce, content, sealedBlob.AsSpan(HeaderLength), sealedBlob.AsSpan(5 + NonceLength, TagLength), context);
         return sealedBlob;
     }
@@ -74,7 +74,7 @@ public sealed class ContentSealer
         }
 
         var keyId = BinaryPrimitives.ReadInt32BigEndian(sealedBlob.Slice(1, 4));
-        if (!keys.TryGetValue(keyId, out var key))
+        if (!_keys.TryGetValue(keyId, out var key))
         {
             throw new SealedContentException($"The sealed content needs key {keyId}, which is not in the key ring.");
         }

@@ -34,6 +34,23 @@ internal sealed class Authenticator(UserManager<HaechiUser> users, SignInManager
         return true;
     }
 
+    /// <summary>Turns the second factor off after a valid current code (audited); the old key is discarded.</summary>
+    public async Task<bool> DisableAsync(HaechiUser user, string? code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var normalized = (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (!user.TwoFactorEnabled || normalized.Length == 0 || !await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, normalized).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false).ConfigureAwait(false);
+        await users.ResetAuthenticatorKeyAsync(user).ConfigureAwait(false);
+        await signIns.RefreshSignInAsync(user).ConfigureAwait(false);
+        await audit.AppendAsync("user:" + user.Id, "account.totp-disabled", "account:" + user.Id, string.Empty, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     private static string Group(string key)
     {
         var builder = new System.Text.StringBuilder(key.Length + (key.Length / 4));

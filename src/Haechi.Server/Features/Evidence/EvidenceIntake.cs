@@ -29,7 +29,12 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
 {
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
     {
-        ["jpegload"] = "image/jpeg", ["pngload"] = "image/png", ["gifload"] = "image/gif", ["webpload"] = "image/webp", ["tiffload"] = "image/tiff", ["heifload"] = "image/heif",
+        ["jpegload"] = "image/jpeg",
+        ["pngload"] = "image/png",
+        ["gifload"] = "image/gif",
+        ["webpload"] = "image/webp",
+        ["tiffload"] = "image/tiff",
+        ["heifload"] = "image/heif",
     };
 
     /// <summary>The sealing context of an evidence file: bound to its report, so a blob moved to another report does not open.</summary>

@@ -1,5 +1,5 @@
-using Haechi.Core.Hashing;
 using System.Globalization;
+using Haechi.Core.Hashing;
 using Haechi.Core.Reports;
 using Haechi.Core.Review;
 using Haechi.Data;
