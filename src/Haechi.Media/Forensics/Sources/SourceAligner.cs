@@ -33,7 +33,8 @@ internal static class SourceAligner
         using var referenceGrey = reference.CvtColor(ColorConversionCodes.BGR2GRAY);
         using var suspectGrey = suspect.CvtColor(ColorConversionCodes.BGR2GRAY);
 
-        var (homography, inliers) = FindHomography(suspectGrey, referenceGrey);
+        var (homography, inliers, spread) = FindHomography(suspectGrey, referenceGrey);
+        (inliers, spread) = homography is null ? (0, 0) : (inliers, spread);
         var alignment = homography is null
             ? "stretched onto the original (too few matching features for a homography)"
             : string.Create(CultureInfo.InvariantCulture, $"ORB feature homography, {inliers} agreeing matches (RANSAC)");
@@ -51,18 +52,19 @@ internal static class SourceAligner
         var cell = Math.Max(8, Math.Max(width, height) / 48);
         var change = ChangeMap.Compute(Bytes(warpedGrey), Bytes(referenceGrey), Bytes(coverage), width, height, cell);
 
-        bool? overlapsFaces = null;
-        if (suspectFaces is not null)
+        bool? onFaces = null;
+        if (suspectFaces is not null && change.ChangedCells > 0)
         {
-            overlapsFaces = change.ChangedBox is { } box && FaceBoxesOnReference(suspectFaces, suspectImage, suspectRaw.Size(), transform, h).Any(face => Overlaps(face, box));
+            var boxes = FaceBoxesOnReference(suspectFaces, suspectImage, suspectRaw.Size(), transform, h).ToList();
+            onFaces = ChangedCellsOn(change, boxes) * 2 >= change.ChangedCells;
         }
 
         var high = Math.Max(change.Threshold * 2, 24);
         var map = new ForensicMap("source-match", "Difference from " + Path.GetFileName(candidate.Reference), SignalMapFindings.Render(change.Map, 0, high), 0, high, "mean difference per area (grey levels)", change.Map);
-        return new SourceComparison(candidate, alignment, inliers, change, overlapsFaces, SideBySide(warpedColour, coverage, reference, change, reveal), map);
+        return new SourceComparison(candidate, alignment, inliers, spread, change, onFaces, SideBySide(warpedColour, coverage, reference, change, reveal), map);
     }
 
-    private static (Mat? Homography, int Inliers) FindHomography(Mat suspect, Mat reference)
+    private static (Mat? Homography, int Inliers, double Spread) FindHomography(Mat suspect, Mat reference)
     {
         using var orb = ORB.Create(3000);
         using var suspectDescriptors = new Mat();
@@ -71,7 +73,7 @@ internal static class SourceAligner
         orb.DetectAndCompute(reference, null, out var referencePoints, referenceDescriptors);
         if (suspectPoints.Length < MinInliers || referencePoints.Length < MinInliers)
         {
-            return (null, 0);
+            return (null, 0, 0);
         }
 
         using var matcher = new BFMatcher(NormTypes.Hamming);
@@ -91,7 +93,7 @@ internal static class SourceAligner
 
         if (source.Count < MinInliers)
         {
-            return (null, 0);
+            return (null, 0, 0);
         }
 
         using var mask = new Mat();
@@ -100,10 +102,19 @@ internal static class SourceAligner
         if (homography.Empty() || inliers < MinInliers || !Plausible(homography))
         {
             homography.Dispose();
-            return (null, inliers);
+            return (null, inliers, 0);
         }
 
-        return (homography, inliers);
+        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+        for (var i = 0; i < source.Count; i++)
+        {
+            if (mask.At<byte>(i) != 0)
+            {
+                (x0, y0, x1, y1) = (Math.Min(x0, source[i].X), Math.Min(y0, source[i].Y), Math.Max(x1, source[i].X), Math.Max(y1, source[i].Y));
+            }
+        }
+
+        return (homography, inliers, (x1 - x0) * (y1 - y0) / ((double)suspect.Width * suspect.Height));
     }
 
     /// <summary>A homography that keeps the picture roughly a picture: scale within 1/5..5, little perspective.</summary>
@@ -172,7 +183,9 @@ internal static class SourceAligner
                 Flip(new((face.X + face.Width) * sx, (face.Y + face.Height) * sy), working, transform),
             };
             var mapped = Cv2.PerspectiveTransform(corners, h);
-            yield return (mapped.Min(p => p.X), mapped.Min(p => p.Y), mapped.Max(p => p.X), mapped.Max(p => p.Y));
+            double x0 = mapped.Min(p => p.X), y0 = mapped.Min(p => p.Y), x1 = mapped.Max(p => p.X), y1 = mapped.Max(p => p.Y);
+            double mx = (x1 - x0) * 0.15, my = (y1 - y0) * 0.15; // ×1.3 around the centre: hair, chin and blending seams
+            yield return (x0 - mx, y0 - my, x1 + mx, y1 + my);
         }
     }
 
@@ -185,8 +198,33 @@ internal static class SourceAligner
         _ => p,
     };
 
-    private static bool Overlaps((double X0, double Y0, double X1, double Y1) face, (int X, int Y, int Width, int Height) box) =>
-        face.X0 < box.X + box.Width && face.X1 > box.X && face.Y0 < box.Y + box.Height && face.Y1 > box.Y;
+    /// <summary>Changed cells whose centre lies in one of the boxes.</summary>
+    private static int ChangedCellsOn(ChangeSummary change, List<(double X0, double Y0, double X1, double Y1)> boxes)
+    {
+        var map = change.Map;
+        var count = 0;
+        for (var i = 0; i < map.Values.Length; i++)
+        {
+            if (float.IsNaN(map.Values[i]) || map.Values[i] <= change.Threshold)
+            {
+                continue;
+            }
+
+            var (row, column) = Math.DivRem(i, map.Columns);
+            var cx = (column + 0.5) * map.CellSize;
+            var cy = (row + 0.5) * map.CellSize;
+            foreach (var (x0, y0, x1, y1) in boxes)
+            {
+                if (cx >= x0 && cx < x1 && cy >= y0 && cy < y1)
+                {
+                    count++;
+                    break;
+                }
+            }
+        }
+
+        return count;
+    }
 
     /// <summary>Suspect (aligned) | original, changed areas tinted red and outlined; grey and blurred unless revealed.</summary>
     private static byte[] SideBySide(Mat warpedSuspect, Mat coverage, Mat reference, ChangeSummary change, bool reveal)

@@ -84,10 +84,10 @@ public static class SourceMatchFinding
             return aligned + Invariant($" No area differs beyond re-encoding noise (threshold {change.Threshold:F0} grey levels): the suspect is a copy of this original (resized, re-encoded or recoloured at most).");
         }
 
-        var where = comparison.ChangeOverlapsFaces switch
+        var where = comparison.ChangeOnFaces switch
         {
-            true => " The changed area covers a face detected in the suspect: consistent with a face swap.",
-            false => " The changed area lies outside the faces (body or background): consistent with a replaced body (\"nudify\") or other retouching.",
+            true => " Most of the changed area lies on a face detected in the suspect: consistent with a face swap.",
+            false => " Most of the changed area lies outside the faces (body or background): consistent with a replaced body (\"nudify\") or other retouching.",
             null => string.Empty,
         };
         return aligned + Invariant($" {change.ChangedFraction:P0} of the picture differs from the original beyond re-encoding noise (more than {change.Threshold:F0} grey levels per area), marked red in the side-by-side.") + where;
@@ -113,6 +113,7 @@ public static class SourceMatchFinding
         SourceSignals.DihedralPdq => "rotated/mirrored PDQ",
         SourceSignals.NonFacePdq => "PDQ outside the faces",
         SourceSignals.FaceEmbedding => "face similarity",
+        SourceSignals.FeatureAlignment => "matching picture features",
         _ => signal,
     };
 
@@ -120,9 +121,12 @@ public static class SourceMatchFinding
     public static string Value(SourceEvidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
-        return evidence.Signal == SourceSignals.FaceEmbedding
-            ? Invariant($"cosine {evidence.Value:F2}, match from {evidence.Threshold:F2}")
-            : Invariant($"distance {evidence.Value:F0} of 256 bits, match up to {evidence.Threshold:F0}");
+        return evidence.Signal switch
+        {
+            SourceSignals.FaceEmbedding => Invariant($"cosine {evidence.Value:F2}, match from {evidence.Threshold:F2}"),
+            SourceSignals.FeatureAlignment => Invariant($"{evidence.Value:F0} agreeing feature matches, same photo from {evidence.Threshold:F0}"),
+            _ => Invariant($"distance {evidence.Value:F0} of 256 bits, match up to {evidence.Threshold:F0}"),
+        };
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -18,8 +18,14 @@ public static class SourceSignals
     /// <summary>Cosine similarity of face embeddings (FaceRes): the same person, not necessarily the same photo.</summary>
     public const string FaceEmbedding = "face-embedding";
 
+    /// <summary>
+    /// Agreeing ORB feature matches under one homography (RANSAC), tried on pictures that only matched by
+    /// face: many agreeing matches mean the same photo even when PDQ missed it (a large replaced body).
+    /// </summary>
+    public const string FeatureAlignment = "feature-alignment";
+
     /// <summary>True for the signals that compare the same photo (so an alignment and a difference image make sense).</summary>
-    public static bool IsPhotoSignal(string signal) => signal is WholeImagePdq or DihedralPdq or NonFacePdq;
+    public static bool IsPhotoSignal(string signal) => signal is WholeImagePdq or DihedralPdq or NonFacePdq or FeatureAlignment;
 }
 
 /// <summary>One signal's comparison with one reference.</summary>
@@ -64,16 +70,18 @@ public sealed record SourceCandidate(string Kind, string Reference, IReadOnlyLis
 /// <param name="Candidate">The candidate compared.</param>
 /// <param name="Alignment">How the suspect was aligned (feature homography, or plain stretch when features did not agree).</param>
 /// <param name="Inliers">Feature matches that agree with the homography (0 for a stretch).</param>
+/// <param name="InlierSpread">Share of the suspect's area covered by the bounding box of the agreeing matches (0 for a stretch): a pasted face alone gives a small spread.</param>
 /// <param name="Change">The difference per area after a brightness/contrast fit.</param>
-/// <param name="ChangeOverlapsFaces">Whether the changed area overlaps a face detected in the suspect (null when no face detector ran).</param>
+/// <param name="ChangeOnFaces">Whether most of the changed area lies on the faces detected in the suspect (their boxes enlarged ×1.3); null when no face detector ran or nothing changed.</param>
 /// <param name="SideBySidePng">Suspect (aligned) beside the original, changed areas tinted red; grey and blurred unless revealed.</param>
 /// <param name="DifferenceMap">The difference heatmap with its colour bar.</param>
 public sealed record SourceComparison(
     SourceCandidate Candidate,
     string Alignment,
     int Inliers,
+    double InlierSpread,
     ChangeSummary Change,
-    bool? ChangeOverlapsFaces,
+    bool? ChangeOnFaces,
     byte[] SideBySidePng,
     ForensicMap DifferenceMap);
 
@@ -115,6 +123,9 @@ public sealed record SourceMatchOptions
 
     /// <summary>Most candidates reported.</summary>
     public int MaxCandidates { get; init; } = 10;
+
+    /// <summary>Agreeing feature matches from which a face-only candidate counts as the same photo.</summary>
+    public int SamePhotoInliers { get; init; } = 40;
 
     /// <summary>How many of the best photo candidates are aligned and compared.</summary>
     public int MaxComparisons { get; init; } = 3;

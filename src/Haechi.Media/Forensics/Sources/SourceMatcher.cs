@@ -16,13 +16,20 @@ namespace Haechi.Media.Forensics.Sources;
 /// keeps the background and body) and face embeddings. The best photo candidates are aligned
 /// (ORB features + RANSAC homography) and compared area by area to show what changed.
 /// Without a detector, the non-face and face signals are skipped (and said so in the notes).
+/// A matcher caches prepared reference pictures and holds PDQ buffers: use one per thread.
 /// </summary>
 public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder, SourceMatchOptions? options = null)
 {
+    private const int MaxCached = 256;
+
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"];
 
     private readonly SourceMatchOptions _options = options ?? new SourceMatchOptions();
     private readonly PdqHasher _hasher = new();
+
+    // Reference pictures already prepared (decoded, hashed, faces embedded), by path, size and write time:
+    // an investigator analyses several suspects against the same folder.
+    private readonly Dictionary<(string Path, long Length, DateTime Written), Prepared> _cache = [];
 
     /// <summary>Pictures (by extension) in <paramref name="directory"/> and its subfolders, in ordinal order, at most <paramref name="max"/>.</summary>
     public static List<string> ListReferenceFiles(string directory, int max)
@@ -72,9 +79,9 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
             Prepared reference;
             try
             {
-                reference = Prepare(ImageDecoder.Decode(path, ImageScanner.VisionDecodeOptions));
+                reference = PrepareFile(path);
             }
-            catch (ImageDecodeException)
+            catch (Exception ex) when (ex is ImageDecodeException or IOException or UnauthorizedAccessException)
             {
                 unreadable++;
                 continue;
@@ -143,21 +150,38 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
         }
 
         var comparisons = new List<SourceComparison>();
-        foreach (var candidate in candidates)
+        for (var c = 0; c < candidates.Count && comparisons.Count < _options.MaxComparisons; c++)
         {
-            if (comparisons.Count >= _options.MaxComparisons)
+            var candidate = candidates[c];
+            if (candidate.Kind != SourceKinds.File || !prepared.TryGetValue(candidate.Reference, out var reference))
             {
-                break;
+                continue;
             }
 
-            if (candidate.Kind == SourceKinds.File && prepared.TryGetValue(candidate.Reference, out var reference)
-                && candidate.Evidence.Any(e => e.Matched && SourceSignals.IsPhotoSignal(e.Signal)))
+            var faces = detector is null ? null : suspect.Faces;
+            if (candidate.Evidence.Any(e => e.Matched && SourceSignals.IsPhotoSignal(e.Signal)))
             {
                 var transform = candidate.Evidence.FirstOrDefault(e => e.Signal == SourceSignals.DihedralPdq && e.Matched) is { } dihedral
                     && candidate.Evidence.All(e => e.Signal != SourceSignals.WholeImagePdq || e.Strength < dihedral.Strength)
                     ? TransformOf(dihedral.Detail)
                     : DihedralTransform.Original;
-                comparisons.Add(SourceAligner.Compare(candidate, suspect.Image, suspect.Faces, reference.Image, transform, _options.Reveal));
+                comparisons.Add(SourceAligner.Compare(candidate, suspect.Image, faces, reference.Image, transform, _options.Reveal));
+                continue;
+            }
+
+            // Matched by face only: the same photo with a large part replaced (PDQ misses it) still aligns with many agreeing
+            // features spread over the picture; a pasted face alone also aligns, but only over the face (a small spread).
+            var trial = SourceAligner.Compare(candidate, suspect.Image, faces, reference.Image, DihedralTransform.Original, _options.Reveal);
+            if (trial.Inliers >= _options.SamePhotoInliers && trial.InlierSpread >= 0.25)
+            {
+                var strength = Math.Min(1, 0.5 + (0.5 * (trial.Inliers - _options.SamePhotoInliers) / (4.0 * _options.SamePhotoInliers)));
+                var evidence = new List<SourceEvidence>(candidate.Evidence)
+                {
+                    new(SourceSignals.FeatureAlignment, trial.Inliers, _options.SamePhotoInliers, strength, string.Create(CultureInfo.InvariantCulture, $"agreeing ORB matches under one homography, spread over {trial.InlierSpread:P0} of the picture")),
+                };
+                evidence.Sort(static (x, y) => y.Strength.CompareTo(x.Strength));
+                candidates[c] = candidate with { Evidence = evidence };
+                comparisons.Add(trial with { Candidate = candidates[c] });
             }
         }
 
@@ -272,6 +296,25 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
         }
 
         return _hasher.Hash(pixels, image.Width, image.Height, image.Format).Hash;
+    }
+
+    private Prepared PrepareFile(string path)
+    {
+        var info = new FileInfo(path);
+        var key = (info.FullName, info.Length, info.LastWriteTimeUtc);
+        if (_cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var prepared = Prepare(ImageDecoder.Decode(path, ImageScanner.VisionDecodeOptions));
+        if (_cache.Count >= MaxCached)
+        {
+            _cache.Clear();
+        }
+
+        _cache[key] = prepared;
+        return prepared;
     }
 
     private Prepared Prepare(DecodedImage image)
