@@ -32,6 +32,25 @@ public sealed class ChangeMapTests
         Assert.Equal(16, change.ChangedCells);
         Assert.Equal(300, change.ComparedCells);
         Assert.True(change.MedianDifference < 2);
+        Assert.Equal(16, change.Changed.Count(c => c));
+    }
+
+    [Fact]
+    public void Compute_LoneDifferentCell_NotCountedAsChanged()
+    {
+        var original = Texture(64, 64);
+        var suspect = (byte[])original.Clone();
+        for (var y = 24; y < 32; y++)
+        {
+            for (var x = 24; x < 32; x++)
+            {
+                suspect[(y * 64) + x] = (byte)(255 - suspect[(y * 64) + x]);
+            }
+        }
+
+        var change = ChangeMap.Compute(suspect, original, Enumerable.Repeat((byte)1, original.Length).ToArray(), 64, 64, 8);
+        Assert.True(change.Map.Values[(3 * 8) + 3] > change.Threshold);
+        Assert.Equal(0, change.ChangedCells);
     }
 
     [Fact]

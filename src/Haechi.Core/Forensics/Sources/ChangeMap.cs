@@ -11,6 +11,7 @@ namespace Haechi.Core.Forensics.Sources;
 /// <param name="Threshold">The changed-cell threshold used (grey levels).</param>
 /// <param name="MedianDifference">Median cell difference (what re-encoding and resizing alone leave).</param>
 /// <param name="ChangedBox">Bounding box of the changed cells in original pixels (x, y, width, height), or null when none changed.</param>
+/// <param name="Changed">Per cell (row-major, as <paramref name="Map"/>), whether it counts as changed.</param>
 public sealed record ChangeSummary(
     SignalMap Map,
     double Gain,
@@ -19,7 +20,8 @@ public sealed record ChangeSummary(
     int ComparedCells,
     float Threshold,
     float MedianDifference,
-    (int X, int Y, int Width, int Height)? ChangedBox)
+    (int X, int Y, int Width, int Height)? ChangedBox,
+    bool[] Changed)
 {
     /// <summary>Share of compared cells that changed, 0..1.</summary>
     public double ChangedFraction => ComparedCells == 0 ? 0 : (double)ChangedCells / ComparedCells;
@@ -29,13 +31,18 @@ public sealed record ChangeSummary(
 /// Compares a suspect picture, already warped onto its original's pixel grid, with the original: a
 /// robust gain/offset fit removes global brightness/contrast edits, then the mean absolute residual per
 /// cell shows where the content itself changed. A cell counts as changed above
-/// max(<see cref="MinimumThreshold"/>, 3 × the median cell difference): re-encoding and resizing
-/// leave small differences everywhere, a replaced face or body leaves large ones in one place.
+/// max(<see cref="MinimumThreshold"/>, 3 × the median cell difference) when it belongs to a connected
+/// region of at least <see cref="MinRegionCells"/> such cells: re-encoding and resizing leave small
+/// differences everywhere (and lone larger ones on sharp edges), a replaced face or body leaves large
+/// ones over a region.
 /// </summary>
 public static class ChangeMap
 {
     /// <summary>The smallest changed-cell threshold (grey levels).</summary>
     public const float MinimumThreshold = 12f;
+
+    /// <summary>Fewest connected cells above the threshold that count as a changed region.</summary>
+    public const int MinRegionCells = 4;
 
     /// <summary>Computes the change map.</summary>
     /// <param name="suspect">Suspect luminance on the original's grid (width × height).</param>
@@ -94,6 +101,7 @@ public static class ChangeMap
         var map = new SignalMap(values, columns, rows, cellSize);
         var median = map.Median();
         var threshold = float.IsNaN(median) ? MinimumThreshold : Math.Max(MinimumThreshold, 3 * median);
+        var flags = RegionsAbove(values, columns, rows, threshold);
         int changed = 0, compared = 0, minColumn = int.MaxValue, minRow = int.MaxValue, maxColumn = -1, maxRow = -1;
         for (var i = 0; i < values.Length; i++)
         {
@@ -103,7 +111,7 @@ public static class ChangeMap
             }
 
             compared++;
-            if (values[i] > threshold)
+            if (flags[i])
             {
                 changed++;
                 var (r, c) = Math.DivRem(i, columns);
@@ -115,7 +123,64 @@ public static class ChangeMap
         }
 
         (int, int, int, int)? box = changed == 0 ? null : (minColumn * cellSize, minRow * cellSize, Math.Min(width, (maxColumn + 1) * cellSize) - (minColumn * cellSize), Math.Min(height, (maxRow + 1) * cellSize) - (minRow * cellSize));
-        return new ChangeSummary(map, gain, offset, changed, compared, threshold, float.IsNaN(median) ? 0 : median, box);
+        return new ChangeSummary(map, gain, offset, changed, compared, threshold, float.IsNaN(median) ? 0 : median, box, flags);
+    }
+
+    /// <summary>
+    /// Cells above the threshold that belong to a region (8-connected) of at least <see cref="MinRegionCells"/> such cells:
+    /// lone cells and pairs are resampling or colour-subsampling noise on sharp edges, not a replaced region.
+    /// </summary>
+    private static bool[] RegionsAbove(float[] values, int columns, int rows, float threshold)
+    {
+        var flags = new bool[values.Length];
+        var seen = new bool[values.Length];
+        var stack = new Stack<int>();
+        var region = new List<int>();
+        for (var start = 0; start < values.Length; start++)
+        {
+            if (seen[start] || !(values[start] > threshold))
+            {
+                continue;
+            }
+
+            region.Clear();
+            seen[start] = true;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var index = stack.Pop();
+                region.Add(index);
+                var (row, column) = Math.DivRem(index, columns);
+                for (var dy = -1; dy <= 1; dy++)
+                {
+                    for (var dx = -1; dx <= 1; dx++)
+                    {
+                        int r = row + dy, c = column + dx;
+                        if (r < 0 || r >= rows || c < 0 || c >= columns)
+                        {
+                            continue;
+                        }
+
+                        var next = (r * columns) + c;
+                        if (!seen[next] && values[next] > threshold)
+                        {
+                            seen[next] = true;
+                            stack.Push(next);
+                        }
+                    }
+                }
+            }
+
+            if (region.Count >= MinRegionCells)
+            {
+                foreach (var index in region)
+                {
+                    flags[index] = true;
+                }
+            }
+        }
+
+        return flags;
     }
 
     private static (double Gain, double Offset) Fit(ReadOnlySpan<byte> suspect, ReadOnlySpan<byte> original, ReadOnlySpan<byte> covered, int pixels, double gain, double offset, double maxResidual)

@@ -50,7 +50,17 @@ internal static class SourceAligner
         var width = reference.Width;
         var height = reference.Height;
         var cell = Math.Max(8, Math.Max(width, height) / 48);
-        var change = ChangeMap.Compute(Bytes(warpedGrey), Bytes(referenceGrey), Bytes(coverage), width, height, cell);
+        // Both pictures blurred alike, more when the suspect was smaller than the original (its upscaled edges are soft):
+        // resampling and edge misregistration must not read as content changes.
+        var sigma = 0.8 + (0.6 * Math.Max(1, Math.Sqrt((double)reference.Width * reference.Height / Math.Max(1, suspect.Width * suspect.Height))));
+        using var softSuspect = new Mat();
+        using var softReference = new Mat();
+        Cv2.GaussianBlur(warpedGrey, softSuspect, new Size(0, 0), sigma);
+        Cv2.GaussianBlur(referenceGrey, softReference, new Size(0, 0), sigma);
+        using var inner = new Mat();
+        using var kernel = Cv2.GetStructuringElement(MorphShapes.Rect, new Size(1 + (2 * (int)Math.Ceiling(2 * sigma)), 1 + (2 * (int)Math.Ceiling(2 * sigma))));
+        Cv2.Erode(coverage, inner, kernel); // the blur mixes the black outside into the suspect's border
+        var change = ChangeMap.Compute(Bytes(softSuspect), Bytes(softReference), Bytes(inner), width, height, cell);
 
         bool? onFaces = null;
         if (suspectFaces is not null && change.ChangedCells > 0)
@@ -59,9 +69,16 @@ internal static class SourceAligner
             onFaces = ChangedCellsOn(change, boxes) * 2 >= change.ChangedCells;
         }
 
+        (int, int, int, int)? area = null;
+        if (change.ChangedBox is { } changed)
+        {
+            var toSource = (double)referenceImage.SourceWidth / width;
+            area = ((int)(changed.X * toSource), (int)(changed.Y * toSource), (int)Math.Ceiling(changed.Width * toSource), (int)Math.Ceiling(changed.Height * toSource));
+        }
+
         var high = Math.Max(change.Threshold * 2, 24);
         var map = new ForensicMap("source-match", "Difference from " + Path.GetFileName(candidate.Reference), SignalMapFindings.Render(change.Map, 0, high), 0, high, "mean difference per area (grey levels)", change.Map);
-        return new SourceComparison(candidate, alignment, inliers, spread, change, onFaces, SideBySide(warpedColour, coverage, reference, change, reveal), map);
+        return new SourceComparison(candidate, alignment, inliers, spread, change, onFaces, area, SideBySide(warpedColour, coverage, reference, change, reveal), map);
     }
 
     private static (Mat? Homography, int Inliers, double Spread) FindHomography(Mat suspect, Mat reference)
@@ -205,7 +222,7 @@ internal static class SourceAligner
         var count = 0;
         for (var i = 0; i < map.Values.Length; i++)
         {
-            if (float.IsNaN(map.Values[i]) || map.Values[i] <= change.Threshold)
+            if (!change.Changed[i])
             {
                 continue;
             }
@@ -273,8 +290,7 @@ internal static class SourceAligner
         {
             for (var column = 0; column < map.Columns; column++)
             {
-                var v = map.Values[(row * map.Columns) + column];
-                if (!float.IsNaN(v) && v > change.Threshold)
+                if (change.Changed[(row * map.Columns) + column])
                 {
                     var rect = new Rect((int)(column * map.CellSize * scale), (int)(row * map.CellSize * scale), (int)Math.Ceiling(map.CellSize * scale), (int)Math.Ceiling(map.CellSize * scale));
                     Cv2.Rectangle(overlay, rect, new Scalar(0, 0, 255), -1);

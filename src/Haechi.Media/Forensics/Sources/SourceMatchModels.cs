@@ -73,6 +73,7 @@ public sealed record SourceCandidate(string Kind, string Reference, IReadOnlyLis
 /// <param name="InlierSpread">Share of the suspect's area covered by the bounding box of the agreeing matches (0 for a stretch): a pasted face alone gives a small spread.</param>
 /// <param name="Change">The difference per area after a brightness/contrast fit.</param>
 /// <param name="ChangeOnFaces">Whether most of the changed area lies on the faces detected in the suspect (their boxes enlarged ×1.3); null when no face detector ran or nothing changed.</param>
+/// <param name="ChangedArea">Bounding box of the changed areas in the original's own pixels (x, y, width, height), or null.</param>
 /// <param name="SideBySidePng">Suspect (aligned) beside the original, changed areas tinted red; grey and blurred unless revealed.</param>
 /// <param name="DifferenceMap">The difference heatmap with its colour bar.</param>
 public sealed record SourceComparison(
@@ -82,6 +83,7 @@ public sealed record SourceComparison(
     double InlierSpread,
     ChangeSummary Change,
     bool? ChangeOnFaces,
+    (int X, int Y, int Width, int Height)? ChangedArea,
     byte[] SideBySidePng,
     ForensicMap DifferenceMap);
 
