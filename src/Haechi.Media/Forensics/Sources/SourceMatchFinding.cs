@@ -50,7 +50,9 @@ public static class SourceMatchFinding
 
         var best = result.Candidates[0];
         var summary = new StringBuilder();
-        summary.Append(CultureInfo.InvariantCulture, $"{result.Candidates.Count} possible original(s) found. Best: {Name(best)}, matched by {SignalText(best.Best.Signal)} ({Value(best.Best)}).");
+        // Lead with the same-photo signal when there is one: "matched by face similarity" undersells a photo match.
+        var lead = best.Evidence.FirstOrDefault(e => e.Matched && SourceSignals.IsPhotoSignal(e.Signal)) ?? best.Best;
+        summary.Append(CultureInfo.InvariantCulture, $"{result.Candidates.Count} possible original(s) found. Best: {Name(best)}, matched by {SignalText(lead.Signal)} ({Value(lead)}).");
         var band = EvidenceBand.Inconclusive;
         if (result.Comparisons.Count > 0)
         {
