@@ -85,7 +85,7 @@ internal static class SignalMapFindings
     }
 
     /// <summary>Cells enlarged to <see cref="CellPixels"/> pixels, coloured low (dark blue) to high (yellow), NaN grey, with a colour bar underneath.</summary>
-    internal static byte[] Render(SignalMap map, double low, double high)
+    internal static byte[] Render(SignalMap map, double low, double high, IReadOnlyList<(int X, int Y, int Width, int Height)>? outlines = null)
     {
         var width = map.Columns * CellPixels;
         var mapHeight = map.Rows * CellPixels;
@@ -117,8 +117,35 @@ internal static class SignalMapFindings
             }
         }
 
+        // Outlines (picture pixels → map pixels) in white with a dark edge, e.g. detected face boxes.
+        foreach (var (ox, oy, ow, oh) in outlines ?? [])
+        {
+            var scale = (double)CellPixels / map.CellSize;
+            int x0 = Math.Clamp((int)(ox * scale), 0, width - 1), y0 = Math.Clamp((int)(oy * scale), 0, mapHeight - 1);
+            int x1 = Math.Clamp((int)((ox + ow) * scale), 0, width - 1), y1 = Math.Clamp((int)((oy + oh) * scale), 0, mapHeight - 1);
+            for (var x = x0; x <= x1; x++)
+            {
+                Paint(rgb, width, x, y0);
+                Paint(rgb, width, x, y1);
+            }
+
+            for (var y = y0; y <= y1; y++)
+            {
+                Paint(rgb, width, x0, y);
+                Paint(rgb, width, x1, y);
+            }
+        }
+
         using var image = VipsImage.NewFromMemory(rgb, width, height, 3, Enums.BandFormat.Uchar);
         return image.PngsaveBuffer(compression: 6);
+    }
+
+    private static void Paint(byte[] rgb, int width, int x, int y)
+    {
+        var p = ((y * width) + x) * 3;
+        rgb[p] = 255;
+        rgb[p + 1] = 64;
+        rgb[p + 2] = 64;
     }
 
     /// <summary>A perceptually ordered ramp (dark blue → teal → green → yellow), similar to viridis.</summary>
@@ -138,7 +165,7 @@ internal static class SignalMapFindings
         return (byte)Math.Round(from + ((stops[((stop + 1) * 3) + channel] - from) * fraction));
     }
 
-    private static byte[] Luma(byte[] rgb, int count)
+    internal static byte[] Luma(byte[] rgb, int count)
     {
         var luma = new byte[count];
         for (var i = 0; i < count; i++)
