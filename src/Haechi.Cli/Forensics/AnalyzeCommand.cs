@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Haechi.Cli.Vision;
 using Haechi.Core.Forensics;
 using Haechi.Media.Forensics;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Images;
+using Haechi.Media.Models;
+using Haechi.Media.Vision;
 
 namespace Haechi.Cli.Forensics;
 
@@ -76,17 +79,32 @@ internal static class AnalyzeCommand
                 }
             }
 
-            using (search)
+            // The face detector for face-consistency: the source search's, or loaded here when the models are pulled (else that check is skipped).
+            VisionModels? faceModels = null;
+            if (search is null)
             {
-                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search).ConfigureAwait(false);
+                try
+                {
+                    faceModels = VisionModels.Load(DataDirectoryOption.Resolve(result), faces: true, embeddings: false, nudity: false);
+                }
+                catch (ModelConversionException)
+                {
+                    faceModels = null;
+                }
+            }
+
+            using (search)
+            using (faceModels)
+            {
+                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? faceModels?.Detector).ConfigureAwait(false);
             }
         });
         return command;
     }
 
-    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken, SourceSearch? search = null)
+    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken, SourceSearch? search = null, FaceDetector? faces = null)
     {
-        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors, search);
+        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors, search, faces);
         if (pdfFile is null || exit > 1)
         {
             return exit;
@@ -102,7 +120,7 @@ internal static class AnalyzeCommand
         return exit;
     }
 
-    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null, SourceSearch? search = null)
+    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null, SourceSearch? search = null, FaceDetector? faces = null)
     {
         C2paTrustAnchors? trust = null;
         if (trustAnchors is not null)
@@ -118,7 +136,7 @@ internal static class AnalyzeCommand
             }
         }
 
-        var analyzer = new ForensicAnalyzer(trust: trust);
+        var analyzer = new ForensicAnalyzer(trust: trust, faces: faces);
         var analysed = new List<(string Path, ForensicReport Report)>();
         var exit = 0;
         foreach (var path in files)

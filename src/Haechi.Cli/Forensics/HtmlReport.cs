@@ -30,6 +30,7 @@ internal static class HtmlReport
         ["noise-map"] = ("Noise level map", "How much fine noise each area of the picture holds (wavelet estimate per area); pasted or generated regions often differ from their surroundings."),
         ["error-level"] = ("Error level map", "How much each area changes when the picture is saved again as JPEG; areas with another compression history often change differently."),
         ["source-match"] = ("Original photo search", "Searches the reference folder, hash banks and enrolled faces for the photo(s) this picture was made from (same photo by PDQ, also outside the faces; same face by face similarity), then lines both up and marks what changed."),
+        ["face-consistency"] = ("Face against background", "Whether each detected face has the same noise level, sharpness and JPEG grid as the picture around it; a face pasted from another picture often differs."),
         ["decode"] = ("Picture decoding", "Whether the picture itself could be decoded."),
         ["metadata"] = ("Metadata", "EXIF, XMP, IPTC and ICC metadata."),
     };

@@ -5,6 +5,7 @@ using Haechi.Core.Faces;
 using Haechi.Data.Banks;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Models;
+using Haechi.Media.Vision;
 
 namespace Haechi.Cli.Forensics;
 
@@ -99,6 +100,9 @@ internal sealed class SourceSearch : IDisposable
             return null;
         }
     }
+
+    /// <summary>The face detector, when the models are pulled.</summary>
+    public FaceDetector? Detector => _models?.Detector;
 
     /// <summary>Searches for the originals of one suspect file (the file itself is left out of the references).</summary>
     public SourceMatchResult Match(string path, byte[] bytes)

@@ -55,6 +55,7 @@ public sealed class AnalyzeSourcesTests(ITestOutputHelper output) : IDisposable
         var root = doc.RootElement;
         var finding = root.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("method").GetString() == "source-match");
         Assert.Equal(EvidenceBandText.StrongEvidenceOfManipulation, finding.GetProperty("band").GetString());
+        Assert.Contains(root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("method").GetString() == "face-consistency");
         var matches = root.GetProperty("sourceMatches").EnumerateArray().ToList();
         var original = matches.Single(m => m.GetProperty("reference").GetString() == Path.Combine(references, "original2.jpg"));
         Assert.Contains(original.GetProperty("signals").EnumerateArray(), s => s.GetProperty("signal").GetString() == "non-face-pdq" && s.GetProperty("matched").GetBoolean());
