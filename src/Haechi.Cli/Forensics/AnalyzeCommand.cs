@@ -1,9 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Haechi.Cli.Vision;
 using Haechi.Core.Forensics;
 using Haechi.Media.Forensics;
+using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Images;
+using Haechi.Media.Models;
+using Haechi.Media.Vision;
 
 namespace Haechi.Cli.Forensics;
 
@@ -28,6 +32,18 @@ internal static class AnalyzeCommand
         {
             Description = "Folder of trusted root certificates (.pem, .crt, .cer, .der) for C2PA signers; without it the signer's identity is not checked. Revocation is never checked.",
         };
+        var sources = new Option<DirectoryInfo?>("--sources")
+        {
+            Description = "Search this folder (and its subfolders) for the original(s) of each file: whole-picture PDQ (also rotated/mirrored), PDQ outside the faces, face similarity; the best originals are aligned and the changed area shown. Enrolled faces (face banks) are searched too.",
+        };
+        var banks = new Option<string[]>("--bank")
+        {
+            Description = "Also search this PDQ bank for the original (repeatable); enrolled faces are searched whenever --sources or --bank is given.",
+        };
+        var reveal = new Option<bool>("--reveal")
+        {
+            Description = "Show the source-match side-by-side in colour and sharp (default: grey and blurred, as in the review queue).",
+        };
         var paths = new Argument<string[]>("FILE")
         {
             Description = "Image files (JPEG, PNG, and any other format libvips reads for hashing).",
@@ -44,15 +60,51 @@ internal static class AnalyzeCommand
             report,
             pdf,
             trustAnchors,
+            sources,
+            banks,
+            reveal,
             paths,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken));
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var sourceFolder = result.GetValue(sources);
+            var bankNames = result.GetValue(banks) ?? [];
+            SourceSearch? search = null;
+            if (sourceFolder is not null || bankNames.Length > 0)
+            {
+                search = await SourceSearch.OpenAsync(console, result, sourceFolder, bankNames, result.GetValue(reveal), cancellationToken).ConfigureAwait(false);
+                if (search is null)
+                {
+                    return 2;
+                }
+            }
+
+            // The face detector for face-consistency: the source search's, or loaded here when the models are pulled (else that check is skipped).
+            VisionModels? faceModels = null;
+            if (search is null)
+            {
+                try
+                {
+                    faceModels = VisionModels.Load(DataDirectoryOption.Resolve(result), faces: true, embeddings: false, nudity: false);
+                }
+                catch (ModelConversionException)
+                {
+                    faceModels = null;
+                }
+            }
+
+            using (search)
+            using (faceModels)
+            {
+                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? faceModels?.Detector).ConfigureAwait(false);
+            }
+        });
         return command;
     }
 
-    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken, SourceSearch? search = null, FaceDetector? faces = null)
     {
-        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors);
+        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors, search, faces);
         if (pdfFile is null || exit > 1)
         {
             return exit;
@@ -68,7 +120,7 @@ internal static class AnalyzeCommand
         return exit;
     }
 
-    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null)
+    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null, SourceSearch? search = null, FaceDetector? faces = null)
     {
         C2paTrustAnchors? trust = null;
         if (trustAnchors is not null)
@@ -84,7 +136,7 @@ internal static class AnalyzeCommand
             }
         }
 
-        var analyzer = new ForensicAnalyzer(trust: trust);
+        var analyzer = new ForensicAnalyzer(trust: trust, faces: faces);
         var analysed = new List<(string Path, ForensicReport Report)>();
         var exit = 0;
         foreach (var path in files)
@@ -92,7 +144,12 @@ internal static class AnalyzeCommand
             ForensicReport report;
             try
             {
-                report = analyzer.Analyze(path);
+                var bytes = ImageFingerprinter.ReadFile(path, ImageDecodeOptions.Default.MaxFileBytes);
+                report = analyzer.Analyze(bytes);
+                if (search is not null && report.Pdq is not null)
+                {
+                    report = SourceMatchFinding.AddTo(report, search.Match(path, bytes));
+                }
             }
             catch (ImageDecodeException ex)
             {
@@ -136,6 +193,14 @@ internal static class AnalyzeCommand
         foreach (var finding in report.Findings)
         {
             output.WriteLine($"  [{finding.Band.ToText()}] {finding.Method}: {finding.Summary}");
+        }
+
+        if (report.SourceMatches is { } matches)
+        {
+            foreach (var candidate in matches.Candidates)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  source {candidate.Kind} {candidate.Reference}: {SourceMatchFinding.SignalText(candidate.Best.Signal)} ({SourceMatchFinding.Value(candidate.Best)}), strength {candidate.Strength:F2}"));
+            }
         }
     }
 
@@ -193,9 +258,79 @@ internal static class AnalyzeCommand
             }
 
             writer.WriteEndArray();
+            if (report.SourceMatches is { } matches)
+            {
+                WriteSourceMatches(writer, matches);
+            }
+
             writer.WriteEndObject();
         }
 
         output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static void WriteSourceMatches(Utf8JsonWriter writer, SourceMatchResult matches)
+    {
+        writer.WriteStartArray("sourceMatches");
+        foreach (var candidate in matches.Candidates)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", candidate.Kind);
+            writer.WriteString("reference", candidate.Reference);
+            writer.WriteNumber("strength", Math.Round(candidate.Strength, 3));
+            writer.WriteStartArray("signals");
+            foreach (var evidence in candidate.Evidence)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("signal", evidence.Signal);
+                writer.WriteNumber("value", evidence.Value);
+                writer.WriteNumber("threshold", evidence.Threshold);
+                writer.WriteNumber("strength", Math.Round(evidence.Strength, 3));
+                writer.WriteBoolean("matched", evidence.Matched);
+                writer.WriteString("detail", evidence.Detail);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            if (matches.Comparisons.FirstOrDefault(c => ReferenceEquals(c.Candidate, candidate)) is { } comparison)
+            {
+                var change = comparison.Change;
+                writer.WriteStartObject("comparison");
+                writer.WriteString("alignment", comparison.Alignment);
+                writer.WriteNumber("inliers", comparison.Inliers);
+                writer.WriteNumber("changedAreas", change.ChangedCells);
+                writer.WriteNumber("comparedAreas", change.ComparedCells);
+                writer.WriteNumber("changedFraction", Math.Round(change.ChangedFraction, 4));
+                writer.WriteNumber("changedThreshold", Math.Round(change.Threshold, 2));
+                writer.WriteNumber("medianDifference", Math.Round(change.MedianDifference, 2));
+                if (comparison.ChangedArea is { } box)
+                {
+                    writer.WriteStartObject("changedArea");
+                    writer.WriteNumber("x", box.X);
+                    writer.WriteNumber("y", box.Y);
+                    writer.WriteNumber("width", box.Width);
+                    writer.WriteNumber("height", box.Height);
+                    writer.WriteEndObject();
+                }
+
+                if (comparison.ChangeOnFaces is { } onFaces)
+                {
+                    writer.WriteBoolean("changeMostlyOnFaces", onFaces);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("sourceNotes");
+        foreach (var note in matches.Notes)
+        {
+            writer.WriteStringValue(note);
+        }
+
+        writer.WriteEndArray();
     }
 }

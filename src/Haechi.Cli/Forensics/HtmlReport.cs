@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using Haechi.Core.Forensics;
 using Haechi.Media.Forensics;
+using Haechi.Media.Forensics.Sources;
 
 namespace Haechi.Cli.Forensics;
 
@@ -28,6 +29,8 @@ internal static class HtmlReport
         ["invisible-watermark"] = ("Invisible generator watermark", "The hidden watermark that Stable Diffusion's reference scripts and SDXL pipelines embed in the colour channel of generated pictures (invisible-watermark dwtDct)."),
         ["noise-map"] = ("Noise level map", "How much fine noise each area of the picture holds (wavelet estimate per area); pasted or generated regions often differ from their surroundings."),
         ["error-level"] = ("Error level map", "How much each area changes when the picture is saved again as JPEG; areas with another compression history often change differently."),
+        ["source-match"] = ("Original photo search", "Searches the reference folder, hash banks and enrolled faces for the photo(s) this picture was made from (same photo by PDQ, also outside the faces; same face by face similarity), then lines both up and marks what changed."),
+        ["face-consistency"] = ("Face against background", "Whether each detected face has the same noise level, sharpness and JPEG grid as the picture around it; a face pasted from another picture often differs."),
         ["decode"] = ("Picture decoding", "Whether the picture itself could be decoded."),
         ["metadata"] = ("Metadata", "EXIF, XMP, IPTC and ICC metadata."),
     };
@@ -59,7 +62,7 @@ internal static class HtmlReport
             </style></head><body>
             <h1>Haechi forensic analysis report</h1>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Generated {Encode(generatedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} by Haechi {Encode(version)} · {files.Count} file(s) · the pictures themselves are not shown in this report; heatmaps are coarse (at most 64 areas a side).</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Generated {Encode(generatedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} by Haechi {Encode(version)} · {files.Count} file(s) · the pictures themselves are not shown in this report (source-match side-by-sides are grey and blurred unless made with --reveal); heatmaps are coarse (at most 64 areas a side).</p>");
         html.Append($"""
             <div class="guide"><strong>How to read this report.</strong> Each check below looks at one kind of evidence and gives one of three results:
             <ul><li><span class="band strong">{EvidenceBandText.StrongEvidenceOfManipulation}</span> the file itself declares or proves it was generated or altered (for example an AI generator's record, or a broken digital seal).</li>
@@ -109,10 +112,16 @@ internal static class HtmlReport
         }
 
         html.Append("</tbody></table>");
-        if (report.Maps.Count > 0)
+        if (report.SourceMatches is { } sources)
+        {
+            AppendSources(html, sources);
+        }
+
+        var maps = report.Maps.Where(m => m.Method != "source-match").ToList();
+        if (maps.Count > 0)
         {
             html.Append("<h3>Supporting maps</h3><p class=\"meta\">Each area of the picture is one coloured square: dark blue = low, yellow = high (colour bar under each map). Look for a region that differs from similar surfaces around it; edges and texture differ in untouched pictures too.</p><div class=\"maps\">");
-            foreach (var map in report.Maps)
+            foreach (var map in maps)
             {
                 html.Append("<figure><img alt=\"").Append(Encode(map.Title)).Append(" heatmap\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(map.Png)).Append("\">");
                 html.Append(CultureInfo.InvariantCulture, $"<div class=\"scale\"><span>{map.Low:0.##}</span><span>{Encode(map.Unit)}</span><span>{map.High:0.##}</span></div>");
@@ -123,6 +132,62 @@ internal static class HtmlReport
         }
 
         html.Append("</section>");
+    }
+
+    private static void AppendSources(StringBuilder html, SourceMatchResult sources)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<h3>Original photo search</h3><p class=\"meta\">Searched {sources.FilesSearched} reference picture(s), {sources.BankEntriesSearched} bank hash(es) and {sources.EnrolledFacesSearched} enrolled face(s). A strength of 0.50 is exactly at a signal's match threshold; 1.00 is identical.</p>");
+        if (sources.Candidates.Count == 0)
+        {
+            html.Append("<p>No original was found.</p>");
+        }
+        else
+        {
+            html.Append("<table><thead><tr><th>#</th><th>Possible original</th><th>Strength</th><th>Signals compared</th></tr></thead><tbody>");
+            for (var i = 0; i < sources.Candidates.Count; i++)
+            {
+                var candidate = sources.Candidates[i];
+                var kind = candidate.Kind switch
+                {
+                    SourceKinds.File => "reference picture",
+                    SourceKinds.Bank => "hash bank entry",
+                    _ => "enrolled face",
+                };
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{i + 1}</td><td><strong>{Encode(candidate.Kind == SourceKinds.File ? Path.GetFileName(candidate.Reference) : candidate.Reference)}</strong><small style=\"display:block;color:#666\">{kind}</small></td><td>{candidate.Strength:0.00}</td><td><ul style=\"margin:0;padding-left:1.1rem\">");
+                foreach (var evidence in candidate.Evidence)
+                {
+                    html.Append("<li>").Append(evidence.Matched ? "<strong>match</strong> — " : "no match — ").Append(Encode(SourceMatchFinding.SignalText(evidence.Signal) + ": " + SourceMatchFinding.Value(evidence)));
+                    if (evidence.Detail.Length > 0)
+                    {
+                        html.Append(" <span class=\"meta\">(").Append(Encode(evidence.Detail)).Append(")</span>");
+                    }
+
+                    html.Append("</li>");
+                }
+
+                html.Append("</ul></td></tr>");
+            }
+
+            html.Append("</tbody></table>");
+        }
+
+        foreach (var comparison in sources.Comparisons)
+        {
+            var name = Path.GetFileName(comparison.Candidate.Reference);
+            html.Append("<h4>Compared with ").Append(Encode(name)).Append("</h4><p>").Append(Encode(SourceMatchFinding.DescribeChange(comparison))).Append("</p><div class=\"maps\">");
+            html.Append("<figure style=\"max-width:46rem\"><img style=\"max-width:46rem;image-rendering:auto\" alt=\"The suspect picture aligned onto the original, beside the original; changed areas in red\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(comparison.SideBySidePng)).Append("\">");
+            html.Append("<div class=\"scale\"><span>◀ suspect picture (lined up with the original)</span><span>the original ▶</span></div>");
+            html.Append("<figcaption><strong>Side by side.</strong> Red areas differ between the two pictures by more than re-encoding explains; the red frame surrounds all of them. Light grey on the left: parts of the original that the suspect picture does not cover. Pictures are shown grey and blurred unless the report was made with --reveal.</figcaption></figure>");
+            var map = comparison.DifferenceMap;
+            html.Append("<figure><img alt=\"Difference heatmap\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(map.Png)).Append("\">");
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"scale\"><span>{map.Low:0.##}</span><span>{Encode(map.Unit)}</span><span>{map.High:0.##}</span></div>");
+            html.Append(CultureInfo.InvariantCulture, $"<figcaption><strong>How much each area differs</strong> (dark blue = same, yellow = very different; grey = not covered). Re-encoding alone leaves about {comparison.Change.MedianDifference:0.#} grey levels; areas above {comparison.Change.Threshold:0} count as changed.</figcaption></figure></div>");
+        }
+
+        foreach (var note in sources.Notes)
+        {
+            html.Append("<p class=\"meta\">").Append(Encode(note)).Append("</p>");
+        }
     }
 
     private static void Row(StringBuilder html, string key, string value) =>

@@ -14,7 +14,8 @@ namespace Haechi.Media.Forensics;
 /// </summary>
 /// <param name="options">Decode limits.</param>
 /// <param name="trust">Trust anchors for C2PA signers; null leaves signer identity unchecked.</param>
-public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTrustAnchors? trust = null)
+/// <param name="faces">Face detector for the face against background consistency check; null skips it.</param>
+public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTrustAnchors? trust = null, Vision.FaceDetector? faces = null)
 {
     private const string MetadataLimits = "Metadata proves only what the file says about itself: it can be removed (most platforms strip it) or forged. Its absence proves nothing.";
 
@@ -87,6 +88,10 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
             if (image is not null)
             {
                 SignalMapFindings.Add(image, findings, maps);
+                if (faces is not null && image.Width >= 64 && image.Height >= 64)
+                {
+                    FaceConsistencyFinding.Add(image, faces, plane, findings, maps);
+                }
             }
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
             {

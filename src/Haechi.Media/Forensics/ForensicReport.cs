@@ -35,6 +35,9 @@ public sealed record ForensicReport
     /// <summary>Heatmaps supporting the findings (noise level, error level), coarse by design.</summary>
     public IReadOnlyList<ForensicMap> Maps { get; init; } = [];
 
+    /// <summary>Source matching (candidate originals, alignments, difference images), when it was asked for.</summary>
+    public Sources.SourceMatchResult? SourceMatches { get; init; }
+
     /// <summary>The strongest band among the findings.</summary>
     public EvidenceBand OverallBand
     {

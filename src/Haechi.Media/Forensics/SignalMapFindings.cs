@@ -85,7 +85,7 @@ internal static class SignalMapFindings
     }
 
     /// <summary>Cells enlarged to <see cref="CellPixels"/> pixels, coloured low (dark blue) to high (yellow), NaN grey, with a colour bar underneath.</summary>
-    internal static byte[] Render(SignalMap map, double low, double high)
+    internal static byte[] Render(SignalMap map, double low, double high, IReadOnlyList<(int X, int Y, int Width, int Height)>? outlines = null)
     {
         var width = map.Columns * CellPixels;
         var mapHeight = map.Rows * CellPixels;
@@ -117,8 +117,48 @@ internal static class SignalMapFindings
             }
         }
 
+        // Outlines (picture pixels → map pixels), e.g. detected face boxes: 3 px red between 1 px black lines, visible on every colour of the ramp.
+        foreach (var (ox, oy, ow, oh) in outlines ?? [])
+        {
+            var scale = (double)CellPixels / map.CellSize;
+            int x0 = (int)(ox * scale), y0 = (int)(oy * scale), x1 = (int)((ox + ow) * scale), y1 = (int)((oy + oh) * scale);
+            for (var inset = -2; inset <= 2; inset++)
+            {
+                var (r, g, b) = Math.Abs(inset) == 2 ? ((byte)0, (byte)0, (byte)0) : ((byte)255, (byte)30, (byte)30);
+                Frame(rgb, width, mapHeight, x0 - inset, y0 - inset, x1 + inset, y1 + inset, r, g, b);
+            }
+        }
+
         using var image = VipsImage.NewFromMemory(rgb, width, height, 3, Enums.BandFormat.Uchar);
         return image.PngsaveBuffer(compression: 6);
+    }
+
+    private static void Frame(byte[] rgb, int width, int height, int x0, int y0, int x1, int y1, byte r, byte g, byte b)
+    {
+        for (var x = x0; x <= x1; x++)
+        {
+            Paint(rgb, width, height, x, y0, r, g, b);
+            Paint(rgb, width, height, x, y1, r, g, b);
+        }
+
+        for (var y = y0; y <= y1; y++)
+        {
+            Paint(rgb, width, height, x0, y, r, g, b);
+            Paint(rgb, width, height, x1, y, r, g, b);
+        }
+    }
+
+    private static void Paint(byte[] rgb, int width, int height, int x, int y, byte r, byte g, byte b)
+    {
+        if (x < 0 || y < 0 || x >= width || y >= height)
+        {
+            return;
+        }
+
+        var p = ((y * width) + x) * 3;
+        rgb[p] = r;
+        rgb[p + 1] = g;
+        rgb[p + 2] = b;
     }
 
     /// <summary>A perceptually ordered ramp (dark blue → teal → green → yellow), similar to viridis.</summary>
@@ -138,7 +178,7 @@ internal static class SignalMapFindings
         return (byte)Math.Round(from + ((stops[((stop + 1) * 3) + channel] - from) * fraction));
     }
 
-    private static byte[] Luma(byte[] rgb, int count)
+    internal static byte[] Luma(byte[] rgb, int count)
     {
         var luma = new byte[count];
         for (var i = 0; i < count; i++)
