@@ -7,12 +7,14 @@ using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
+using Haechi.Server.Features.Takedowns;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<TakedownsOptions>().BindConfiguration(TakedownsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddHaechiStore();
 builder.Services.AddAccounts();
@@ -20,6 +22,7 @@ builder.Services.AddMatching();
 builder.Services.AddApi();
 builder.Services.AddCases();
 builder.Services.AddReview();
+builder.Services.AddTakedowns();
 builder.Services.AddReports();
 builder.Services.AddHealth();
 builder.Services.AddPages();
@@ -36,6 +39,7 @@ app.MapAccountsEndpoints();
 app.MapCasesEndpoints();
 app.MapReportsEndpoints();
 app.MapReviewEndpoints();
+app.MapTakedownsEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 
