@@ -118,7 +118,7 @@ internal sealed class GetTakedownStatistics(HaechiDbContext db, TimeProvider tim
         return csv.ToString();
     }
 
-    public static string Hours(double? hours) => hours is { } h ? h.ToString("0.####", CultureInfo.InvariantCulture) : string.Empty;
+    public static string Hours(double? hours) => hours is { } h ? h.ToString("0.######", CultureInfo.InvariantCulture) : string.Empty;
 
     private static string Field(string value)
     {

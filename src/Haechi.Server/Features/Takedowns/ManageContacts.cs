@@ -147,7 +147,8 @@ internal sealed class ManageContacts(HaechiDbContext db, AuditLog audit, TimePro
                 host = host[2..];
             }
 
-            if (Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 && !hosts.Contains(host))
+            // A domain (or IPv4 address) has a dot: a lone word is a typo, not a host to match.
+            if (host.Contains('.', StringComparison.Ordinal) && Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 && !hosts.Contains(host))
             {
                 hosts.Add(host);
             }

@@ -155,7 +155,7 @@ internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, IOp
         }
 
         using var timer = new PeriodicTimer(options.Value.LoopInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -166,12 +166,12 @@ internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, IOp
                     LogPass(logger, pass.Delivered, pass.Rechecked, pass.Removed, pass.Renotified, pass.Escalated);
                 }
             }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or IOException or HttpRequestException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // One bad pass (database busy, a host misbehaving) must not stop the loop; the next pass retries.
                 LogPassFailed(logger, e.GetType().Name);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(EventId = 6020, Level = LogLevel.Information, Message = "Notice loop: {Delivered} delivered, {Rechecked} re-checked, {Removed} removed, {Renotified} re-notified, {Escalated} escalated")]
