@@ -26,21 +26,40 @@ internal sealed partial class DeliverNotice(HaechiDbContext db, IHttpClientFacto
     public const string SignatureHeader = "X-Haechi-Signature";
     public const string HttpClientName = "takedown-webhooks";
 
-    public async Task<NoticeDelivery> ExecuteAsync(long noticeId, CancellationToken cancellationToken)
+    /// <summary>How long a claimed delivery is held before another pass may try it (a crash mid-send retries after it).</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Delivers a pending notice. The loop passes <paramref name="creator"/> false and only takes a
+    /// notice whose next attempt is due; the code that just queued it passes true. Either way the
+    /// attempt is claimed atomically (attempt count compared and incremented), so two passes never
+    /// send the same notice twice.
+    /// </summary>
+    public async Task<NoticeDelivery> ExecuteAsync(long noticeId, bool creator, CancellationToken cancellationToken)
     {
-        var notice = await db.TakedownNotices.FirstOrDefaultAsync(n => n.Id == noticeId, cancellationToken).ConfigureAwait(false);
-        if (notice is null || notice.Delivery != NoticeDelivery.Pending)
+        var seen = await db.TakedownNotices.AsNoTracking().Where(n => n.Id == noticeId).Select(n => new { n.Delivery, n.Attempts, n.NextAttemptAt })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (seen is null || seen.Delivery != NoticeDelivery.Pending || (!creator && seen.NextAttemptAt > time.GetUtcNow()))
         {
-            return notice?.Delivery ?? NoticeDelivery.Failed;
+            return seen?.Delivery ?? NoticeDelivery.Failed;
         }
 
+        var leaseUntil = time.GetUtcNow() + Lease;
+        var claimed = await db.TakedownNotices.Where(n => n.Id == noticeId && n.Delivery == NoticeDelivery.Pending && n.Attempts == seen.Attempts)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Attempts, seen.Attempts + 1).SetProperty(n => n.NextAttemptAt, leaseUntil), cancellationToken).ConfigureAwait(false);
+        if (claimed == 0)
+        {
+            return NoticeDelivery.Pending;
+        }
+
+        var notice = await db.TakedownNotices.FirstAsync(n => n.Id == noticeId, cancellationToken).ConfigureAwait(false);
+        await db.Entry(notice).ReloadAsync(cancellationToken).ConfigureAwait(false); // it may have been tracked before the claim
         var contact = await db.PlatformContacts.AsNoTracking().FirstAsync(c => c.Id == notice.ContactId, cancellationToken).ConfigureAwait(false);
         var items = await (from link in db.TakedownNoticeItems
                            join item in db.NoticedItems on link.NoticedItemId equals item.Id
                            where link.NoticeId == noticeId
                            orderby item.Id
                            select item).ToListAsync(cancellationToken).ConfigureAwait(false);
-        notice.Attempts++;
         string? error;
         string? messageId = null;
         try
@@ -140,8 +159,9 @@ internal sealed partial class DeliverNotice(HaechiDbContext db, IHttpClientFacto
         var domain = smtp.From.Contains('@', StringComparison.Ordinal) ? smtp.From[(smtp.From.IndexOf('@', StringComparison.Ordinal) + 1)..] : "haechi.invalid";
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(domain);
         message.Headers.Add("X-Haechi-Notice", notice.Id.ToString(CultureInfo.InvariantCulture));
-        message.Headers.Add("Content-Language", notice.Language);
-        message.Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = notice.Body };
+        var text = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = notice.Body };
+        text.Headers.Add("Content-Language", notice.Language);
+        message.Body = text;
 
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         var security = Enum.TryParse<SecureSocketOptions>(smtp.Security, ignoreCase: true, out var parsed) ? parsed : SecureSocketOptions.StartTls;

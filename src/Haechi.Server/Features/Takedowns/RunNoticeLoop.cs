@@ -31,7 +31,7 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
             .Select(n => new { n.Id, n.NextAttemptAt }).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var notice in due.Where(n => n.NextAttemptAt is null || n.NextAttemptAt <= now).OrderBy(n => n.Id))
         {
-            if (await deliver.ExecuteAsync(notice.Id, cancellationToken).ConfigureAwait(false) == NoticeDelivery.Sent)
+            if (await deliver.ExecuteAsync(notice.Id, creator: false, cancellationToken).ConfigureAwait(false) == NoticeDelivery.Sent)
             {
                 delivered++;
             }
@@ -128,7 +128,7 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
             var notice = await SendNotice.QueueAsync(db, o, time, contact.Id, channel, contact.Language, [.. items.Select(i => i.Item)], round, escalate, userId: null, cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("system:notice-loop", "takedown.renotified", "notice:" + notice.Id.ToString(CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture, $"items={items.Count} round={round}"), cancellationToken).ConfigureAwait(false);
-            if (await deliver.ExecuteAsync(notice.Id, cancellationToken).ConfigureAwait(false) == NoticeDelivery.Sent)
+            if (await deliver.ExecuteAsync(notice.Id, creator: true, cancellationToken).ConfigureAwait(false) == NoticeDelivery.Sent)
             {
                 renotified++;
             }

@@ -91,7 +91,7 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
             string.Create(CultureInfo.InvariantCulture, $"notice={notice.Id} contact={contact.Id} channel={channel}"), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-        var delivery = await deliver.ExecuteAsync(notice.Id, cancellationToken).ConfigureAwait(false);
+        var delivery = await deliver.ExecuteAsync(notice.Id, creator: true, cancellationToken).ConfigureAwait(false);
         var error = await db.TakedownNotices.AsNoTracking().Where(n => n.Id == notice.Id).Select(n => n.LastError).FirstAsync(cancellationToken).ConfigureAwait(false);
         return new NoticeSent(notice.Id, noticed.Id, delivery, error);
     }
@@ -122,7 +122,7 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
             Body = "-",
             Delivery = NoticeDelivery.Pending,
             CreatedAt = now,
-            NextAttemptAt = now,
+            NextAttemptAt = now + DeliverNotice.Lease,
             SentBy = userId,
         };
         db.TakedownNotices.Add(notice);

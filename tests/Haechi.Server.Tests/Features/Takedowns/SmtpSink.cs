@@ -78,10 +78,15 @@ internal sealed class SmtpSink : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        using var ready = CancellationTokenSource.CreateLinkedTokenSource(ApiClient.Ct);
-        ready.CancelAfter(TimeSpan.FromSeconds(30));
-        var line = await process.StandardOutput.ReadLineAsync(ready.Token);
-        Assert.True(line == "ready", "aiosmtpd did not start: " + await process.StandardError.ReadToEndAsync(ApiClient.Ct));
+        var line = await process.StandardOutput.ReadLineAsync(ApiClient.Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ApiClient.Ct);
+        if (line != "ready")
+        {
+            // Exited (EOF): its error output says why.
+            Assert.Fail("aiosmtpd did not start: " + await process.StandardError.ReadToEndAsync(ApiClient.Ct));
+        }
+
+        // Drained so that a chatty server never blocks on a full pipe.
+        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
         return new SmtpSink(process, port, mail);
     }
 
