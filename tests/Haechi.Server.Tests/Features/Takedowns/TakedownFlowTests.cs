@@ -146,7 +146,7 @@ public sealed class TakedownFlowTests
             Assert.Equal("notices@haechi.test", first.Message.From.Mailboxes.Single().Address);
             Assert.Contains("삭제 요청", first.Message.Subject, StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty(first.Message.Headers["X-Haechi-Notice"]));
-            Assert.Equal("ko", first.Message.Body.Headers["Content-Language"]);
+            Assert.Equal("ko", first.Message.Body!.Headers["Content-Language"]);
             var text = first.Message.TextBody;
             Assert.Contains("성폭력범죄의 처벌 등에 관한 특례법 제14조의2(허위영상물 등의 반포등)", text, StringComparison.Ordinal);
             Assert.Contains("정보통신망 이용촉진 및 정보보호 등에 관한 법률 제44조의2", text, StringComparison.Ordinal);
