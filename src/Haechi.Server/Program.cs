@@ -8,12 +8,14 @@ using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
+using Haechi.Server.Features.Takedowns;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<TakedownsOptions>().BindConfiguration(TakedownsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddHaechiStore();
 builder.Services.AddAccounts();
@@ -22,6 +24,7 @@ builder.Services.AddApi();
 builder.Services.AddCases();
 builder.Services.AddReview();
 builder.Services.AddEvidence();
+builder.Services.AddTakedowns();
 builder.Services.AddReports();
 builder.Services.AddHealth();
 builder.Services.AddPages();
@@ -39,6 +42,7 @@ app.MapCasesEndpoints();
 app.MapReportsEndpoints();
 app.MapReviewEndpoints();
 app.MapEvidenceEndpoints();
+app.MapTakedownsEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 

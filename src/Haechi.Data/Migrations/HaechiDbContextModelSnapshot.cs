@@ -719,6 +719,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Md5");
@@ -730,6 +735,299 @@ namespace Haechi.Data.Migrations
                     b.HasIndex("Status", "PossibleMinor", "MatchStrength", "NudityScore", "Id");
 
                     b.ToTable("review_items", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("case_id");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<DateTimeOffset?>("FirstNoticeAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_notice_at");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_checked_at");
+
+                    b.Property<DateTimeOffset?>("LastNoticeAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_notice_at");
+
+                    b.Property<int>("NoticesSent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notices_sent");
+
+                    b.Property<byte[]>("Pdq")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pdq");
+
+                    b.Property<int>("Rechecks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rechecks");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_at");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<byte[]>("Sha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("ReviewItemId", "Url")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "LastNoticeAt");
+
+                    b.ToTable("noticed_items", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.PlatformContactRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Hosts")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hosts");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebFormUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("web_form_url");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_secret");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("platform_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checked_at");
+
+                    b.Property<int?>("Distance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("distance");
+
+                    b.Property<string>("Fetch")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fetch");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("http_status");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("rechecks", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeItemRecord", b =>
+                {
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notice_id");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.HasKey("NoticeId", "NoticedItemId");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("takedown_notice_items", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Delivery")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivery");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalated");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("round");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_by");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("Delivery", "NextAttemptAt");
+
+                    b.ToTable("takedown_notices", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -941,6 +1239,48 @@ namespace Haechi.Data.Migrations
                         .WithMany("Events")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.PlatformContactRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeItemRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.TakedownNoticeRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.PlatformContactRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

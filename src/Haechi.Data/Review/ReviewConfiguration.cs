@@ -38,6 +38,7 @@ internal static class ReviewConfiguration
             r.Property(x => x.Sha256).HasMaxLength(32);
             r.Property(x => x.Md5).HasMaxLength(16);
             r.Property(x => x.Pdq).HasMaxLength(32);
+            r.Property(x => x.Url).HasMaxLength(2048);
             r.Property(x => x.Reason).HasMaxLength(ReviewRules.MaxReasonLength);
             r.Property(x => x.DecidedBy).HasMaxLength(64);
             r.HasIndex(x => new { x.Status, x.PossibleMinor, x.MatchStrength, x.NudityScore, x.Id });

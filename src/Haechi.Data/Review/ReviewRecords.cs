@@ -39,6 +39,9 @@ public sealed class ReviewItemRecord
     /// <summary>The encrypted content, if any.</summary>
     public long? EvidenceId { get; set; }
 
+    /// <summary>Where the content was seen (a watched page's media URL), if anywhere: what a notice names.</summary>
+    public string? Url { get; set; }
+
     public ReviewStatus Status { get; set; }
 
     public ReviewDecision? Decision { get; set; }

@@ -24,4 +24,10 @@ internal sealed record CaseCreated(string CaseNumber, string Pin);
 internal sealed record CaseHistoryItem(Haechi.Core.Cases.CaseEventKind Event, DateTimeOffset At, int SignalCount);
 
 /// <summary>A case as its owner sees it.</summary>
-internal sealed record CaseView(Haechi.Core.Cases.CaseStatus Status, IReadOnlyList<CaseHistoryItem> History, int SignalCount);
+internal sealed record CaseView(Haechi.Core.Cases.CaseStatus Status, IReadOnlyList<CaseHistoryItem> History, int SignalCount, RemovalProgress Removal);
+
+/// <summary>Removal progress of the items found for a case: counts only, never URLs of content.</summary>
+/// <param name="Noticed">Items a removal notice was sent for.</param>
+/// <param name="Removed">Of those, verified removed.</param>
+/// <param name="StillOnline">Of those, still online at the last check.</param>
+internal sealed record RemovalProgress(int Noticed, int Removed, int StillOnline);

@@ -12,7 +12,7 @@ namespace Haechi.Server.Features.Review;
 internal sealed record ReviewReportView(string Receipt, ReportPlatform Platform, IReadOnlyList<string> Urls, string? Channel, string? Description, DateTimeOffset ReceivedAt);
 
 /// <summary>One open item of the queue.</summary>
-internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report);
+internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report, string? Url = null);
 
 /// <summary>The queue: open items in priority order, and how many returning items were classified without being shown.</summary>
 internal sealed record ReviewQueueView(IReadOnlyList<ReviewItemView> Items, int OpenCount, int AutoClassifiedCount);
@@ -65,7 +65,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             reports.TryGetValue(reportId, out report);
         }
 
-        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report);
+        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report, r.Url);
     }
 }
 

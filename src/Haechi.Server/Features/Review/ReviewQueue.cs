@@ -18,6 +18,7 @@ namespace Haechi.Server.Features.Review;
 /// <param name="Pdq">PDQ of the content, if any.</param>
 /// <param name="EvidenceId">The encrypted content, if any.</param>
 /// <param name="MatchedEntryId">The bank entry matched, if any.</param>
+/// <param name="Url">Where the content was seen, if anywhere (what a takedown notice names).</param>
 internal sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
@@ -28,7 +29,8 @@ internal sealed record ReviewItemInput(
     byte[]? Md5 = null,
     Hash256? Pdq = null,
     long? EvidenceId = null,
-    long? MatchedEntryId = null);
+    long? MatchedEntryId = null,
+    Uri? Url = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
 internal sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
@@ -87,6 +89,7 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 Pdq = pdq,
                 EvidenceId = input.EvidenceId,
                 MatchedEntryId = input.MatchedEntryId,
+                Url = input.Url?.AbsoluteUri,
                 Status = same is null ? ReviewStatus.Open : ReviewStatus.AutoClassified,
                 Decision = same?.Decision,
                 SameAsId = same?.Id,
