@@ -20,8 +20,8 @@ public sealed class LocalFeatureExtractor
     /// <summary>Pyramid levels (scale 1, √2, 2, 2√2).</summary>
     public const int Levels = 4;
 
-    /// <summary>Keypoints kept for a registered image (36 bytes each: 7.2 KB at most).</summary>
-    public const int MaxRegisteredFeatures = 200;
+    /// <summary>Keypoints kept for a registered image (36 bytes each: 6.3 KB at most, so that every signal together stays under 8 KB).</summary>
+    public const int MaxRegisteredFeatures = 176;
 
     /// <summary>Keypoints computed for a query (a query may hold the picture in a part of its frame).</summary>
     public const int MaxQueryFeatures = 400;

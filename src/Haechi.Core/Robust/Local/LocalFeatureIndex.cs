@@ -37,6 +37,10 @@ public sealed class LocalFeatureIndex
     /// <summary>Buckets holding more descriptors than this are skipped (flat-patch and stripe codes that half the bank shares: stop words).</summary>
     public const int MaxBucket = 4096;
 
+    /// <summary>Largest ratio of the nearest to the second-nearest descriptor distance in one image for a correspondence to count.</summary>
+    /// <remarks>Without it, drawn images (shapes and grain) gave 6 chance matches with 10..12 inliers at --count 4; with it none, and real-photo recall is unchanged overall.</remarks>
+    public const double RatioTest = 0.8;
+
     /// <summary>Fewest inliers of a match.</summary>
     public const int MinInliers = 10;
 
@@ -202,11 +206,26 @@ public sealed class LocalFeatureIndex
             var end = start;
             for (; end < all.Length && all[end].Image == image; end++)
             {
-                if (all[end].Query != lastQuery)
+                if (all[end].Query == lastQuery)
                 {
-                    all[kept++] = all[end];
-                    lastQuery = all[end].Query;
+                    continue;
                 }
+
+                // Lowe's ratio test within the image: the nearest descriptor must be clearly nearer than
+                // the next one (repeated texture and flat-edge codes are ambiguous, and chance lines them up).
+                lastQuery = all[end].Query;
+                var next = end + 1;
+                while (next < all.Length && all[next].Image == image && all[next].Query == lastQuery && all[next].Registered == all[end].Registered)
+                {
+                    next++;
+                }
+
+                if (next < all.Length && all[next].Image == image && all[next].Query == lastQuery && all[end].Distance > all[next].Distance * RatioTest)
+                {
+                    continue;
+                }
+
+                all[kept++] = all[end];
             }
 
             if (kept - runStart >= MinInliers)
