@@ -5,6 +5,7 @@ using System.Text.Json;
 using Haechi.Cli.Bench;
 using Haechi.Core.Hashing;
 using Haechi.Core.Robust;
+using Haechi.Core.Robust.Local;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
 
@@ -17,13 +18,15 @@ namespace Haechi.Cli.Robust;
 /// </summary>
 internal static class BenchRobustnessCommand
 {
-    private static readonly (string Name, RobustFamilies Families)[] Configurations =
+    private static readonly (string Name, RobustFamilies Families, bool Local)[] Configurations =
     [
-        ("pdq", RobustFamilies.None),
-        ("pdq+dihedral", RobustFamilies.Dihedral),
-        ("+canonical", RobustFamilies.Dihedral | RobustFamilies.Canonical),
-        ("+crops", RobustFamilies.Dihedral | RobustFamilies.Canonical | RobustFamilies.Crops),
-        ("all", RobustFamilies.All),
+        ("pdq", RobustFamilies.None, false),
+        ("pdq+dihedral", RobustFamilies.Dihedral, false),
+        ("+canonical", RobustFamilies.Dihedral | RobustFamilies.Canonical, false),
+        ("+crops", RobustFamilies.Dihedral | RobustFamilies.Canonical | RobustFamilies.Crops, false),
+        ("+partial", RobustFamilies.Dihedral | RobustFamilies.Canonical | RobustFamilies.Crops | RobustFamilies.Partial, false),
+        ("pdq+local", RobustFamilies.None, true),
+        ("all", RobustFamilies.All, true),
     ];
 
     public static Command Create(CliConsole console)
@@ -92,15 +95,20 @@ internal static class BenchRobustnessCommand
 
         // Originals as a re-post would be: JPEG q90.
         var registeredViews = new List<RobustView>[registeredCount];
+        var registeredLocal = new LocalFeatures[registeredCount];
         for (var i = 0; i < registeredCount; i++)
         {
             var (rgb, w, h) = images[i];
-            registeredViews[i] = fingerprinter.Register(SyntheticImages.EncodeJpeg(rgb, w, h, 90), RobustFamilies.All);
+            var bytes = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
+            registeredViews[i] = fingerprinter.Register(bytes, RobustFamilies.All);
+            registeredLocal[i] = fingerprinter.RegisterLocal(bytes);
         }
 
         // Queries: every edit of every image; originals are true pairs, the rest distractors.
         var queries = new List<(int Image, ImageEdit? Edit, List<RobustView> Views)>();
+        var queryLocal = new List<LocalFeatures>();
         var queryMicros = new List<double>();
+        var localMicros = new List<double>();
         for (var i = 0; i < images.Count; i++)
         {
             var (rgb, w, h) = images[i];
@@ -108,6 +116,7 @@ internal static class BenchRobustnessCommand
             {
                 var plain = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
                 queries.Add((i, null, fingerprinter.Query(plain, RobustFamilies.All)));
+                queryLocal.Add(fingerprinter.QueryLocal(plain));
             }
 
             foreach (var edit in ImageEdits.All)
@@ -116,17 +125,43 @@ internal static class BenchRobustnessCommand
                 var start = Stopwatch.GetTimestamp();
                 queries.Add((i, edit, fingerprinter.Query(bytes, RobustFamilies.All)));
                 queryMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                start = Stopwatch.GetTimestamp();
+                queryLocal.Add(fingerprinter.QueryLocal(bytes));
+                localMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
             }
         }
 
-        var configurations = new List<ConfigurationFigures>();
-        foreach (var (name, families) in Configurations)
+        // Local-feature matches of every query, against the registered originals only.
+        var localIndex = new LocalFeatureIndex();
+        for (var i = 0; i < registeredCount; i++)
         {
-            configurations.Add(Evaluate(name, families, registeredViews, queries, registeredCount));
+            localIndex.Add(i, registeredLocal[i]);
+        }
+
+        var localMatches = new List<LocalMatch>[queries.Count];
+        for (var q = 0; q < queries.Count; q++)
+        {
+            localIndex.Search(queryLocal[q], localMatches[q] = []);
+        }
+
+        var localBytes = 0.0;
+        foreach (var features in registeredLocal)
+        {
+            localBytes += features.ByteCount;
+        }
+
+        localBytes /= registeredCount;
+        var configurations = new List<ConfigurationFigures>();
+        foreach (var (name, families, local) in Configurations)
+        {
+            configurations.Add(Evaluate(name, families, registeredViews, queries, local ? localMatches : null, localBytes, registeredCount));
         }
 
         var timing = TimeSearch(registeredViews, queries, bankSize);
+        var localTimingSmall = TimeLocalSearch(registeredLocal, queryLocal, Math.Min(1000, bankSize));
+        var localTiming = TimeLocalSearch(registeredLocal, queryLocal, bankSize);
         queryMicros.Sort();
+        localMicros.Sort();
         return new RobustnessFigures
         {
             RegisteredImages = registeredCount,
@@ -137,10 +172,14 @@ internal static class BenchRobustnessCommand
             SearchBankSize = timing.BankSize,
             SearchMicrosecondsPerQuery = timing.Micros,
             SearchMicrosecondsPerQuerySmallBank = timing.SmallMicros,
+            LocalFeaturesMicrosecondsP50 = localMicros[localMicros.Count / 2],
+            LocalSearchMicrosecondsPerQuery = localTiming,
+            LocalSearchMicrosecondsPerQuerySmallBank = localTimingSmall,
+            LocalSearchSmallBankSize = Math.Max(Math.Min(1000, bankSize), registeredCount),
         };
     }
 
-    private static ConfigurationFigures Evaluate(string name, RobustFamilies families, List<RobustView>[] registered, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries, int registeredCount)
+    private static ConfigurationFigures Evaluate(string name, RobustFamilies families, List<RobustView>[] registered, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries, List<LocalMatch>[]? local, double localBytes, int registeredCount)
     {
         var index = new RobustIndex();
         long views = 0;
@@ -158,14 +197,41 @@ internal static class BenchRobustnessCommand
         var results = new List<RobustMatch>();
         var found = 0;
         var total = 0;
-        foreach (var (image, edit, queryViews) in queries)
+        var falseIds = new HashSet<long>();
+        for (var q = 0; q < queries.Count; q++)
         {
+            var (image, edit, queryViews) = queries[q];
             results.Clear();
             index.Search(Filter(queryViews, families, registration: false).ToArray(), results);
+            falseIds.Clear();
+            foreach (var r in results)
+            {
+                if (r.ImageId != image)
+                {
+                    falseIds.Add(r.ImageId);
+                }
+            }
+
+            var localHit = false;
+            if (local is not null)
+            {
+                foreach (var m in local[q])
+                {
+                    if (m.ImageId != image)
+                    {
+                        falseIds.Add(m.ImageId);
+                    }
+                    else
+                    {
+                        localHit = true;
+                    }
+                }
+            }
+
+            falseMatches += falseIds.Count;
             if (image >= registeredCount)
             {
                 distractorQueries++;
-                falseMatches += results.Count;
                 continue;
             }
 
@@ -177,13 +243,12 @@ internal static class BenchRobustnessCommand
 
             figures.Queries++;
             total++;
-            falseMatches += results.Count(r => r.ImageId != image);
             var hit = results.FindIndex(r => r.ImageId == image);
-            if (hit >= 0)
+            if (hit >= 0 || localHit)
             {
                 figures.Found++;
                 found++;
-                var signal = results[hit].Signal.Name();
+                var signal = hit >= 0 ? results[hit].Signal.Name() : "local";
                 perSignal[signal] = perSignal.GetValueOrDefault(signal) + 1;
             }
         }
@@ -198,7 +263,7 @@ internal static class BenchRobustnessCommand
             FirstMatchingSignal = perSignal,
             FalseMatches = falseMatches,
             DistractorQueries = distractorQueries,
-            BytesPerRegisteredImage = views * 33.0 / registered.Length,
+            BytesPerRegisteredImage = (views * 33.0 / registered.Length) + (local is null ? 0 : localBytes),
         };
     }
 
@@ -251,6 +316,56 @@ internal static class BenchRobustnessCommand
         return (Math.Max(bankSize, registered.Length), TimeQueries(index, queries), small);
     }
 
+    /// <summary>Local search time per query against the real registrations plus fillers up to <paramref name="bankSize"/> images.</summary>
+    /// <remarks>
+    /// A filler is a real registration with every descriptor bit flipped with probability 1/4 (64 bits
+    /// on average) and its positions kept: its descriptors keep the bit biases of real ORB-like codes
+    /// (which cluster more than random codes, and so cost more to search) without being copies of
+    /// the real ones (which would multiply every true correspondence).
+    /// </remarks>
+    private static double TimeLocalSearch(LocalFeatures[] registered, List<LocalFeatures> queries, int bankSize)
+    {
+        var index = new LocalFeatureIndex();
+        for (var i = 0; i < registered.Length; i++)
+        {
+            index.Add(i, registered[i]);
+        }
+
+        var random = new Random(0x10CA1);
+        Span<ulong> words = stackalloc ulong[4];
+#pragma warning disable CA5394 // Deterministic filler codes for timing, not security.
+        for (var i = registered.Length; i < bankSize; i++)
+        {
+            var source = registered[i % registered.Length];
+            var descriptors = new Hash256[source.Count];
+            for (var d = 0; d < descriptors.Length; d++)
+            {
+                source.Descriptors[d].CopyTo(words);
+                for (var w = 0; w < 4; w++)
+                {
+                    words[w] ^= (ulong)random.NextInt64() & (ulong)random.NextInt64();
+                }
+
+                descriptors[d] = new Hash256(words);
+            }
+
+            index.Add(i, new LocalFeatures(descriptors, source.Positions));
+        }
+#pragma warning restore CA5394
+
+        var results = new List<LocalMatch>();
+        index.Search(queries[0], results); // builds the bucket tables
+        var count = Math.Min(queries.Count, 40);
+        var start = Stopwatch.GetTimestamp();
+        for (var q = 0; q < count; q++)
+        {
+            results.Clear();
+            index.Search(queries[q * queries.Count / count], results);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+    }
+
     private static double TimeQueries(RobustIndex index, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries)
     {
         var results = new List<RobustMatch>();
@@ -299,6 +414,7 @@ internal static class BenchRobustnessCommand
         output.WriteLine(string.Create(c, $"  distractor queries: {all.DistractorQueries} (unrelated images and their edits)"));
         output.WriteLine(string.Create(c, $"  decode + views per query, p50: {f.QueryViewsMicrosecondsP50 / 1000:F1} ms"));
         output.WriteLine(string.Create(c, $"  search per query: {f.SearchMicrosecondsPerQuerySmallBank:F0} us ({f.RegisteredImages} images), {f.SearchMicrosecondsPerQuery:F0} us ({f.SearchBankSize:N0} images)"));
+        output.WriteLine(string.Create(c, $"  local features per query, p50: {f.LocalFeaturesMicrosecondsP50 / 1000:F1} ms; local search per query: {f.LocalSearchMicrosecondsPerQuerySmallBank / 1000:F1} ms ({f.LocalSearchSmallBankSize:N0} images), {f.LocalSearchMicrosecondsPerQuery / 1000:F1} ms ({f.SearchBankSize:N0} images)"));
     }
 
     private static void Row(TextWriter output, string label, List<ConfigurationFigures> configs, Func<ConfigurationFigures, string> cell)
@@ -360,4 +476,12 @@ internal sealed record RobustnessFigures
     public required double SearchMicrosecondsPerQuery { get; init; }
 
     public required double SearchMicrosecondsPerQuerySmallBank { get; init; }
+
+    public required double LocalFeaturesMicrosecondsP50 { get; init; }
+
+    public required double LocalSearchMicrosecondsPerQuery { get; init; }
+
+    public required double LocalSearchMicrosecondsPerQuerySmallBank { get; init; }
+
+    public required int LocalSearchSmallBankSize { get; init; }
 }

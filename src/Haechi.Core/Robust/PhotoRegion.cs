@@ -19,7 +19,7 @@ namespace Haechi.Core.Robust;
 public static class PhotoRegion
 {
     /// <summary>Luma range over three neighbouring samples above which a sample counts as detailed.</summary>
-    public const int DetailRange = 1;
+    public const int DetailRange = 0;
 
     /// <summary>Smallest detailed fraction of a row or column inside the photo.</summary>
     public const double MinRowFraction = 0.45;

@@ -1,4 +1,5 @@
 using Haechi.Core.Robust;
+using Haechi.Core.Robust.Local;
 using Haechi.Media.Images;
 
 namespace Haechi.Media.Robust;
@@ -10,6 +11,7 @@ namespace Haechi.Media.Robust;
 public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
 {
     private readonly RobustViewHasher _hasher = new();
+    private readonly LocalFeatureExtractor _local = new();
     private readonly ImageDecodeOptions _options = options ?? ImageDecodeOptions.Default;
 
     /// <summary>Views to register an original with.</summary>
@@ -30,5 +32,21 @@ public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
         var views = new List<RobustView>();
         _hasher.ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, families, views);
         return views;
+    }
+
+    /// <summary>Local features to register an original with (at most <see cref="LocalFeatureExtractor.MaxRegisteredFeatures"/>).</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public LocalFeatures RegisterLocal(byte[] bytes)
+    {
+        var image = ImageDecoder.Decode(bytes, _options);
+        return _local.Extract(image.Pixels, image.Width, image.Height, image.Format);
+    }
+
+    /// <summary>Local features to search a query with (at most <see cref="LocalFeatureExtractor.MaxQueryFeatures"/>).</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public LocalFeatures QueryLocal(byte[] bytes)
+    {
+        var image = ImageDecoder.Decode(bytes, _options);
+        return _local.Extract(image.Pixels, image.Width, image.Height, image.Format, LocalFeatureExtractor.MaxQueryFeatures);
     }
 }

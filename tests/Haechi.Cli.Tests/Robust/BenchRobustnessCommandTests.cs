@@ -15,13 +15,20 @@ public sealed class BenchRobustnessCommandTests
         Assert.Equal(2, root.GetProperty("registered_images").GetInt32());
         Assert.Equal(18, root.GetProperty("edit_classes").GetArrayLength());
         var configurations = root.GetProperty("configurations").EnumerateArray().ToList();
-        Assert.Equal(["pdq", "pdq+dihedral", "+canonical", "+crops", "all"], configurations.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["pdq", "pdq+dihedral", "+canonical", "+crops", "+partial", "pdq+local", "all"], configurations.Select(c => c.GetProperty("name").GetString()));
         var all = configurations[^1];
         Assert.Equal(0, all.GetProperty("false_matches").GetInt32());
         Assert.Equal(1.0, all.GetProperty("recall_per_edit").GetProperty("mirror").GetDouble());
         Assert.Equal(1.0, all.GetProperty("recall_per_edit").GetProperty("border").GetDouble());
         Assert.True(all.GetProperty("recall").GetDouble() > configurations[0].GetProperty("recall").GetDouble());
         Assert.InRange(all.GetProperty("bytes_per_registered_image").GetDouble(), 33, 8192);
+
+        // The local signal alone finds the crops that plain PDQ cannot.
+        var local = configurations[^2];
+        Assert.Equal(0, local.GetProperty("false_matches").GetInt32());
+        Assert.Equal(0.0, configurations[0].GetProperty("recall_per_edit").GetProperty("crop-20").GetDouble());
+        Assert.Equal(1.0, local.GetProperty("recall_per_edit").GetProperty("crop-20").GetDouble());
+        Assert.True(root.GetProperty("local_search_microseconds_per_query").GetDouble() > 0);
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace Haechi.Cli.Tests.Robust;
 /// <c>haechi bench robustness</c> on real, benign photos: Meta's PDQ reference images (distinct
 /// scenes only: the bridge variants, EXIF rotations and colour-mode copies are one picture each, and
 /// the near-flat q0003 has PDQ quality 3) and the face-api sample photos pulled from npm at test time
-/// (never committed). Registered and distractor halves both mix the two sources.
+/// (never committed). Registered and distractor halves both mix the two sources. <c>misc-images/c.png</c>
+/// is left out: it is another photograph of the same printed coaster as <c>pen-and-coaster.png</c>,
+/// which the local signal rightly finds (the same picture re-photographed), so it is no distractor.
 /// </summary>
 public sealed class RealPhotoRobustnessTests(ITestOutputHelper output)
 {
@@ -20,7 +22,6 @@ public sealed class RealPhotoRobustnessTests(ITestOutputHelper output)
         "reg-test-input/labelme-subset/q0291.jpg",
         "reg-test-input/labelme-subset/q0746.jpg",
         "reg-test-input/labelme-subset/q1050.jpg",
-        "misc-images/c.png",
         "reg-test-input/exif-rotn/exif-rotn-1.jpg",
     ];
 
@@ -48,7 +49,7 @@ public sealed class RealPhotoRobustnessTests(ITestOutputHelper output)
         Assert.True(code == 0, error);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
-        Assert.Equal(paths.Count / 2, root.GetProperty("registered_images").GetInt32());
+        Assert.Equal((paths.Count + 1) / 2, root.GetProperty("registered_images").GetInt32());
         var configurations = root.GetProperty("configurations").EnumerateArray().ToList();
         var plain = configurations[0];
         var all = configurations[^1];
@@ -58,12 +59,12 @@ public sealed class RealPhotoRobustnessTests(ITestOutputHelper output)
             output.WriteLine($"{name,-14} pdq {plain.GetProperty("recall_per_edit").GetProperty(name).GetDouble():P0}  all {all.GetProperty("recall_per_edit").GetProperty(name).GetDouble():P0}");
         }
 
-        // No false match in any configuration. Issue 9's recall target (95 %) is not met on real photos yet
-        // (measured 90.5 %: screenshots 57 %, captions 71 %; docs/robust-matching.md): this floor keeps
-        // what the views reach, far above plain PDQ (45 %).
+        // Issue 9's targets with every signal (PDQ views and local features): recall >= 95 % overall and
+        // >= 80 % in every edit class, no false match in any configuration (measured 96.0 %, worst class 86 %).
         Assert.All(configurations, c => Assert.Equal(0, c.GetProperty("false_matches").GetInt32()));
-        Assert.InRange(all.GetProperty("recall").GetDouble(), 0.85, 1.0);
-        Assert.True(all.GetProperty("recall").GetDouble() > plain.GetProperty("recall").GetDouble() + 0.3);
+        Assert.InRange(all.GetProperty("recall").GetDouble(), 0.95, 1.0);
+        Assert.InRange(all.GetProperty("worst_class_recall").GetDouble(), 0.8, 1.0);
+        Assert.True(all.GetProperty("recall").GetDouble() > plain.GetProperty("recall").GetDouble() + 0.4);
 
         // Plain PDQ finds no crop; the crop ladder of the content inside flat borders finds them (a photo's
         // own sky is a near-uniform edge band, so crops of the band-trimmed view missed half of them).
