@@ -59,6 +59,11 @@ public sealed class DeepfakeDetectorSet : IDisposable
         foreach (var folder in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(folder);
+            if (name.StartsWith('.'))
+            {
+                continue; // staging or hidden folders are not detectors
+            }
+
             OnnxModel? model = null;
             try
             {
