@@ -55,8 +55,8 @@ public sealed class DetectorCommandTests : IDisposable
         Directory.CreateDirectory(models);
         Directory.CreateSymbolicLink(Path.Combine(models, ModelCatalog.FaceDetector), store.ModelDirectory(ModelCatalog.FaceDetector));
         var source = store.ModelDirectory(ModelCatalog.Liveness);
-        var manifest = ModelManifest.Parse(await File.ReadAllTextAsync(Path.Combine(source, "manifest.json"), TestContext.Current.CancellationToken))
-            with { Detector = new DetectorSpec("real", 0, "higher-is-real", 1.0f, 0.9f) };
+        var catalogued = ModelManifest.Parse(await File.ReadAllTextAsync(Path.Combine(source, "manifest.json"), TestContext.Current.CancellationToken));
+        var manifest = catalogued with { Detector = new DetectorSpec("real", 0, "higher-is-real", 1.0f, 0.9f) };
         foreach (var (name, written) in new[] { ("antispoof", manifest), ("broken", manifest with { OnnxSha256 = new string('0', 64) }) })
         {
             var folder = Path.Combine(models, "detectors", name);

@@ -134,8 +134,8 @@ public sealed partial class DeepfakeDetectorTests : IDisposable
         var folder = Path.Combine(_root, "antispoof");
         Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(source, "model.onnx"), Path.Combine(folder, "model.onnx"));
-        var manifest = ModelManifest.Parse(await File.ReadAllTextAsync(Path.Combine(source, "manifest.json"), TestContext.Current.CancellationToken))
-            with { Detector = new DetectorSpec("real", 0, "higher-is-real", 1.0f, 0.9f) };
+        var catalogued = ModelManifest.Parse(await File.ReadAllTextAsync(Path.Combine(source, "manifest.json"), TestContext.Current.CancellationToken));
+        var manifest = catalogued with { Detector = new DetectorSpec("real", 0, "higher-is-real", 1.0f, 0.9f) };
         await File.WriteAllTextAsync(Path.Combine(folder, "manifest.json"), manifest.ToJson(), TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(folder, "calibration.json"), """{"method":"platt","a":-50,"b":0,"source":"none real"}""", TestContext.Current.CancellationToken);
         using var detectorModel = store.Load(ModelCatalog.FaceDetector, "face-detection");
