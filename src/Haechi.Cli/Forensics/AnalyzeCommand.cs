@@ -4,6 +4,7 @@ using System.Text.Json;
 using Haechi.Cli.Vision;
 using Haechi.Core.Forensics;
 using Haechi.Media.Forensics;
+using Haechi.Media.Forensics.Detectors;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
@@ -93,18 +94,25 @@ internal static class AnalyzeCommand
                 }
             }
 
+            // The agency's pluggable detectors; a refused one is reported and the analysis goes on without it.
+            using var detectors = DeepfakeDetectorSet.Load(DeepfakeDetectorSet.DirectoryFor(DataDirectoryOption.Resolve(result)));
+            foreach (var refused in detectors.Statuses.Where(s => !s.IsReady))
+            {
+                await console.Error.WriteLineAsync("haechi analyze: detector '" + refused.Name + "' refused: " + refused.Problem).ConfigureAwait(false);
+            }
+
             using (search)
             using (faceModels)
             {
-                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? faceModels?.Detector).ConfigureAwait(false);
+                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? faceModels?.Detector, detectors).ConfigureAwait(false);
             }
         });
         return command;
     }
 
-    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken, SourceSearch? search = null, FaceDetector? faces = null)
+    internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken, SourceSearch? search = null, FaceDetector? faces = null, DeepfakeDetectorSet? detectors = null)
     {
-        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors, search, faces);
+        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors, search, faces, detectors);
         if (pdfFile is null || exit > 1)
         {
             return exit;
@@ -120,7 +128,7 @@ internal static class AnalyzeCommand
         return exit;
     }
 
-    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null, SourceSearch? search = null, FaceDetector? faces = null)
+    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null, SourceSearch? search = null, FaceDetector? faces = null, DeepfakeDetectorSet? detectors = null)
     {
         C2paTrustAnchors? trust = null;
         if (trustAnchors is not null)
@@ -136,7 +144,7 @@ internal static class AnalyzeCommand
             }
         }
 
-        var analyzer = new ForensicAnalyzer(trust: trust, faces: faces);
+        var analyzer = new ForensicAnalyzer(trust: trust, faces: faces, detectors: detectors);
         var analysed = new List<(string Path, ForensicReport Report)>();
         var exit = 0;
         foreach (var path in files)

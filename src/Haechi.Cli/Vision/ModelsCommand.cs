@@ -13,6 +13,7 @@ internal static class ModelsCommand
         var command = new Command("models", "Vision models (face detection, face embedding, nudity triage) in DATA/models.");
         command.Subcommands.Add(Pull(console));
         command.Subcommands.Add(List(console));
+        command.Subcommands.Add(Detectors(console));
         return command;
     }
 
@@ -57,6 +58,31 @@ internal static class ModelsCommand
                 await console.Error.WriteLineAsync("haechi: models pull: " + ex.Message).ConfigureAwait(false);
                 return 1;
             }
+        });
+        return command;
+    }
+
+    private static Command Detectors(CliConsole console)
+    {
+        var command = new Command("detectors", "List the pluggable deepfake detectors in DATA/models/detectors/NAME: ready (task, calibration, licence) or refused (why).");
+        command.SetAction(result =>
+        {
+            var directory = Haechi.Media.Forensics.Detectors.DeepfakeDetectorSet.DirectoryFor(DataDirectoryOption.Resolve(result));
+            using var detectors = Haechi.Media.Forensics.Detectors.DeepfakeDetectorSet.Load(directory);
+            if (detectors.Statuses.Count == 0)
+            {
+                console.Error.WriteLine("no detectors in " + directory);
+                return 0;
+            }
+
+            foreach (var status in detectors.Statuses)
+            {
+                console.Out.WriteLine(status.IsReady
+                    ? $"{status.Name,-20} ready    {status.Task,-19} calibration: {status.Calibration ?? "none (scores shown as uncalibrated)"}  licence: {status.Licence}"
+                    : $"{status.Name,-20} refused  {status.Problem}");
+            }
+
+            return detectors.Statuses.All(s => s.IsReady) ? 0 : 1;
         });
         return command;
     }

@@ -14,8 +14,9 @@ namespace Haechi.Media.Forensics;
 /// </summary>
 /// <param name="options">Decode limits.</param>
 /// <param name="trust">Trust anchors for C2PA signers; null leaves signer identity unchecked.</param>
-/// <param name="faces">Face detector for the face against background consistency check; null skips it.</param>
-public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTrustAnchors? trust = null, Vision.FaceDetector? faces = null)
+/// <param name="faces">Face detector for the face against background consistency check and the detectors; null skips both.</param>
+/// <param name="detectors">Pluggable deepfake detectors run on each detected face; null or empty runs none.</param>
+public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTrustAnchors? trust = null, Vision.FaceDetector? faces = null, Detectors.DeepfakeDetectorSet? detectors = null)
 {
     private const string MetadataLimits = "Metadata proves only what the file says about itself: it can be removed (most platforms strip it) or forged. Its absence proves nothing.";
 
@@ -91,6 +92,12 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
                 if (faces is not null && image.Width >= 64 && image.Height >= 64)
                 {
                     FaceConsistencyFinding.Add(image, faces, plane, findings, maps);
+                }
+
+                if (faces is not null && detectors is { Statuses.Count: > 0 })
+                {
+                    var detected = image.Width >= 64 && image.Height >= 64 ? faces.Detect(image).Where(f => f.Score >= 0.6f).ToList() : [];
+                    findings.AddRange(detectors.Analyze(image, detected));
                 }
             }
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })

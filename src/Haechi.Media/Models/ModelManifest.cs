@@ -55,6 +55,15 @@ public sealed record ModelSource(string Package, string Version, string TarballS
 /// <summary>A fixed input (from a seed) and the first outputs it must give, checked whenever the model is loaded.</summary>
 public sealed record ModelSelfTest(int Seed, float Tolerance, IReadOnlyDictionary<string, float[]> Expected);
 
+/// <summary>
+/// How a face-crop classifier is fed and read: the crop is the face detector's box scaled by
+/// <paramref name="CropFactor"/> about its centre and squared (side = the larger side × factor);
+/// value <paramref name="OutputIndex"/> of output <paramref name="Output"/> is a score in 0..1 whose
+/// <paramref name="Direction"/> (<c>higher-is-manipulated</c> or <c>higher-is-real</c>) is declared;
+/// a calibrated probability at or above <paramref name="StrongThreshold"/> may give strong evidence.
+/// </summary>
+public sealed record DetectorSpec(string Output, int OutputIndex, string Direction, float CropFactor, float StrongThreshold);
+
 /// <summary>The <c>manifest.json</c> beside each <c>model.onnx</c> in the model cache.</summary>
 public sealed record ModelManifest
 {
@@ -77,6 +86,9 @@ public sealed record ModelManifest
     public required ModelContract Contract { get; init; }
 
     public required ModelSelfTest SelfTest { get; init; }
+
+    /// <summary>For a pluggable detector in <c>DATA/models/detectors/NAME</c>: how to crop faces and read its output.</summary>
+    public DetectorSpec? Detector { get; init; }
 
     internal static JsonSerializerOptions JsonOptions { get; } = new()
     {
