@@ -2,6 +2,7 @@ using Haechi.Core.Banks;
 using Haechi.Data.Accounts;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
+using Haechi.Data.Ingestion;
 using Haechi.Data.Review;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -40,6 +41,12 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<ReviewItemRecord> ReviewItems => Set<ReviewItemRecord>();
 
     public DbSet<EvidenceRecord> Evidence => Set<EvidenceRecord>();
+
+    public DbSet<IngestItemRecord> IngestItems => Set<IngestItemRecord>();
+
+    public DbSet<IngestContentRecord> IngestContents => Set<IngestContentRecord>();
+
+    public DbSet<IngestDigestRecord> IngestDigests => Set<IngestDigestRecord>();
 
     /// <summary>
     /// Pinned, so the model is the same at design time (no services) and at run time (whatever
@@ -99,6 +106,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.HasIndex(f => f.EntryId);
         });
         CaseConfiguration.Configure(modelBuilder);
+        IngestConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<Audit.AuditRecord>(audit =>
         {
             audit.ToTable("audit_entries");
