@@ -476,6 +476,12 @@ public sealed class IngestionPipeline(
         var detail = string.Create(CultureInfo.InvariantCulture, $"source={item.SourceKind} kind={item.ContentKind} bytes={bytes.Length} sha256={Convert.ToHexStringLower(sha)}{(first != item.Id ? $" duplicate-of={first}" : string.Empty)}");
         await new AuditLog(db, _time).AppendAsync(AuditActor, "ingest.fetched", string.Create(CultureInfo.InvariantCulture, $"ingest-item:{item.Id}"), detail, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+        // A copy the pipeline owns (unpacked from an imported archive) is not kept in the clear once sealed.
+        if (item.FilePath is { } copy && copy.StartsWith(Path.Combine(Path.GetFullPath(dataDirectory), "imports") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            File.Delete(copy);
+        }
     }
 
     private async Task<byte[]> OpenContentAsync(HaechiDbContext db, long itemId, CancellationToken cancellationToken)
