@@ -3,6 +3,7 @@ using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Api;
 using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Health;
+using Haechi.Server.Features.Ingestion;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
@@ -21,6 +22,7 @@ builder.Services.AddApi();
 builder.Services.AddCases();
 builder.Services.AddReview();
 builder.Services.AddReports();
+builder.Services.AddIngestion();
 builder.Services.AddHealth();
 builder.Services.AddPages();
 
@@ -36,6 +38,7 @@ app.MapAccountsEndpoints();
 app.MapCasesEndpoints();
 app.MapReportsEndpoints();
 app.MapReviewEndpoints();
+app.MapIngestionEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 
