@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Haechi.Cli.Tests.Watching;
+using Haechi.Core.Hashing;
 using Haechi.Core.Review;
+using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Sealing;
-using Haechi.Core.Hashing;
-using Haechi.Core.Video;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
 using Haechi.Watch.Ingestion;
