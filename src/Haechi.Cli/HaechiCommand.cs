@@ -4,6 +4,7 @@ using Haechi.Cli.Banks;
 using Haechi.Cli.Bench;
 using Haechi.Cli.Forensics;
 using Haechi.Cli.Hashing;
+using Haechi.Cli.Ingesting;
 using Haechi.Cli.Matching;
 using Haechi.Cli.Video;
 using Haechi.Cli.Vision;
@@ -25,6 +26,7 @@ internal static class HaechiCommand
         root.Subcommands.Add(BankCommand.Create(console));
         root.Subcommands.Add(MatchCommand.Create(console));
         root.Subcommands.Add(WatchCommand.Create(console));
+        root.Subcommands.Add(IngestCommand.Create(console));
         root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(MatchVideoCommand.Create(console));

@@ -2,6 +2,7 @@ using Haechi.Core.Banks;
 using Haechi.Data.Accounts;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
+using Haechi.Data.Ingestion;
 using Haechi.Data.Review;
 using Haechi.Data.Takedowns;
 using Microsoft.AspNetCore.Identity;
@@ -51,6 +52,11 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<TakedownNoticeItemRecord> TakedownNoticeItems => Set<TakedownNoticeItemRecord>();
 
     public DbSet<RecheckRecord> Rechecks => Set<RecheckRecord>();
+    public DbSet<IngestItemRecord> IngestItems => Set<IngestItemRecord>();
+
+    public DbSet<IngestContentRecord> IngestContents => Set<IngestContentRecord>();
+
+    public DbSet<IngestDigestRecord> IngestDigests => Set<IngestDigestRecord>();
 
     /// <summary>
     /// Pinned, so the model is the same at design time (no services) and at run time (whatever
@@ -111,6 +117,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.HasIndex(f => f.EntryId);
         });
         CaseConfiguration.Configure(modelBuilder);
+        IngestConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<Audit.AuditRecord>(audit =>
         {
             audit.ToTable("audit_entries");

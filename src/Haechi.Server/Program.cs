@@ -4,6 +4,7 @@ using Haechi.Server.Features.Api;
 using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Health;
+using Haechi.Server.Features.Ingestion;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
@@ -26,6 +27,7 @@ builder.Services.AddReview();
 builder.Services.AddEvidence();
 builder.Services.AddTakedowns();
 builder.Services.AddReports();
+builder.Services.AddIngestion();
 builder.Services.AddHealth();
 builder.Services.AddPages();
 
@@ -43,6 +45,7 @@ app.MapReportsEndpoints();
 app.MapReviewEndpoints();
 app.MapEvidenceEndpoints();
 app.MapTakedownsEndpoints();
+app.MapIngestionEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 

@@ -14,6 +14,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchVideoCommand.Create(console));
         command.Subcommands.Add(Vision.BenchScanCommand.Create(console));
         command.Subcommands.Add(Robust.BenchRobustnessCommand.Create(console));
+        command.Subcommands.Add(BenchIngestCommand.Create(console));
         return command;
     }
 }

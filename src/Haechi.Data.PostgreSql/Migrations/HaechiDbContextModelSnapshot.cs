@@ -606,6 +606,178 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Ingestion.IngestContentRecord", b =>
+                {
+                    b.Property<long>("ItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("item_id");
+
+                    b.Property<byte[]>("Sealed")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("sealed");
+
+                    b.HasKey("ItemId");
+
+                    b.ToTable("ingest_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Ingestion.IngestDigestRecord", b =>
+                {
+                    b.Property<byte[]>("Sha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("FirstItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_item_id");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("SeenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("seen_count");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("ingest_digests", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Ingestion.IngestItemRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("ContentKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("content_kind");
+
+                    b.Property<long?>("DuplicateOf")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duplicate_of");
+
+                    b.Property<int?>("FailedIn")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_in");
+
+                    b.Property<DateTimeOffset?>("FetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<string>("FilePath")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("file_path");
+
+                    b.Property<byte[]>("Frames")
+                        .HasColumnType("bytea")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("LeaseUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<int>("MatchCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("match_count");
+
+                    b.Property<double>("MatchStrength")
+                        .HasColumnType("double precision")
+                        .HasColumnName("match_strength");
+
+                    b.Property<long?>("MatchedEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("matched_entry_id");
+
+                    b.Property<byte[]>("Pdq")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("pdq");
+
+                    b.Property<int?>("Quality")
+                        .HasColumnType("integer")
+                        .HasColumnName("quality");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<long?>("ReviewItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<byte[]>("Sha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("sha256");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source_kind");
+
+                    b.Property<int>("State")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceKind", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("State", "LeaseUntil", "Id");
+
+                    b.ToTable("ingest_items", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Review.EvidenceRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -579,6 +579,176 @@ namespace Haechi.Data.Migrations
                     b.ToTable("reports", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Ingestion.IngestContentRecord", b =>
+                {
+                    b.Property<long>("ItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("item_id");
+
+                    b.Property<byte[]>("Sealed")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sealed");
+
+                    b.HasKey("ItemId");
+
+                    b.ToTable("ingest_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Ingestion.IngestDigestRecord", b =>
+                {
+                    b.Property<byte[]>("Sha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("FirstItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_item_id");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("SeenCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seen_count");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("ingest_digests", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Ingestion.IngestItemRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("ContentKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_kind");
+
+                    b.Property<long?>("DuplicateOf")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duplicate_of");
+
+                    b.Property<int?>("FailedIn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_in");
+
+                    b.Property<DateTimeOffset?>("FetchedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<string>("FilePath")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_path");
+
+                    b.Property<byte[]>("Frames")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("length");
+
+                    b.Property<int>("MatchCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("match_count");
+
+                    b.Property<double>("MatchStrength")
+                        .HasColumnType("REAL")
+                        .HasColumnName("match_strength");
+
+                    b.Property<long?>("MatchedEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("matched_entry_id");
+
+                    b.Property<byte[]>("Pdq")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pdq");
+
+                    b.Property<int?>("Quality")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quality");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<long?>("ReviewItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<byte[]>("Sha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sha256");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kind");
+
+                    b.Property<int>("State")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceKind", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("State", "LeaseUntil", "Id");
+
+                    b.ToTable("ingest_items", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Review.EvidenceRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Haechi.Data;
+using Haechi.Data.Sealing;
+using Haechi.Media.Images;
+using Haechi.Watch.Fetching;
+using Haechi.Watch.Ingestion;
+
+namespace Haechi.Cli.Bench;
+
+/// <summary>
+/// <c>haechi bench ingest</c>: the pipeline's throughput (enqueue, then workers until idle: read,
+/// seal, store, de-duplicate, audit, fingerprint, match, review) on synthetic photos in a scratch
+/// data directory, beside a baseline in the same process that only reads, hashes (SHA-256) and
+/// fingerprints (PDQ) the same files with the same concurrency.
+/// </summary>
+internal static class BenchIngestCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var items = new Option<int>("--items") { Description = "Synthetic photos ingested.", DefaultValueFactory = _ => 300 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Pipeline concurrency (and baseline threads).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var size = new Option<int>("--width") { Description = "Photo width (height is 3/4 of it).", DefaultValueFactory = _ => 640 };
+        var command = new Command("ingest", "Measure the ingestion pipeline (items/s) against a fingerprint-only loop on the same photos.") { items, jobs, size };
+        command.SetAction(async (result, ct) =>
+        {
+            var count = Math.Max(1, result.GetValue(items));
+            var concurrency = Math.Clamp(result.GetValue(jobs), 1, 64);
+            var width = Math.Clamp(result.GetValue(size), 64, 4096);
+            var height = width * 3 / 4;
+            var scratch = Directory.CreateTempSubdirectory("haechi-bench-ingest-");
+            try
+            {
+                var files = new string[count];
+                for (var i = 0; i < count; i++)
+                {
+                    files[i] = Path.Combine(scratch.FullName, i.ToString("D6", CultureInfo.InvariantCulture) + ".jpg");
+                    await File.WriteAllBytesAsync(files[i], SyntheticImages.Jpeg(width, height, 10_000 + i), ct).ConfigureAwait(false);
+                }
+
+                // Baseline: read, SHA-256 and PDQ, nothing stored.
+                var start = Stopwatch.GetTimestamp();
+                await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct }, async (i, token) =>
+                {
+                    var bytes = await File.ReadAllBytesAsync(files[i], token).ConfigureAwait(false);
+                    _ = SHA256.HashData(bytes);
+                    _ = new ImageFingerprinter().Fingerprint(bytes);
+                }).ConfigureAwait(false);
+                var baseline = count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+                var data = Path.Combine(scratch.FullName, "data");
+                var location = new DatabaseLocation(data);
+                await (await HaechiDatabase.OpenAsync(location, ct).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+                var open = StoreContextFactory.For(location);
+                using var fetcher = new SafeFetcher();
+                var pipeline = new IngestionPipeline(open, SealingKeyFile.Load(data), fetcher, new DatabaseReviewSink(open), data, IngestionOptions.Default with { Concurrency = concurrency, MaxPending = count + 1 });
+                start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < count; i++)
+                {
+                    await pipeline.EnqueueAsync(new IngestRequest("bench", i.ToString(CultureInfo.InvariantCulture), FilePath: files[i]), ct).ConfigureAwait(false);
+                }
+
+                var enqueue = count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                start = Stopwatch.GetTimestamp();
+                var finished = await pipeline.RunAsync(untilIdle: true, ct).ConfigureAwait(false);
+                var run = finished / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                var c = CultureInfo.InvariantCulture;
+                await console.Out.WriteLineAsync(string.Create(c, $"haechi bench ingest: {count} synthetic {width}x{height} JPEG files, concurrency {concurrency}, {Environment.ProcessorCount} cores, SQLite store, empty banks")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  enqueue (durable insert)           {enqueue,9:F1} items/s")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  pipeline (fetch..done, {finished} items)  {run,9:F1} items/s")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  baseline (read+SHA-256+PDQ only)   {baseline,9:F1} items/s   (pipeline at {run / baseline:P0} of it)")).ConfigureAwait(false);
+                return finished == count ? 0 : 1;
+            }
+            finally
+            {
+                scratch.Delete(recursive: true);
+            }
+        });
+        return command;
+    }
+}

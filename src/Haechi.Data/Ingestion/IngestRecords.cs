@@ -1,0 +1,123 @@
+namespace Haechi.Data.Ingestion;
+
+/// <summary>Where an ingestion item stands. Stored as its number: never renumber.</summary>
+public enum IngestState
+{
+    /// <summary>Accepted, waiting to be fetched.</summary>
+    Queued = 0,
+
+    /// <summary>Bytes fetched and sealed at rest; SHA-256 known.</summary>
+    Fetched = 1,
+
+    /// <summary>PDQ (image) or vPDQ (video) computed.</summary>
+    Fingerprinted = 2,
+
+    /// <summary>Looked up in the banks; the outcome is recorded.</summary>
+    Matched = 3,
+
+    /// <summary>Finished: sent to review when it matched, or nothing to do (no match, exact duplicate).</summary>
+    Done = 4,
+
+    /// <summary>Gave up after the retry limit; <see cref="IngestItemRecord.LastError"/> says why. Can be retried.</summary>
+    Failed = 5,
+}
+
+/// <summary>
+/// One item of the durable ingestion queue: what arrived (a URL or a file path), from which source,
+/// and how far the pipeline got. Workers claim an item with a lease (owner + expiry), so an item
+/// whose worker died is picked up again after the lease runs out; each step writes its result and
+/// the next state in one transaction.
+/// </summary>
+public sealed class IngestItemRecord
+{
+    public long Id { get; set; }
+
+    /// <summary>The connector that produced it ("web", "file", "telegram", "cli"...).</summary>
+    public required string SourceKind { get; set; }
+
+    /// <summary>The connector's id of the item; (kind, id) is unique, so a connector may re-send an item safely.</summary>
+    public required string SourceId { get; set; }
+
+    /// <summary>The http(s) URL to fetch, or null for a file.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The local file to read, or null for a URL.</summary>
+    public string? FilePath { get; set; }
+
+    public IngestState State { get; set; }
+
+    /// <summary>The state the item was in when it failed (so a retry resumes there).</summary>
+    public IngestState? FailedIn { get; set; }
+
+    /// <summary>Failed attempts at the current step.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>A short error code (a fetch status name, "undecodable"...), never content or URLs.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>The worker holding the item, or null.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When the lease ends, in Unix milliseconds (0 when none).</summary>
+    public long LeaseUntil { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When the bytes were fetched.</summary>
+    public DateTimeOffset? FetchedAt { get; set; }
+
+    /// <summary>"image" or "video" once sniffed.</summary>
+    public string? ContentKind { get; set; }
+
+    public long Length { get; set; }
+
+    /// <summary>SHA-256 of the fetched bytes (32 bytes).</summary>
+    public byte[]? Sha256 { get; set; }
+
+    /// <summary>For an exact repeat: the first item with the same bytes (this one is not reviewed again).</summary>
+    public long? DuplicateOf { get; set; }
+
+    /// <summary>PDQ of an image, big-endian (32 bytes).</summary>
+    public byte[]? Pdq { get; set; }
+
+    public int? Quality { get; set; }
+
+    /// <summary>vPDQ frames of a video: per frame <c>frame number (4) | quality (4) | hash (32) | timestamp (8)</c>, little-endian.</summary>
+    public byte[]? Frames { get; set; }
+
+    public int MatchCount { get; set; }
+
+    /// <summary>The strongest bank entry matched.</summary>
+    public long? MatchedEntryId { get; set; }
+
+    /// <summary>0..1, strongest match.</summary>
+    public double MatchStrength { get; set; }
+
+    /// <summary>The review item it became, once sent.</summary>
+    public long? ReviewItemId { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+}
+
+/// <summary>The sealed bytes of a fetched item (AES-256-GCM, bound to the item id), kept apart so queue scans stay small.</summary>
+public sealed class IngestContentRecord
+{
+    public long ItemId { get; set; }
+
+    public required byte[] Sealed { get; set; }
+}
+
+/// <summary>One distinct SHA-256 seen by the pipeline: the first item with those bytes and how often they came back.</summary>
+public sealed class IngestDigestRecord
+{
+    public required byte[] Sha256 { get; set; }
+
+    public long FirstItemId { get; set; }
+
+    /// <summary>Times the bytes arrived, the first included.</summary>
+    public int SeenCount { get; set; }
+
+    public DateTimeOffset LastSeenAt { get; set; }
+}

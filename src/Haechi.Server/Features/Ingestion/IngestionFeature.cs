@@ -1,0 +1,100 @@
+using Haechi.Core.Sealing;
+using Haechi.Data;
+using Haechi.Data.Sealing;
+using Haechi.Server.Data;
+using Haechi.Server.Features.Accounts;
+using Haechi.Watch.Fetching;
+using Haechi.Watch.Ingestion;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Server.Features.Ingestion;
+
+/// <summary>An admin's request to queue one URL.</summary>
+internal sealed record IngestUrlRequest(string Url);
+
+/// <summary>The queue's health for the admin API.</summary>
+internal sealed record IngestStatusView(IReadOnlyDictionary<string, int> States, IReadOnlyDictionary<string, int> Failures, int Duplicates, int SentToReview, int Pending, int MaxPending, string Health);
+
+/// <summary>What an enqueue did.</summary>
+internal sealed record IngestEnqueuedView(string Status, long? ItemId, int Pending);
+
+/// <summary>
+/// The ingestion pipeline in the server: the same <see cref="IIngestionPipeline"/> as
+/// <c>haechi ingest</c> on the same store, a background worker when <c>Ingestion:Worker</c> is
+/// true, matches into the review queue, and an admin API for health (queue length per state,
+/// failures by error code), retry and queuing URLs.
+/// </summary>
+internal static class IngestionFeature
+{
+    public static IServiceCollection AddIngestion(this IServiceCollection services)
+    {
+        services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
+        services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
+        services.TryAddSingleton(sp => new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value.AllowPrivateAddresses }));
+        services.TryAddSingleton<IIngestionPipeline>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
+            var location = sp.GetRequiredService<DatabaseLocation>();
+            return new IngestionPipeline(
+                StoreContextFactory.For(location),
+                sp.GetRequiredService<ContentSealer>(),
+                sp.GetRequiredService<SafeFetcher>(),
+                sp.GetRequiredService<IReviewSink>(),
+                location.DataDirectory,
+                IngestionOptions.Default with
+                {
+                    Concurrency = o.Concurrency,
+                    MaxPending = o.MaxPending,
+                    MaxAttempts = o.MaxAttempts,
+                    Lease = TimeSpan.FromSeconds(o.LeaseSeconds),
+                    RetryDelay = TimeSpan.FromSeconds(o.RetryDelaySeconds),
+                    PollInterval = TimeSpan.FromMilliseconds(500),
+                },
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<IngestionWorker>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIngestionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var ingest = endpoints.MapGroup("/api/admin/ingest").WithTags("Ingestion").RequireAuthorization(Policies.Admin);
+        ingest.MapGet("/status", StatusAsync).WithSummary("Items per state, failures per error code, duplicates, items sent to review, back-pressure.");
+        ingest.MapPost("/items", EnqueueAsync).WithSummary("Queue one http(s) URL; 202 when accepted, 503 when the queue is full.");
+        ingest.MapPost("/items/{id:long}/retry", RetryAsync).WithSummary("Put a failed item back at the step that failed; 404 when it is not failed.");
+        return endpoints;
+    }
+
+    private static async Task<Ok<IngestStatusView>> StatusAsync(IIngestionPipeline pipeline, CancellationToken cancellationToken)
+    {
+        var status = await pipeline.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var states = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (state, count) in status.ByState)
+        {
+            states[state.ToString().ToLowerInvariant()] = count;
+        }
+
+        return TypedResults.Ok(new IngestStatusView(states, status.FailuresByError, status.Duplicates, status.SentToReview, status.Pending, status.MaxPending, status.Health));
+    }
+
+    private static async Task<Results<Accepted<IngestEnqueuedView>, ValidationProblem, JsonHttpResult<IngestEnqueuedView>>> EnqueueAsync(IngestUrlRequest request, IIngestionPipeline pipeline, CancellationToken cancellationToken)
+    {
+        if (request is null || !Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["url"] = ["An absolute http or https URL."] });
+        }
+
+        var sourceId = "url:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri)));
+        var outcome = await pipeline.EnqueueAsync(new IngestRequest("admin", sourceId, Url: url), cancellationToken).ConfigureAwait(false);
+        var view = new IngestEnqueuedView(outcome.Status switch { EnqueueStatus.Accepted => "accepted", EnqueueStatus.AlreadyQueued => "already-queued", _ => "queue-full" }, outcome.ItemId, outcome.Pending);
+        return outcome.Status == EnqueueStatus.QueueFull
+            ? TypedResults.Json(view, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Accepted((string?)null, view);
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RetryAsync(long id, IIngestionPipeline pipeline, CancellationToken cancellationToken) =>
+        await pipeline.RetryAsync(id, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : TypedResults.NotFound();
+}

@@ -1,0 +1,40 @@
+using Haechi.Watch.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Server.Features.Ingestion;
+
+/// <summary>Runs the pipeline's workers in this process when <c>Ingestion:Worker</c> is true; restarts them after an unexpected error.</summary>
+internal sealed partial class IngestionWorker(IIngestionPipeline pipeline, IOptions<IngestionServerOptions> options, TimeProvider time, ILogger<IngestionWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Worker)
+        {
+            return;
+        }
+
+        LogStarted(logger, options.Value.Concurrency);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await pipeline.RunAsync(untilIdle: false, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion workers started, concurrency {Concurrency}")]
+    private static partial void LogStarted(ILogger logger, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingestion workers stopped on {ErrorType}; restarting")]
+    private static partial void LogFailed(ILogger logger, string errorType);
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using Haechi.Media.Images;
+using Haechi.Media.Video;
+using Haechi.Watch.Fetching;
+using Haechi.Watch.Matching;
+
+namespace Haechi.Watch.Ingestion;
+
+/// <summary>How the pipeline runs: concurrency, leases, retries, back-pressure and the caps of its fetches and decodes.</summary>
+public sealed record IngestionOptions
+{
+    /// <summary>Haechi's defaults.</summary>
+    public static IngestionOptions Default { get; } = new();
+
+    /// <summary>Items processed at once.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; init; } = 2;
+
+    /// <summary>Unfinished items above which enqueue is refused (back-pressure).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxPending { get; init; } = 10_000;
+
+    /// <summary>Failed attempts at one step before the item is marked failed.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>How long a claimed item stays with its worker; a crashed worker's items return after it.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Wait before a failed attempt is tried again.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle worker looks for work.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest file read from disk, in bytes (URLs use <see cref="FetchOptions.MaxMediaBytes"/>).</summary>
+    public long MaxFileBytes { get; init; } = 200L * 1024 * 1024;
+
+    /// <summary>Which matches count.</summary>
+    public MatchFilter Filter { get; init; } = MatchFilter.Default;
+
+    /// <summary>Image decode caps.</summary>
+    public ImageDecodeOptions ImageDecode { get; init; } = ImageDecodeOptions.Default with { MaxPixels = 50_000_000 };
+
+    /// <summary>Video decode settings.</summary>
+    public VideoDecodeOptions VideoDecode { get; init; } = VideoDecodeOptions.Default;
+}
