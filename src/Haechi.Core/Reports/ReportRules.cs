@@ -67,6 +67,13 @@ public static class ReportRules
     /// <summary>Longest contact.</summary>
     public const int MaxContactLength = 200;
 
+    /// <summary>
+    /// The links in a free-text field: one per line, blank lines dropped, each trimmed (shared by
+    /// the web form, the multipart API and any connector that receives pasted links).
+    /// </summary>
+    public static string[] SplitLinks(string? text) =>
+        (text ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>A report about a possible minor goes first.</summary>
     public static ReportPriority PriorityOf(ReportSubmission report)
     {

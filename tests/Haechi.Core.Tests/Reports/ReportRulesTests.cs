@@ -45,4 +45,11 @@ public sealed class ReportRulesTests
     [Fact]
     public void Validate_ControlCharacters_ChannelError() =>
         Assert.Contains("channel", ReportRules.Validate(Report(channel: "a\u0000b")).Keys);
+
+    [Fact]
+    public void SplitLinks_PastedLines_TrimmedWithoutBlanks() =>
+        Assert.Equal(["https://a.example/1", "https://b.example/2"], ReportRules.SplitLinks("  https://a.example/1\r\n\n\t\nhttps://b.example/2  \n"));
+
+    [Fact]
+    public void SplitLinks_Null_Empty() => Assert.Empty(ReportRules.SplitLinks(null));
 }

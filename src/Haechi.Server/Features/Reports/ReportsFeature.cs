@@ -99,7 +99,7 @@ internal static class ReportsFeature
         var urls = new List<string>();
         foreach (var value in form["urls"])
         {
-            urls.AddRange((value ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            urls.AddRange(ReportRules.SplitLinks(value));
         }
 
         return new ReportRequest(urls, platform, form["channel"].ToString(), form["description"].ToString(), possibleMinor, form["contact"].ToString());
