@@ -70,6 +70,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         var modelBuilder = builder;
         base.OnModelCreating(modelBuilder);
         ReviewConfiguration.Configure(modelBuilder);
+        ReviewPriorityConfiguration.Configure(modelBuilder);
         TakedownConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<BankRecord>(bank =>
         {

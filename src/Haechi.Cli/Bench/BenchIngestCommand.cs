@@ -13,8 +13,9 @@ namespace Haechi.Cli.Bench;
 /// <summary>
 /// <c>haechi bench ingest</c>: the pipeline's throughput (enqueue, then workers until idle: read,
 /// seal, store, de-duplicate, audit, fingerprint, match, review) on synthetic photos in a scratch
-/// data directory, beside a baseline in the same process that only reads, hashes (SHA-256) and
-/// fingerprints (PDQ) the same files with the same concurrency.
+/// data directory, once with a batch of one item per commit (the pipeline before group commit) and
+/// once with group commit, beside a baseline in the same process that only reads, hashes (SHA-256)
+/// and fingerprints (PDQ) the same files with the same concurrency.
 /// </summary>
 internal static class BenchIngestCommand
 {
@@ -23,13 +24,15 @@ internal static class BenchIngestCommand
         var items = new Option<int>("--items") { Description = "Synthetic photos ingested.", DefaultValueFactory = _ => 300 };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Pipeline concurrency (and baseline threads).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var size = new Option<int>("--width") { Description = "Photo width (height is 3/4 of it).", DefaultValueFactory = _ => 640 };
-        var command = new Command("ingest", "Measure the ingestion pipeline (items/s) against a fingerprint-only loop on the same photos.") { items, jobs, size };
+        var batch = new Option<int>("--batch") { Description = "Items per group commit.", DefaultValueFactory = _ => IngestionOptions.Default.BatchSize };
+        var command = new Command("ingest", "Measure the ingestion pipeline (items/s), one item per commit and with group commit, against a fingerprint-only loop on the same photos.") { items, jobs, size, batch };
         command.SetAction(async (result, ct) =>
         {
             var count = Math.Max(1, result.GetValue(items));
             var concurrency = Math.Clamp(result.GetValue(jobs), 1, 64);
             var width = Math.Clamp(result.GetValue(size), 64, 4096);
             var height = width * 3 / 4;
+            var batchSize = Math.Clamp(result.GetValue(batch), 1, 1000);
             var scratch = Directory.CreateTempSubdirectory("haechi-bench-ingest-");
             try
             {
@@ -50,27 +53,17 @@ internal static class BenchIngestCommand
                 }).ConfigureAwait(false);
                 var baseline = count / Stopwatch.GetElapsedTime(start).TotalSeconds;
 
-                var data = Path.Combine(scratch.FullName, "data");
-                var location = new DatabaseLocation(data);
-                await (await HaechiDatabase.OpenAsync(location, ct).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-                var open = StoreContextFactory.For(location);
-                using var fetcher = new SafeFetcher();
-                var pipeline = new IngestionPipeline(open, SealingKeyFile.Load(data), fetcher, new DatabaseReviewSink(open), data, IngestionOptions.Default with { Concurrency = concurrency, MaxPending = count + 1 });
-                start = Stopwatch.GetTimestamp();
-                for (var i = 0; i < count; i++)
-                {
-                    await pipeline.EnqueueAsync(new IngestRequest("bench", i.ToString(CultureInfo.InvariantCulture), FilePath: files[i]), ct).ConfigureAwait(false);
-                }
-
-                var enqueue = count / Stopwatch.GetElapsedTime(start).TotalSeconds;
-                start = Stopwatch.GetTimestamp();
-                var finished = await pipeline.RunAsync(untilIdle: true, ct).ConfigureAwait(false);
-                var run = finished / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                // The same photos through the pipeline twice, in fresh stores: a batch of 1 (every
+                // item its own commits, as before group commit) and a batch of --batch items.
+                var single = await RunPipelineAsync(Path.Combine(scratch.FullName, "single"), files, concurrency, 1, ct).ConfigureAwait(false);
+                var grouped = await RunPipelineAsync(Path.Combine(scratch.FullName, "grouped"), files, concurrency, batchSize, ct).ConfigureAwait(false);
                 var c = CultureInfo.InvariantCulture;
-                await console.Out.WriteLineAsync(string.Create(c, $"haechi bench ingest: {count} synthetic {width}x{height} JPEG files, concurrency {concurrency}, {Environment.ProcessorCount} cores, SQLite store, empty banks")).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(string.Create(c, $"  enqueue (durable insert)           {enqueue,9:F1} items/s")).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(string.Create(c, $"  pipeline (fetch..done, {finished} items)  {run,9:F1} items/s")).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(string.Create(c, $"  baseline (read+SHA-256+PDQ only)   {baseline,9:F1} items/s   (pipeline at {run / baseline:P0} of it)")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"haechi bench ingest: {count} synthetic {width}x{height} JPEG files, concurrency {concurrency}, {Environment.ProcessorCount} cores, SQLite store, empty banks, vision off")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  enqueue (durable insert)               {grouped.Enqueue,9:F1} items/s")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  pipeline, batch 1 (before)             {single.Run,9:F1} items/s   ({single.Finished} items, {single.Run / baseline:P0} of baseline)")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  pipeline, group commit batch {batchSize,-4}      {grouped.Run,9:F1} items/s   ({grouped.Finished} items, {grouped.Run / baseline:P0} of baseline, {grouped.Run / single.Run:F1}x batch 1)")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(c, $"  baseline (read+SHA-256+PDQ only)       {baseline,9:F1} items/s")).ConfigureAwait(false);
+                var finished = Math.Min(single.Finished, grouped.Finished);
                 return finished == count ? 0 : 1;
             }
             finally
@@ -79,5 +72,25 @@ internal static class BenchIngestCommand
             }
         });
         return command;
+    }
+
+    private static async Task<(double Enqueue, double Run, int Finished)> RunPipelineAsync(string data, string[] files, int concurrency, int batchSize, CancellationToken ct)
+    {
+        var location = new DatabaseLocation(data);
+        await (await HaechiDatabase.OpenAsync(location, ct).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        var open = StoreContextFactory.For(location);
+        using var fetcher = new SafeFetcher();
+        var options = IngestionOptions.Default with { Concurrency = concurrency, MaxPending = files.Length + 1, BatchSize = batchSize };
+        var pipeline = new IngestionPipeline(open, SealingKeyFile.Load(data), fetcher, new DatabaseReviewSink(open), data, options);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < files.Length; i++)
+        {
+            await pipeline.EnqueueAsync(new IngestRequest("bench", i.ToString(CultureInfo.InvariantCulture), FilePath: files[i]), ct).ConfigureAwait(false);
+        }
+
+        var enqueue = files.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        start = Stopwatch.GetTimestamp();
+        var finished = await pipeline.RunAsync(untilIdle: true, ct).ConfigureAwait(false);
+        return (enqueue, finished / Stopwatch.GetElapsedTime(start).TotalSeconds, finished);
     }
 }

@@ -66,12 +66,18 @@ public static class ReviewRules
     }
 
     /// <summary>
-    /// Queue order: the possible-minor flag first, then match strength, then nudity score (both
-    /// higher first), then age (older first, by id).
+    /// Queue order: the possible-minor flag first, then the priority (<see cref="ReviewPriority"/>),
+    /// then match strength, then nudity score (all higher first), then age (older first, by id).
     /// </summary>
     public static int Compare(in ReviewOrderKey a, in ReviewOrderKey b)
     {
         var c = b.PossibleMinor.CompareTo(a.PossibleMinor);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = b.Priority.CompareTo(a.Priority);
         if (c != 0)
         {
             return c;
@@ -99,4 +105,5 @@ public static class ReviewRules
 /// <param name="PossibleMinor">The person shown may be under 18.</param>
 /// <param name="MatchStrength">0..1, strongest bank or face match.</param>
 /// <param name="NudityScore">0..1, or 0 when not scored.</param>
-public readonly record struct ReviewOrderKey(long Id, bool PossibleMinor, double MatchStrength, double NudityScore);
+/// <param name="Priority">0..1, see <see cref="ReviewPriority"/>.</param>
+public readonly record struct ReviewOrderKey(long Id, bool PossibleMinor, double MatchStrength, double NudityScore, double Priority = 0);

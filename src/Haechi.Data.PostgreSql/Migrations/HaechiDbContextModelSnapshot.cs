@@ -672,6 +672,18 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<int?>("FaceCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("face_count");
+
+                    b.Property<long?>("FaceEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("face_entry_id");
+
+                    b.Property<double?>("FaceSimilarity")
+                        .HasColumnType("double precision")
+                        .HasColumnName("face_similarity");
+
                     b.Property<int?>("FailedIn")
                         .HasColumnType("integer")
                         .HasColumnName("failed_in");
@@ -720,10 +732,18 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("matched_entry_id");
 
+                    b.Property<double?>("NudityScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("nudity_score");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
                         .HasColumnName("pdq");
+
+                    b.Property<double>("Priority")
+                        .HasColumnType("double precision")
+                        .HasColumnName("priority");
 
                     b.Property<int?>("Quality")
                         .HasColumnType("integer")
@@ -741,6 +761,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
                         .HasColumnName("sha256");
+
+                    b.Property<string>("Signal")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("signal");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -894,6 +919,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("possible_minor");
 
+                    b.Property<double>("Priority")
+                        .HasColumnType("double precision")
+                        .HasColumnName("priority");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -911,6 +940,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
                         .HasColumnName("sha256");
+
+                    b.Property<string>("Signal")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("signal");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -934,6 +968,8 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasIndex("Sha256");
 
                     b.HasIndex("Kind", "SourceId");
+
+                    b.HasIndex("Status", "PossibleMinor", "Priority", "Id");
 
                     b.HasIndex("Status", "PossibleMinor", "MatchStrength", "NudityScore", "Id");
 

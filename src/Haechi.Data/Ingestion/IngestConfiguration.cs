@@ -23,6 +23,7 @@ internal static class IngestConfiguration
             i.Property(x => x.ContentKind).HasMaxLength(16);
             i.Property(x => x.Sha256).HasMaxLength(32);
             i.Property(x => x.Pdq).HasMaxLength(32);
+            i.Property(x => x.Signal).HasMaxLength(16);
             i.HasIndex(x => new { x.SourceKind, x.SourceId }).IsUnique();
             i.HasIndex(x => new { x.State, x.LeaseUntil, x.Id });
         });

@@ -95,6 +95,24 @@ public sealed class IngestItemRecord
     /// <summary>0..1, strongest match.</summary>
     public double MatchStrength { get; set; }
 
+    /// <summary>Faces found by the detector, or null when faces were not looked for (models not installed, a video).</summary>
+    public int? FaceCount { get; set; }
+
+    /// <summary>The face bank entry (an enrolled victim's consented embedding) the best face matched, if any.</summary>
+    public long? FaceEntryId { get; set; }
+
+    /// <summary>Cosine similarity of that face match.</summary>
+    public double? FaceSimilarity { get; set; }
+
+    /// <summary>0..1, nudity triage score (porn + hentai + sexy), or null when not scored (model not installed, a video).</summary>
+    public double? NudityScore { get; set; }
+
+    /// <summary>The signal that decided the priority: "pdq", "view", "vpdq" or "face"; null when nothing matched.</summary>
+    public string? Signal { get; set; }
+
+    /// <summary>0..1, review priority (see <c>ReviewPriority</c>).</summary>
+    public double Priority { get; set; }
+
     /// <summary>The review item it became, once sent.</summary>
     public long? ReviewItemId { get; set; }
 

@@ -643,6 +643,18 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<int?>("FaceCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_count");
+
+                    b.Property<long?>("FaceEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_entry_id");
+
+                    b.Property<double?>("FaceSimilarity")
+                        .HasColumnType("REAL")
+                        .HasColumnName("face_similarity");
+
                     b.Property<int?>("FailedIn")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_in");
@@ -691,10 +703,18 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("matched_entry_id");
 
+                    b.Property<double?>("NudityScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("nudity_score");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("pdq");
+
+                    b.Property<double>("Priority")
+                        .HasColumnType("REAL")
+                        .HasColumnName("priority");
 
                     b.Property<int?>("Quality")
                         .HasColumnType("INTEGER")
@@ -712,6 +732,11 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("sha256");
+
+                    b.Property<string>("Signal")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signal");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -861,6 +886,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("possible_minor");
 
+                    b.Property<double>("Priority")
+                        .HasColumnType("REAL")
+                        .HasColumnName("priority");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
@@ -878,6 +907,11 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("sha256");
+
+                    b.Property<string>("Signal")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signal");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -901,6 +935,8 @@ namespace Haechi.Data.Migrations
                     b.HasIndex("Sha256");
 
                     b.HasIndex("Kind", "SourceId");
+
+                    b.HasIndex("Status", "PossibleMinor", "Priority", "Id");
 
                     b.HasIndex("Status", "PossibleMinor", "MatchStrength", "NudityScore", "Id");
 

@@ -24,6 +24,12 @@ public sealed class ReviewItemRecord
     /// <summary>0..1, nudity score (0 when not scored).</summary>
     public double NudityScore { get; set; }
 
+    /// <summary>The signal that matched: "pdq", "view", "vpdq" or "face"; null when none (a report).</summary>
+    public string? Signal { get; set; }
+
+    /// <summary>0..1, review priority from the signal, its score and the nudity score (see <see cref="ReviewPriority"/>); ordered after the possible-minor flag.</summary>
+    public double Priority { get; set; }
+
     /// <summary>Id of the bank entry matched, if any.</summary>
     public long? MatchedEntryId { get; set; }
 

@@ -26,7 +26,25 @@ public enum EnqueueStatus
 public sealed record EnqueueResult(EnqueueStatus Status, long? ItemId, int Pending);
 
 /// <summary>How many items are in each state, and the failures by error code.</summary>
-public sealed record IngestStatus(IReadOnlyDictionary<IngestState, int> ByState, IReadOnlyDictionary<string, int> FailuresByError, int Duplicates, int SentToReview, int MaxPending)
+/// <param name="ByState">Items per state.</param>
+/// <param name="FailuresByError">Failed items per error code.</param>
+/// <param name="Duplicates">Exact repeats.</param>
+/// <param name="SentToReview">Items sent to the review queue.</param>
+/// <param name="MaxPending">The back-pressure limit.</param>
+/// <param name="Vision">Whether faces and nudity are on (and why not); null when the pipeline does not say.</param>
+/// <param name="FaceBanks">Face banks searched (banks of the embedder's model).</param>
+/// <param name="FaceMatches">Items whose priority came from an enrolled face.</param>
+/// <param name="NudityScored">Items given a nudity score.</param>
+public sealed record IngestStatus(
+    IReadOnlyDictionary<IngestState, int> ByState,
+    IReadOnlyDictionary<string, int> FailuresByError,
+    int Duplicates,
+    int SentToReview,
+    int MaxPending,
+    VisionStatus? Vision = null,
+    int FaceBanks = 0,
+    int FaceMatches = 0,
+    int NudityScored = 0)
 {
     /// <summary>Items not yet done or failed.</summary>
     public int Pending
@@ -51,7 +69,8 @@ public sealed record IngestStatus(IReadOnlyDictionary<IngestState, int> ByState,
 }
 
 /// <summary>
-/// The durable ingestion pipeline: queued → fetched → fingerprinted → matched → done (or failed).
+/// The durable ingestion pipeline: queued → fetched → fingerprinted → matched (banks, and faces and
+/// nudity when the vision models are installed) → done (or failed).
 /// The embedded implementation (<see cref="IngestionPipeline"/>) keeps the queue in Haechi's store
 /// and runs in-process workers; the interface is what a cluster engine would implement instead.
 /// </summary>

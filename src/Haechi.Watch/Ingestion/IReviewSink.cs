@@ -1,4 +1,5 @@
 using Haechi.Core.Hashing;
+using Haechi.Core.Review;
 
 namespace Haechi.Watch.Ingestion;
 
@@ -8,7 +9,20 @@ namespace Haechi.Watch.Ingestion;
 /// <param name="MatchedEntryId">The strongest bank entry matched.</param>
 /// <param name="Sha256">SHA-256 of the bytes (32 bytes).</param>
 /// <param name="Pdq">PDQ of an image.</param>
-public sealed record ReviewCandidate(string SourceId, double MatchStrength, long? MatchedEntryId, byte[]? Sha256, Hash256? Pdq);
+/// <param name="Kind">Face match (an enrolled face) or bank match (a fingerprint).</param>
+/// <param name="Signal">The signal that matched: "pdq", "view", "vpdq" or "face".</param>
+/// <param name="NudityScore">0..1, or 0 when not scored.</param>
+/// <param name="Priority">0..1, see <see cref="ReviewPriority"/>.</param>
+public sealed record ReviewCandidate(
+    string SourceId,
+    double MatchStrength,
+    long? MatchedEntryId,
+    byte[]? Sha256,
+    Hash256? Pdq,
+    ReviewItemKind Kind = ReviewItemKind.BankMatch,
+    string? Signal = null,
+    double NudityScore = 0,
+    double Priority = 0);
 
 /// <summary>
 /// Where matched items go: the server implements it with its review queue; the CLI writes the review

@@ -16,6 +16,18 @@ public sealed record IngestionOptions
     [Range(1, 64)]
     public int Concurrency { get; init; } = 2;
 
+    /// <summary>
+    /// Items claimed together; their steps run in memory and their results are committed in one
+    /// transaction (group commit), so the store syncs to disk once per batch instead of once per
+    /// step of every item.
+    /// </summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Cosine similarity at or above which a face matches an enrolled face.</summary>
+    [Range(0.0, 1.0)]
+    public float FaceThreshold { get; init; } = Haechi.Core.Faces.FaceBank.DefaultThreshold;
+
     /// <summary>Unfinished items above which enqueue is refused (back-pressure).</summary>
     [Range(1, int.MaxValue)]
     public int MaxPending { get; init; } = 10_000;

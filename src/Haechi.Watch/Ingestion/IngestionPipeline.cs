@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Haechi.Core.Faces;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Core.Robust;
@@ -24,10 +25,12 @@ namespace Haechi.Watch.Ingestion;
 /// The embedded ingestion pipeline: a durable queue in Haechi's store and in-process workers.
 /// Each item goes queued → fetched (bytes sealed at rest, SHA-256, exact repeats counted and
 /// finished) → fingerprinted (PDQ, or vPDQ for videos) → matched (every bank, through
-/// <see cref="BankMatcher"/>) → done (sent to the <see cref="IReviewSink"/> when it matched). A
-/// worker claims items with a lease; each step saves its result, the next state and (when fetching)
-/// the audit entry in one transaction, only while it still holds the lease, so a worker killed
-/// mid-step leaves the item as it was and another worker repeats that step after the lease ends.
+/// <see cref="BankMatcher"/>; for images, when the vision models are installed, faces against every
+/// face bank and the nudity score; the priority from <see cref="ReviewPriority"/>) → done (sent to
+/// the <see cref="IReviewSink"/> when it matched). A worker claims a batch of items with a lease,
+/// runs their steps in memory and commits the batch's results in one transaction (group commit),
+/// only for the items whose lease it still holds, so a worker killed at any point leaves each item
+/// as its last commit left it and another worker repeats only uncommitted work after the lease ends.
 /// </summary>
 public sealed class IngestionPipeline(
     Func<CancellationToken, Task<HaechiDbContext>> openContext,
@@ -37,7 +40,8 @@ public sealed class IngestionPipeline(
     string dataDirectory,
     IngestionOptions? options = null,
     TimeProvider? time = null,
-    string? workerId = null) : IIngestionPipeline
+    string? workerId = null,
+    IngestVision? vision = null) : IIngestionPipeline
 {
     /// <summary>The actor the pipeline writes in the audit log.</summary>
     public const string AuditActor = "pipeline";
@@ -54,6 +58,7 @@ public sealed class IngestionPipeline(
     private readonly IngestionOptions _options = options ?? IngestionOptions.Default;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly string _worker = workerId ?? NewWorkerId();
+    private readonly IngestVision _vision = vision ?? IngestVision.None();
 
     /// <summary>The options in force.</summary>
     public IngestionOptions Options => _options;
@@ -119,13 +124,14 @@ public sealed class IngestionPipeline(
         var store = new BankStore(matcherDb, _time);
         var loader = new SignalIndexLoader(dataDirectory, _time);
         BankMatcher? matcher = null;
+        IReadOnlyList<FaceBank> faceBanks = [];
         var loadedAt = 0L;
         try
         {
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var claimed = await ClaimAsync(_options.Concurrency * 2, cancellationToken).ConfigureAwait(false);
+                var claimed = await ClaimAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
                 if (claimed.Count == 0)
                 {
                     if (untilIdle && !await AnyAwaitingOtherWorkerAsync(cancellationToken).ConfigureAwait(false))
@@ -137,27 +143,20 @@ public sealed class IngestionPipeline(
                     continue;
                 }
 
-                // Reloaded now and then: entries added or withdrawn meanwhile count.
+                // Reloaded now and then: entries added, enrolled or withdrawn meanwhile count.
                 if (matcher is null || _time.GetElapsedTime(loadedAt) > MatcherMaxAge)
                 {
                     matcher?.Dispose();
                     matcher = null;
                     matcherDb.ChangeTracker.Clear();
                     matcher = await BankMatcher.LoadAsync(store, loader, withVideo: true, cancellationToken).ConfigureAwait(false);
+                    faceBanks = _vision.EmbeddingModel is { } model
+                        ? await store.LoadFaceBanksAsync(model, null, cancellationToken).ConfigureAwait(false)
+                        : [];
                     loadedAt = _time.GetTimestamp();
                 }
 
-                var current = matcher;
-                await Parallel.ForEachAsync(
-                    claimed,
-                    new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-                    async (id, ct) =>
-                    {
-                        if (await ProcessAsync(id, current, ct).ConfigureAwait(false))
-                        {
-                            Interlocked.Increment(ref finished);
-                        }
-                    }).ConfigureAwait(false);
+                finished += await ProcessBatchAsync(claimed, matcher, faceBanks, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -192,7 +191,15 @@ public sealed class IngestionPipeline(
 
         var duplicates = await db.IngestItems.AsNoTracking().CountAsync(i => i.DuplicateOf != null, cancellationToken).ConfigureAwait(false);
         var sent = await db.IngestItems.AsNoTracking().CountAsync(i => i.ReviewItemId != null, cancellationToken).ConfigureAwait(false);
-        return new IngestStatus(byState, byError, duplicates, sent, _options.MaxPending);
+        var faceMatches = await db.IngestItems.AsNoTracking().CountAsync(i => i.Signal == "face", cancellationToken).ConfigureAwait(false);
+        var nudityScored = await db.IngestItems.AsNoTracking().CountAsync(i => i.NudityScore != null, cancellationToken).ConfigureAwait(false);
+        var faceBanks = 0;
+        if (_vision.EmbeddingModel is { } model)
+        {
+            faceBanks = await db.Banks.AsNoTracking().CountAsync(b => b.EmbeddingModel == model, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new IngestStatus(byState, byError, duplicates, sent, _options.MaxPending, _vision.Status, faceBanks, faceMatches, nudityScored);
     }
 
     /// <inheritdoc />
@@ -303,6 +310,8 @@ public sealed class IngestionPipeline(
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    // One statement claims the whole batch (one commit); the lease condition is re-checked by the
+    // database, so of two workers racing for an item only one gets it.
     private async Task<List<long>> ClaimAsync(int count, CancellationToken cancellationToken)
     {
         await using var db = await openContext(cancellationToken).ConfigureAwait(false);
@@ -310,21 +319,18 @@ public sealed class IngestionPipeline(
         var candidates = await db.IngestItems.AsNoTracking()
             .Where(i => i.State != IngestState.Done && i.State != IngestState.Failed && i.LeaseUntil < now)
             .OrderBy(i => i.Id).Select(i => i.Id).Take(count).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var claimed = new List<long>(candidates.Count);
-        var until = now + (long)_options.Lease.TotalMilliseconds;
-        foreach (var id in candidates)
+        if (candidates.Count == 0)
         {
-            // Only one worker's update matches: the lease condition is re-checked by the database.
-            var rows = await db.IngestItems
-                .Where(i => i.Id == id && i.State != IngestState.Done && i.State != IngestState.Failed && i.LeaseUntil < now)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, _worker).SetProperty(i => i.LeaseUntil, until), cancellationToken).ConfigureAwait(false);
-            if (rows == 1)
-            {
-                claimed.Add(id);
-            }
+            return candidates;
         }
 
-        return claimed;
+        var until = now + (long)_options.Lease.TotalMilliseconds;
+        await db.IngestItems
+            .Where(i => candidates.Contains(i.Id) && i.State != IngestState.Done && i.State != IngestState.Failed && i.LeaseUntil < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, _worker).SetProperty(i => i.LeaseUntil, until), cancellationToken).ConfigureAwait(false);
+        return await db.IngestItems.AsNoTracking()
+            .Where(i => candidates.Contains(i.Id) && i.LeaseOwner == _worker && i.LeaseUntil == until)
+            .OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // Pending items held by a live (or crashed, not yet expired) lease that have not failed yet: worth waiting for.
@@ -335,57 +341,274 @@ public sealed class IngestionPipeline(
             .AnyAsync(i => i.State != IngestState.Done && i.State != IngestState.Failed && i.Attempts == 0, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs the item's remaining steps. True when it reached <see cref="IngestState.Done"/> here.</summary>
-    private async Task<bool> ProcessAsync(long id, BankMatcher matcher, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the remaining steps of a claimed batch in memory (in parallel, up to the concurrency),
+    /// then commits every item's results in one transaction (group commit): fetched content, digest,
+    /// audit entry, fingerprints, matches, faces, nudity, the next state and any failure. Items that
+    /// matched are then sent to the review sink (idempotent on the source id) and marked done in a
+    /// second transaction. Each commit first re-takes the leases and keeps only the items this
+    /// worker still holds, so a worker killed at any point leaves each item as its last commit left
+    /// it, and another worker repeats only uncommitted work. Returns the items finished.
+    /// </summary>
+    private async Task<int> ProcessBatchAsync(List<long> ids, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
     {
         await using var db = await openContext(cancellationToken).ConfigureAwait(false);
-        while (true)
+        var records = await db.IngestItems.Where(i => ids.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var work = new List<ItemWork>(records.Count);
+        foreach (var record in records)
         {
-            db.ChangeTracker.Clear();
-            var item = await db.IngestItems.FirstOrDefaultAsync(i => i.Id == id, cancellationToken).ConfigureAwait(false);
-            if (item is null || item.LeaseOwner != _worker || item.State is IngestState.Done or IngestState.Failed)
+            if (record.LeaseOwner == _worker && record.State is not IngestState.Done and not IngestState.Failed)
             {
-                return false;
+                work.Add(new ItemWork(record));
             }
+        }
 
-            try
+        if (work.Count == 0)
+        {
+            return 0;
+        }
+
+        await Parallel.ForEachAsync(
+            work,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+            async (item, ct) => await RunStepsAsync(item, matcher, faceBanks, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var finished = await CommitStepsAsync(db, work, cancellationToken).ConfigureAwait(false);
+
+        // Matched items go to review, outside the store's write transaction (the sink may write the same store).
+        var toSend = new List<ItemWork>();
+        foreach (var item in work)
+        {
+            if (item.Committed && item.Record.State == IngestState.Matched)
             {
-                switch (item.State)
+                try
+                {
+                    item.Record.ReviewItemId ??= await sink.SubmitAsync(Candidate(item.Record), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    item.Fail("review-sink-error", permanent: false);
+                }
+
+                toSend.Add(item);
+            }
+        }
+
+        if (toSend.Count > 0)
+        {
+            finished += await CommitSentAsync(db, toSend, cancellationToken).ConfigureAwait(false);
+        }
+
+        return finished;
+    }
+
+    private static ReviewCandidate Candidate(IngestItemRecord item)
+    {
+        var face = item.Signal == ReviewPriority.Name(MatchSignal.Face);
+        return new ReviewCandidate(
+            string.Create(CultureInfo.InvariantCulture, $"ingest:{item.Id}"),
+            face ? item.FaceSimilarity ?? 0 : item.MatchStrength,
+            face ? item.FaceEntryId : item.MatchedEntryId,
+            item.Sha256,
+            item.Pdq is { } pdq ? Hash256.ReadBigEndian(pdq) : null,
+            face ? ReviewItemKind.FaceMatch : ReviewItemKind.BankMatch,
+            item.Signal,
+            item.NudityScore ?? 0,
+            item.Priority);
+    }
+
+    /// <summary>Runs the item's steps in memory until it is done, matched (waiting for review) or failed; touches no shared context.</summary>
+    private async Task RunStepsAsync(ItemWork work, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                switch (work.Record.State)
                 {
                     case IngestState.Queued:
-                        await FetchAsync(db, item, cancellationToken).ConfigureAwait(false);
+                        await FetchAsync(work, cancellationToken).ConfigureAwait(false);
                         break;
                     case IngestState.Fetched:
-                        await FingerprintAsync(db, item, cancellationToken).ConfigureAwait(false);
+                        await FingerprintAsync(work, cancellationToken).ConfigureAwait(false);
                         break;
                     case IngestState.Fingerprinted:
-                        await MatchAsync(db, item, matcher, cancellationToken).ConfigureAwait(false);
+                        await MatchAsync(work, matcher, faceBanks, cancellationToken).ConfigureAwait(false);
                         break;
-                    case IngestState.Matched:
-                        await SendAsync(db, item, cancellationToken).ConfigureAwait(false);
-                        return true;
+                    default:
+                        return;
                 }
             }
-            catch (DbUpdateConcurrencyException)
+        }
+        catch (StepFailedException ex)
+        {
+            work.Fail(ex.Code, ex.Permanent);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            work.Fail("internal-error", permanent: false);
+        }
+    }
+
+    /// <summary>
+    /// Takes the store's write lock by extending the leases of the batch, and returns the items this
+    /// worker still holds in the state it read (the others were taken by another worker after the
+    /// lease ran out: they are left to it, and forgotten here).
+    /// </summary>
+    private async Task<List<ItemWork>> KeepHeldAsync(HaechiDbContext db, List<ItemWork> work, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>(work.Count);
+        foreach (var item in work)
+        {
+            ids.Add(item.Record.Id);
+        }
+
+        var until = NowMs() + (long)_options.Lease.TotalMilliseconds;
+        await db.IngestItems.Where(i => ids.Contains(i.Id) && i.LeaseOwner == _worker)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseUntil, until), cancellationToken).ConfigureAwait(false);
+        var held = await db.IngestItems.AsNoTracking().Where(i => ids.Contains(i.Id) && i.LeaseOwner == _worker)
+            .Select(i => new { i.Id, i.State }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var kept = new List<ItemWork>(held.Count);
+        foreach (var item in work)
+        {
+            var found = false;
+            foreach (var row in held)
             {
-                // The lease was lost (expired and taken): the other worker carries on.
-                return false;
-            }
-            catch (StepFailedException ex)
-            {
-                await FailAsync(db, id, ex.Code, ex.Permanent, cancellationToken).ConfigureAwait(false);
-                return false;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateConcurrencyException)
-            {
-                await FailAsync(db, id, "internal-error", permanent: false, cancellationToken).ConfigureAwait(false);
-                return false;
+                found |= row.Id == item.Record.Id && row.State == (IngestState)db.Entry(item.Record).Property(i => i.State).OriginalValue;
             }
 
-            if (item.State == IngestState.Done)
+            if (found)
             {
-                return true;
+                kept.Add(item);
             }
+            else
+            {
+                db.Entry(item.Record).State = EntityState.Detached;
+            }
+        }
+
+        return kept;
+    }
+
+    private async Task<int> CommitStepsAsync(HaechiDbContext db, List<ItemWork> work, CancellationToken cancellationToken)
+    {
+        var finished = 0;
+        var deletable = new List<string>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var audit = new AuditLog(db, _time);
+            foreach (var item in await KeepHeldAsync(db, work, cancellationToken).ConfigureAwait(false))
+            {
+                var record = item.Record;
+                if (item.Fetched is { } fetched)
+                {
+                    await db.Database.ExecuteSqlAsync(
+                        $"INSERT INTO ingest_digests (sha256, first_item_id, seen_count, last_seen_at) VALUES ({record.Sha256}, {record.Id}, 1, {record.FetchedAt}) ON CONFLICT (sha256) DO UPDATE SET seen_count = ingest_digests.seen_count + 1, last_seen_at = excluded.last_seen_at",
+                        cancellationToken).ConfigureAwait(false);
+                    var first = await db.IngestDigests.AsNoTracking().Where(d => d.Sha256 == record.Sha256).Select(d => d.FirstItemId).FirstAsync(cancellationToken).ConfigureAwait(false);
+                    if (first != record.Id)
+                    {
+                        // An exact repeat: counted in the digest register, not reviewed again; what was computed for it is dropped.
+                        ForgetResults(record);
+                        record.DuplicateOf = first;
+                        item.ClearFailure();
+                        Advance(record, IngestState.Done);
+                    }
+                    else
+                    {
+                        db.IngestContents.Add(new IngestContentRecord { ItemId = record.Id, Sealed = fetched });
+                    }
+
+                    var detail = string.Create(CultureInfo.InvariantCulture, $"source={record.SourceKind} kind={record.ContentKind} bytes={record.Length} sha256={Convert.ToHexStringLower(record.Sha256!)}{(first != record.Id ? $" duplicate-of={first}" : string.Empty)}");
+                    await audit.AppendAsync(AuditActor, "ingest.fetched", string.Create(CultureInfo.InvariantCulture, $"ingest-item:{record.Id}"), detail, cancellationToken).ConfigureAwait(false);
+                    if (record.FilePath is { } copy && IsImportCopy(copy))
+                    {
+                        deletable.Add(copy);
+                    }
+                }
+
+                ApplyFailure(item);
+                item.Committed = true;
+                if (record.State == IngestState.Done)
+                {
+                    finished++;
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // A copy the pipeline owns (unpacked from an imported archive) is not kept in the clear once sealed.
+        foreach (var copy in deletable)
+        {
+            File.Delete(copy);
+        }
+
+        return finished;
+    }
+
+    private async Task<int> CommitSentAsync(HaechiDbContext db, List<ItemWork> sent, CancellationToken cancellationToken)
+    {
+        var finished = 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var item in await KeepHeldAsync(db, sent, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Failure is null)
+            {
+                Advance(item.Record, IngestState.Done);
+                finished++;
+            }
+
+            ApplyFailure(item);
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return finished;
+    }
+
+    private bool IsImportCopy(string path) =>
+        path.StartsWith(Path.Combine(Path.GetFullPath(dataDirectory), "imports") + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private static void ForgetResults(IngestItemRecord item)
+    {
+        item.Pdq = null;
+        item.Quality = null;
+        item.Frames = null;
+        item.MatchCount = 0;
+        item.MatchedEntryId = null;
+        item.MatchStrength = 0;
+        item.FaceCount = null;
+        item.FaceEntryId = null;
+        item.FaceSimilarity = null;
+        item.NudityScore = null;
+        item.Signal = null;
+        item.Priority = 0;
+    }
+
+    // A failed step leaves the item in the last state it reached; the failure is saved with the batch.
+    private void ApplyFailure(ItemWork work)
+    {
+        if (work.Failure is not { } failure)
+        {
+            return;
+        }
+
+        var item = work.Record;
+        item.Attempts++;
+        item.LastError = failure.Code;
+        item.UpdatedAt = _time.GetUtcNow();
+        item.LeaseOwner = null;
+        if (failure.Permanent || item.Attempts >= _options.MaxAttempts)
+        {
+            item.FailedIn = item.State;
+            item.State = IngestState.Failed;
+            item.LeaseUntil = 0;
+        }
+        else
+        {
+            item.LeaseUntil = NowMs() + (long)_options.RetryDelay.TotalMilliseconds;
         }
     }
 
@@ -408,8 +631,9 @@ public sealed class IngestionPipeline(
         }
     }
 
-    private async Task FetchAsync(HaechiDbContext db, IngestItemRecord item, CancellationToken cancellationToken)
+    private async Task FetchAsync(ItemWork work, CancellationToken cancellationToken)
     {
+        var item = work.Record;
         byte[] bytes;
         SniffedKind kind;
         if (item.Url is { } url)
@@ -446,51 +670,29 @@ public sealed class IngestionPipeline(
             throw new StepFailedException("not-media", permanent: true);
         }
 
-        var sha = SHA256.HashData(bytes);
-        var now = _time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        item.Sha256 = sha;
+        item.Sha256 = SHA256.HashData(bytes);
         item.Length = bytes.Length;
         item.ContentKind = kind == SniffedKind.Video ? "video" : "image";
-        item.FetchedAt = now;
+        item.FetchedAt = _time.GetUtcNow();
+        work.Bytes = bytes;
+        work.Fetched = sealer.Seal(bytes, SealingContext(item.Id));
         Advance(item, IngestState.Fetched);
-
-        // The first write takes the store's write lock and checks the lease (concurrency tokens).
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO ingest_digests (sha256, first_item_id, seen_count, last_seen_at) VALUES ({sha}, {item.Id}, 1, {now}) ON CONFLICT (sha256) DO UPDATE SET seen_count = ingest_digests.seen_count + 1, last_seen_at = excluded.last_seen_at",
-            cancellationToken).ConfigureAwait(false);
-        var first = await db.IngestDigests.AsNoTracking().Where(d => d.Sha256 == sha).Select(d => d.FirstItemId).FirstAsync(cancellationToken).ConfigureAwait(false);
-        if (first != item.Id)
-        {
-            // An exact repeat: counted in the digest register, not reviewed again.
-            item.DuplicateOf = first;
-            Advance(item, IngestState.Done);
-        }
-        else
-        {
-            db.IngestContents.Add(new IngestContentRecord { ItemId = item.Id, Sealed = sealer.Seal(bytes, SealingContext(item.Id)) });
-        }
-
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        var detail = string.Create(CultureInfo.InvariantCulture, $"source={item.SourceKind} kind={item.ContentKind} bytes={bytes.Length} sha256={Convert.ToHexStringLower(sha)}{(first != item.Id ? $" duplicate-of={first}" : string.Empty)}");
-        await new AuditLog(db, _time).AppendAsync(AuditActor, "ingest.fetched", string.Create(CultureInfo.InvariantCulture, $"ingest-item:{item.Id}"), detail, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-
-        // A copy the pipeline owns (unpacked from an imported archive) is not kept in the clear once sealed.
-        if (item.FilePath is { } copy && copy.StartsWith(Path.Combine(Path.GetFullPath(dataDirectory), "imports") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            File.Delete(copy);
-        }
     }
 
-    private async Task<byte[]> OpenContentAsync(HaechiDbContext db, long itemId, CancellationToken cancellationToken)
+    private async Task<byte[]> ContentAsync(ItemWork work, CancellationToken cancellationToken)
     {
+        if (work.Bytes is { } bytes)
+        {
+            return bytes;
+        }
+
+        await using var db = await openContext(cancellationToken).ConfigureAwait(false);
+        var itemId = work.Record.Id;
         var sealedBlob = await db.IngestContents.AsNoTracking().Where(c => c.ItemId == itemId).Select(c => c.Sealed)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? throw new StepFailedException("content-missing", permanent: true);
         try
         {
-            return sealer.Open(sealedBlob, SealingContext(itemId));
+            return work.Bytes = sealer.Open(sealedBlob, SealingContext(itemId));
         }
         catch (SealedContentException)
         {
@@ -498,9 +700,10 @@ public sealed class IngestionPipeline(
         }
     }
 
-    private async Task FingerprintAsync(HaechiDbContext db, IngestItemRecord item, CancellationToken cancellationToken)
+    private async Task FingerprintAsync(ItemWork work, CancellationToken cancellationToken)
     {
-        var bytes = await OpenContentAsync(db, item.Id, cancellationToken).ConfigureAwait(false);
+        var item = work.Record;
+        var bytes = await ContentAsync(work, cancellationToken).ConfigureAwait(false);
         if (item.ContentKind == "video")
         {
             var directory = Directory.CreateTempSubdirectory("haechi-ingest-");
@@ -530,7 +733,6 @@ public sealed class IngestionPipeline(
         }
 
         Advance(item, IngestState.Fingerprinted);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private ImageFingerprint Fingerprint(byte[] bytes, FingerprintParts parts, RobustFamilies families)
@@ -545,12 +747,19 @@ public sealed class IngestionPipeline(
         }
     }
 
-    private async Task MatchAsync(HaechiDbContext db, IngestItemRecord item, BankMatcher matcher, CancellationToken cancellationToken)
+    /// <summary>
+    /// Banks (PDQ and extra views, or vPDQ), then for images faces against every face bank and the
+    /// nudity score when the models are installed; the strongest signal sets the priority
+    /// (<see cref="ReviewPriority"/>). Matched items wait for review; the others are done.
+    /// </summary>
+    private async Task MatchAsync(ItemWork work, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
     {
+        var item = work.Record;
         var filter = _options.Filter;
         item.MatchCount = 0;
         item.MatchedEntryId = null;
         item.MatchStrength = 0;
+        var signal = MatchSignal.None;
         if (item.ContentKind == "video")
         {
             var matches = await matcher.MatchVideoAsync(UnpackFrames(item.Frames ?? []), filter, cancellationToken).ConfigureAwait(false);
@@ -559,13 +768,14 @@ public sealed class IngestionPipeline(
                 item.MatchCount = matches.Count;
                 item.MatchedEntryId = matches[0].Entry.Id;
                 item.MatchStrength = Math.Clamp(matches[0].Comparison.QueryMatchPercent / 100.0, 0, 1);
+                signal = MatchSignal.Vpdq;
             }
         }
         else if (item.Pdq is { } pdq && item.Quality is { } quality && quality >= filter.MinQuality)
         {
             // The stored PDQ is enough unless banks keep extra views, which need the pixels again.
             var fingerprint = matcher.HasExtraViews
-                ? Fingerprint(await OpenContentAsync(db, item.Id, cancellationToken).ConfigureAwait(false), FingerprintParts.RobustViews, matcher.QueryFamilies)
+                ? Fingerprint(await ContentAsync(work, cancellationToken).ConfigureAwait(false), FingerprintParts.RobustViews, matcher.QueryFamilies)
                 : new ImageFingerprint { Pdq = Hash256.ReadBigEndian(pdq), Quality = quality, Width = 0, Height = 0, DecodeTime = TimeSpan.Zero, HashTime = TimeSpan.Zero };
             var matches = await matcher.MatchImageAsync(fingerprint, filter, cancellationToken).ConfigureAwait(false);
             if (matches.Count > 0)
@@ -573,64 +783,72 @@ public sealed class IngestionPipeline(
                 item.MatchCount = matches.Count;
                 item.MatchedEntryId = matches[0].Entry.Id;
                 item.MatchStrength = ReviewRules.PdqMatchStrength(matches[0].Distance, filter.Radius + 1);
+                signal = matches[0].MatchedBy is "pdq" or "dihedral" ? MatchSignal.Pdq : MatchSignal.View;
             }
         }
 
-        Advance(item, IngestState.Matched);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        item.FaceCount = null;
+        item.FaceEntryId = null;
+        item.FaceSimilarity = null;
+        item.NudityScore = null;
+        if (item.ContentKind != "video" && _vision.Enabled)
+        {
+            VisionResult seen;
+            try
+            {
+                seen = _vision.Analyse(await ContentAsync(work, cancellationToken).ConfigureAwait(false), faceBanks, _options.FaceThreshold, _options.ImageDecode);
+            }
+            catch (ImageDecodeException ex)
+            {
+                throw new StepFailedException(ex.Error == ImageDecodeError.TooManyPixels ? "too-many-pixels" : "undecodable", permanent: true);
+            }
+
+            item.FaceCount = seen.FaceCount;
+            item.NudityScore = seen.Nudity;
+            if (seen.Match is { } face)
+            {
+                item.FaceEntryId = face.Id;
+                item.FaceSimilarity = face.Similarity;
+            }
+        }
+
+        // The strongest signal decides: an enrolled face on sexual content outranks a fingerprint match.
+        var nudity = item.NudityScore ?? 0;
+        var priority = signal == MatchSignal.None ? ReviewPriority.Compute(MatchSignal.None, 0, nudity) : ReviewPriority.Compute(signal, item.MatchStrength, nudity);
+        if (item.FaceSimilarity is { } similarity)
+        {
+            var facePriority = ReviewPriority.Compute(MatchSignal.Face, similarity, nudity);
+            if (signal == MatchSignal.None || facePriority > priority)
+            {
+                signal = MatchSignal.Face;
+                priority = facePriority;
+            }
+        }
+
+        item.Signal = ReviewPriority.Name(signal);
+        item.Priority = priority;
+        Advance(item, signal == MatchSignal.None || item.ReviewItemId is not null ? IngestState.Done : IngestState.Matched);
     }
 
-    private async Task SendAsync(HaechiDbContext db, IngestItemRecord item, CancellationToken cancellationToken)
+    /// <summary>One claimed item during a batch: its tracked record, its bytes and sealed blob once fetched, and a failure.</summary>
+    private sealed class ItemWork(IngestItemRecord record)
     {
-        if (item.MatchCount > 0 && item.ReviewItemId is null)
-        {
-            // The sink is idempotent on the source id: a repeat after a crash finds the first submit.
-            item.ReviewItemId = await sink.SubmitAsync(
-                new ReviewCandidate(
-                    string.Create(CultureInfo.InvariantCulture, $"ingest:{item.Id}"),
-                    item.MatchStrength,
-                    item.MatchedEntryId,
-                    item.Sha256,
-                    item.Pdq is { } pdq ? Hash256.ReadBigEndian(pdq) : null),
-                cancellationToken).ConfigureAwait(false);
-        }
+        public IngestItemRecord Record { get; } = record;
 
-        Advance(item, IngestState.Done);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-    }
+        /// <summary>The bytes, once fetched or opened.</summary>
+        public byte[]? Bytes { get; set; }
 
-    private async Task FailAsync(HaechiDbContext db, long id, string code, bool permanent, CancellationToken cancellationToken)
-    {
-        db.ChangeTracker.Clear();
-        var item = await db.IngestItems.FirstOrDefaultAsync(i => i.Id == id, cancellationToken).ConfigureAwait(false);
-        if (item is null || item.LeaseOwner != _worker)
-        {
-            return;
-        }
+        /// <summary>The sealed bytes when fetched in this batch (saved with the digest and audit entry at commit).</summary>
+        public byte[]? Fetched { get; set; }
 
-        item.Attempts++;
-        item.LastError = code;
-        item.UpdatedAt = _time.GetUtcNow();
-        item.LeaseOwner = null;
-        if (permanent || item.Attempts >= _options.MaxAttempts)
-        {
-            item.FailedIn = item.State;
-            item.State = IngestState.Failed;
-            item.LeaseUntil = 0;
-        }
-        else
-        {
-            item.LeaseUntil = NowMs() + (long)_options.RetryDelay.TotalMilliseconds;
-        }
+        public (string Code, bool Permanent)? Failure { get; private set; }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Lost the lease meanwhile: the new holder decides.
-        }
+        /// <summary>Saved by the batch's commit.</summary>
+        public bool Committed { get; set; }
+
+        public void Fail(string code, bool permanent) => Failure = (code, permanent);
+
+        public void ClearFailure() => Failure = null;
     }
 
     private sealed class StepFailedException(string code, bool permanent) : Exception(code)

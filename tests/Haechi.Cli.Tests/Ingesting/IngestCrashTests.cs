@@ -10,11 +10,14 @@ namespace Haechi.Cli.Tests.Ingesting;
 /// <summary>
 /// The crash test: the CLI worker runs as a child process and is killed (SIGKILL) ten times while
 /// it ingests; after a final run every accepted item is processed exactly once, and the review
-/// queue holds the same items as an uninterrupted run of the same input.
+/// queue holds the same items as an uninterrupted run of the same input. The worker commits in
+/// batches (group commit), so the input is large enough (182 items, several batches per kill at
+/// most) for all ten kills to land mid-ingestion.
 /// </summary>
 public sealed class IngestCrashTests : IDisposable
 {
     private const int Width = 480, Height = 360;
+    private const int Generated = 180, Total = Generated + 2;
     private readonly string _dir = Directory.CreateTempSubdirectory("haechi-crash-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -28,7 +31,7 @@ public sealed class IngestCrashTests : IDisposable
         var data = Path.Combine(_dir, "data");
         var files = Directory.CreateDirectory(Path.Combine(_dir, "files")).FullName;
 
-        // Three registered photos; edited copies of them (each pair unique), unrelated photos, and two exact repeats.
+        // Three registered photos; edited copies of them (each pair unique) among the first 60, unrelated photos, and two exact repeats.
         var registered = new byte[3][];
         for (var p = 0; p < 3; p++)
         {
@@ -45,9 +48,9 @@ public sealed class IngestCrashTests : IDisposable
 
         ImageEdit[] edits = [ImageEdit.JpegQ30, ImageEdit.Half, ImageEdit.JpegQ70, ImageEdit.Crop5];
         var inputs = new List<string>();
-        for (var k = 0; k < 60; k++)
+        for (var k = 0; k < Generated; k++)
         {
-            var bytes = k % 6 == 0
+            var bytes = k % 6 == 0 && k < 60
                 ? ImageEdits.Apply(registered[k / 6 % 3], Width, Height, edits[k / 6 / 3])
                 : SyntheticImages.Png(Width, Height, 5000 + k);
             var path = Path.Combine(files, $"{k:D3}.img");
@@ -65,7 +68,7 @@ public sealed class IngestCrashTests : IDisposable
         // The uninterrupted reference: the same queue, copied before any worker ran.
         var reference = Path.Combine(_dir, "reference");
         CopyDirectory(data, reference);
-        Assert.Equal("finished\t62", Haechi(reference, "ingest", "run", "--until-idle").Out.Trim());
+        Assert.Equal($"finished\t{Total}", Haechi(reference, "ingest", "run", "--until-idle").Out.Trim());
 
         var open = StoreContextFactory.For(new DatabaseLocation(data));
         var kills = 0;
@@ -89,8 +92,8 @@ public sealed class IngestCrashTests : IDisposable
             lastDone = done;
         }
 
-        Assert.True(lastDone < 62, "every kill must land mid-ingestion");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{kills} kills; {lastDone} of 62 items done before the final run");
+        Assert.True(lastDone < Total, "every kill must land mid-ingestion");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{kills} kills; {lastDone} of {Total} items done before the final run");
         var final = Haechi(data, "ingest", "run", "--until-idle", "--lease", "1");
         Assert.True(final.ExitCode == 0, final.Error);
 
@@ -98,7 +101,7 @@ public sealed class IngestCrashTests : IDisposable
         await using (var refDb = await StoreContextFactory.For(new DatabaseLocation(reference))(ct))
         {
             var items = await db.IngestItems.AsNoTracking().ToListAsync(ct);
-            Assert.Equal(62, items.Count);
+            Assert.Equal(Total, items.Count);
             Assert.All(items, i => Assert.Equal(IngestState.Done, i.State));
             Assert.Equal(2, items.Count(i => i.DuplicateOf is not null));
 
@@ -109,10 +112,10 @@ public sealed class IngestCrashTests : IDisposable
             Assert.Equal(expected.Order(), review.Order());
 
             var fetched = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "ingest.fetched").Select(a => a.Subject).ToListAsync(ct);
-            Assert.Equal(62, fetched.Count);
-            Assert.Equal(62, fetched.Distinct().Count());
-            Assert.Equal(62, await db.IngestDigests.SumAsync(d => d.SeenCount, ct));
-            Assert.Equal(60, await db.IngestContents.CountAsync(ct));
+            Assert.Equal(Total, fetched.Count);
+            Assert.Equal(Total, fetched.Distinct().Count());
+            Assert.Equal(Total, await db.IngestDigests.SumAsync(d => d.SeenCount, ct));
+            Assert.Equal(Generated, await db.IngestContents.CountAsync(ct));
         }
 
         var verify = Haechi(data, "audit", "verify");

@@ -34,6 +34,8 @@ internal static class IngestionFeature
         services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
         services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
         services.TryAddSingleton(sp => new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value.AllowPrivateAddresses }));
+        // Faces and nudity when the vision models are installed in the data directory (loaded once, shared).
+        services.TryAddSingleton(sp => IngestVision.Load(sp.GetRequiredService<DataDirectory>().Path));
         services.TryAddSingleton<IIngestionPipeline>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
@@ -53,7 +55,8 @@ internal static class IngestionFeature
                     RetryDelay = TimeSpan.FromSeconds(o.RetryDelaySeconds),
                     PollInterval = TimeSpan.FromMilliseconds(500),
                 },
-                sp.GetRequiredService<TimeProvider>());
+                sp.GetRequiredService<TimeProvider>(),
+                vision: sp.GetRequiredService<IngestVision>());
         });
         services.AddHostedService<IngestionWorker>();
         return services;

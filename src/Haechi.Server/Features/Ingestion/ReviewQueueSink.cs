@@ -18,7 +18,7 @@ internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
         var existing = await db.ReviewItems.AsNoTracking()
-            .Where(r => r.Kind == ReviewItemKind.BankMatch && r.SourceId == candidate.SourceId)
+            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch) && r.SourceId == candidate.SourceId)
             .Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (existing is { } id)
         {
@@ -27,7 +27,7 @@ internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
 
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(ReviewItemKind.BankMatch, candidate.SourceId, MatchStrength: candidate.MatchStrength, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId),
+            new ReviewItemInput(candidate.Kind, candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Signal: candidate.Signal, Priority: candidate.Priority),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }

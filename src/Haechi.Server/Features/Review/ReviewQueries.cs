@@ -29,7 +29,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
     {
         var open = db.ReviewItems.AsNoTracking().Where(r => r.Status == ReviewStatus.Open);
         var rows = await open
-            .OrderByDescending(r => r.PossibleMinor).ThenByDescending(r => r.MatchStrength).ThenByDescending(r => r.NudityScore).ThenBy(r => r.Id)
+            .OrderByDescending(r => r.PossibleMinor).ThenByDescending(r => r.Priority).ThenByDescending(r => r.MatchStrength).ThenByDescending(r => r.NudityScore).ThenBy(r => r.Id)
             .Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var reports = await ReportsAsync(rows, cancellationToken).ConfigureAwait(false);
         var items = rows.Select(r => View(r, reports)).ToList();

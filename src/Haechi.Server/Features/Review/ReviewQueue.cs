@@ -19,6 +19,8 @@ namespace Haechi.Server.Features.Review;
 /// <param name="EvidenceId">The encrypted content, if any.</param>
 /// <param name="MatchedEntryId">The bank entry matched, if any.</param>
 /// <param name="Url">Where the content was seen, if anywhere (what a takedown notice names).</param>
+/// <param name="Signal">The signal that matched ("pdq", "view", "vpdq", "face"), if any.</param>
+/// <param name="Priority">0..1 (see <see cref="ReviewPriority"/>); null: computed from the kind, match strength and nudity score.</param>
 internal sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
@@ -30,7 +32,9 @@ internal sealed record ReviewItemInput(
     Hash256? Pdq = null,
     long? EvidenceId = null,
     long? MatchedEntryId = null,
-    Uri? Url = null);
+    Uri? Url = null,
+    string? Signal = null,
+    double? Priority = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
 internal sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
@@ -52,6 +56,16 @@ internal interface IReviewQueue
 /// <inheritdoc />
 internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentIndex decidedContent, TimeProvider time, ILogger<ReviewQueue> logger) : IReviewQueue
 {
+    // Producers that do not compute a priority: the signal follows from the kind (a report's match is a fingerprint).
+    private static double DefaultPriority(ReviewItemInput input)
+    {
+        var signal = input.Signal is not null ? ReviewPriority.Parse(input.Signal)
+            : input.MatchStrength <= 0 ? MatchSignal.None
+            : input.Kind == ReviewItemKind.FaceMatch ? MatchSignal.Face
+            : MatchSignal.Pdq;
+        return ReviewPriority.Compute(signal, input.MatchStrength, input.NudityScore);
+    }
+
     public async Task<Enqueued> EnqueueAsync(ReviewItemInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -84,6 +98,8 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 PossibleMinor = input.PossibleMinor,
                 MatchStrength = Math.Clamp(input.MatchStrength, 0, 1),
                 NudityScore = Math.Clamp(input.NudityScore, 0, 1),
+                Signal = input.Signal,
+                Priority = Math.Clamp(input.Priority ?? DefaultPriority(input), 0, 1),
                 Sha256 = input.Sha256,
                 Md5 = input.Md5,
                 Pdq = pdq,
