@@ -53,12 +53,9 @@ public static class TelegramMediaFetcher
         {
             await client.DownloadFile(file.FilePath!, buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (FileTooLargeException)
+        catch (Exception ex) when (CutOff(ex))
         {
-            return new TelegramFetchResult(TelegramFetchStatus.TooLarge, null, declared);
-        }
-        catch (Exception ex) when (ex.InnerException is FileTooLargeException)
-        {
+            // The client wraps the stream's refusal in its own exceptions.
             return new TelegramFetchResult(TelegramFetchStatus.TooLarge, null, declared);
         }
 
@@ -91,6 +88,19 @@ public static class TelegramMediaFetcher
         }
 
         return true;
+    }
+
+    private static bool CutOff(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is FileTooLargeException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class FileTooLargeException() : IOException("The file is larger than the cap.");
