@@ -110,8 +110,10 @@ public sealed partial class TelegramConnector(
             _runtime = _runtime with { BackoffUntil = null, ConsecutiveErrors = 0 };
             return (handled, null);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ErrorCode(ex) is { } code)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever failed (the API, the network, the store, a bug), the server keeps running: record, wait, retry.
+            var code = ErrorCode(ex);
             var errors = _runtime.ConsecutiveErrors + 1;
             var backoff = Backoff(ex, errors);
             _runtime = _runtime with { BackoffUntil = time.GetUtcNow() + backoff, ConsecutiveErrors = errors };
@@ -297,16 +299,17 @@ public sealed partial class TelegramConnector(
         {
             await client.SendMessage(chatId, text, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ErrorCode(ex) is { } code)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is RequestException or HttpRequestException or TaskCanceledException or IOException)
         {
+            var code = ErrorCode(ex);
             LogReplyFailed(logger, code);
             await using var db = await openContext(cancellationToken).ConfigureAwait(false);
             await TelegramCursorStore.RecordErrorAsync(db, settings.BotId, "reply-" + code, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>A short code for an error the connector recovers from by waiting; null for anything else (a bug: let it surface).</summary>
-    public static string? ErrorCode(Exception exception) => exception switch
+    /// <summary>A short code for an error (no message, no URL: those may hold content or the token).</summary>
+    public static string ErrorCode(Exception exception) => exception switch
     {
         ApiRequestException api => string.Create(CultureInfo.InvariantCulture, $"http-{api.ErrorCode}"),
         RequestException { HttpStatusCode: { } status } => string.Create(CultureInfo.InvariantCulture, $"http-{(int)status}"),
@@ -315,7 +318,7 @@ public sealed partial class TelegramConnector(
         TaskCanceledException => "timeout",
         IOException => "network",
         IngestionBackPressureException => "back-pressure",
-        _ => null,
+        _ => "error-" + exception.GetType().Name,
     };
 
     private TimeSpan Backoff(Exception exception, int consecutiveErrors)
