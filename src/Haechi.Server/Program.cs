@@ -10,6 +10,7 @@ using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
 using Haechi.Server.Features.Takedowns;
+using Haechi.Server.Features.Telegram;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +29,7 @@ builder.Services.AddEvidence();
 builder.Services.AddTakedowns();
 builder.Services.AddReports();
 builder.Services.AddIngestion();
+builder.Services.AddTelegram();
 builder.Services.AddHealth();
 builder.Services.AddPages();
 
@@ -46,6 +48,7 @@ app.MapReviewEndpoints();
 app.MapEvidenceEndpoints();
 app.MapTakedownsEndpoints();
 app.MapIngestionEndpoints();
+app.MapTelegramEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 

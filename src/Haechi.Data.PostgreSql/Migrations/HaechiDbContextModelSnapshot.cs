@@ -1277,6 +1277,50 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("takedown_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>
+                {
+                    b.Property<long>("BotId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long>("Ignored")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ignored");
+
+                    b.Property<long>("Ingested")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ingested");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset?>("LastPollAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_poll_at");
+
+                    b.Property<long>("NextOffset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long>("Refused")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refused");
+
+                    b.Property<long>("Reports")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reports");
+
+                    b.HasKey("BotId");
+
+                    b.ToTable("telegram_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

@@ -1236,6 +1236,50 @@ namespace Haechi.Data.Migrations
                     b.ToTable("takedown_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>
+                {
+                    b.Property<long>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long>("Ignored")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ignored");
+
+                    b.Property<long>("Ingested")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ingested");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset?>("LastPollAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_poll_at");
+
+                    b.Property<long>("NextOffset")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long>("Refused")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refused");
+
+                    b.Property<long>("Reports")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reports");
+
+                    b.HasKey("BotId");
+
+                    b.ToTable("telegram_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

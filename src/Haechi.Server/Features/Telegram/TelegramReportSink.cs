@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Resources;
+using Haechi.Core.Reports;
+using Haechi.Server.Features.Evidence;
+using Haechi.Server.Features.Reports;
+using Haechi.Watch.Telegram;
+
+namespace Haechi.Server.Features.Telegram;
+
+/// <summary>
+/// The bot's reports take the web form's path: <see cref="SubmitReport"/> (validation, group-commit
+/// intake, receipt) with the photo checked by <see cref="EvidenceIntake"/> (decoded, fingerprinted,
+/// matched against the banks, sealed), intake name <c>telegram</c>. The connector's cursor moves in
+/// the report's own transaction.
+/// </summary>
+internal sealed class TelegramReportSink(IServiceScopeFactory scopes) : ITelegramReportSink
+{
+    /// <summary>The intake name of reports that came through the bot.</summary>
+    public const string IntakeName = "telegram";
+
+    private static readonly ResourceManager Texts = new("Haechi.Server.Resources.TelegramText", typeof(TelegramReportSink).Assembly);
+
+    public async Task<TelegramReportOutcome> SubmitAsync(TelegramReport report, Func<Haechi.Data.HaechiDbContext, CancellationToken, Task> inTransaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(inTransaction);
+        await using var scope = scopes.CreateAsyncScope();
+        var evidence = scope.ServiceProvider.GetRequiredService<EvidenceIntake>();
+        var submit = scope.ServiceProvider.GetRequiredService<SubmitReport>();
+        ReportAttachments? inner = null;
+        if (report.Photo is { } photo)
+        {
+            using var stream = new MemoryStream(photo, writable: false);
+            IFormFile file = new FormFile(stream, 0, photo.Length, "evidence", "telegram-photo");
+            var (files, errors) = await evidence.CheckAsync([file], cancellationToken).ConfigureAwait(false);
+            if (errors.Count > 0)
+            {
+                return new TelegramReportOutcome(null, "evidence-refused");
+            }
+
+            inner = evidence.Attach(files);
+        }
+
+        ReportAttachments attachments = async (db, record, ct) =>
+        {
+            var item = inner is null
+                ? new Haechi.Server.Features.Review.ReviewItemInput(Haechi.Core.Review.ReviewItemKind.Report, record.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: record.PossibleMinor)
+                : await inner(db, record, ct).ConfigureAwait(false);
+            await inTransaction(db, ct).ConfigureAwait(false);
+            return item;
+        };
+        var channel = report.Channel ?? (report.Urls.Count == 0 ? Texts.GetString("ChannelUnknown", CultureInfo.InvariantCulture) : null);
+        var request = new ReportRequest(report.Urls, ReportPlatform.Telegram, channel, report.Description, report.PossibleMinor, Contact: null);
+        var (receipt, validation) = await submit.ExecuteAsync(request, IntakeName, cancellationToken, attachments).ConfigureAwait(false);
+        return receipt is null ? new TelegramReportOutcome(null, "invalid-" + string.Join('-', validation.Keys)) : new TelegramReportOutcome(receipt.Receipt, null);
+    }
+
+    public string Reply(TelegramReply reply, string? receipt)
+    {
+        var key = reply.ToString();
+        var korean = Texts.GetString(key, CultureInfo.GetCultureInfo("ko")) ?? key;
+        var english = Texts.GetString(key, CultureInfo.InvariantCulture) ?? key;
+        var text = korean + "\n\n" + english;
+        return string.Format(CultureInfo.InvariantCulture, text, receipt ?? string.Empty);
+    }
+}
