@@ -5,6 +5,7 @@ using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Health;
 using Haechi.Server.Features.Ingestion;
+using Haechi.Server.Features.Investigations;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
@@ -28,6 +29,7 @@ builder.Services.AddEvidence();
 builder.Services.AddTakedowns();
 builder.Services.AddReports();
 builder.Services.AddIngestion();
+builder.Services.AddInvestigations();
 builder.Services.AddHealth();
 builder.Services.AddPages();
 
@@ -46,6 +48,7 @@ app.MapReviewEndpoints();
 app.MapEvidenceEndpoints();
 app.MapTakedownsEndpoints();
 app.MapIngestionEndpoints();
+app.MapInvestigationsEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 
