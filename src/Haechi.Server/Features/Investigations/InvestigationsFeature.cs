@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Haechi.Core.Sealing;
+using Haechi.Data.Audit;
 using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -98,7 +99,7 @@ internal static class InvestigationsFeature
         return TypedResults.Content(investigation.Json(), "application/json", Encoding.UTF8);
     }
 
-    private static async Task<Results<FileContentHttpResult, NotFound>> ReportJsonAsync(Guid id, HttpContext http, ClaimsPrincipal principal, InvestigationSessions sessions, Data.Audit.AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, NotFound>> ReportJsonAsync(Guid id, HttpContext http, ClaimsPrincipal principal, InvestigationSessions sessions, AuditLog audit, CancellationToken cancellationToken)
     {
         var userId = AccountsEndpoints.UserId(principal)!;
         if (sessions.Get(id, userId) is not { } investigation)
@@ -111,7 +112,7 @@ internal static class InvestigationsFeature
         return Download(http, bytes, "application/json", "haechi-analysis-" + id.ToString("N")[..8] + ".json");
     }
 
-    private static async Task<Results<FileContentHttpResult, NotFound>> ReportHtmlAsync(Guid id, HttpContext http, ClaimsPrincipal principal, InvestigationSessions sessions, Data.Audit.AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, NotFound>> ReportHtmlAsync(Guid id, HttpContext http, ClaimsPrincipal principal, InvestigationSessions sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = AccountsEndpoints.UserId(principal)!;
         if (sessions.Get(id, userId) is not { } investigation)
@@ -160,7 +161,7 @@ internal static class InvestigationsFeature
         return Download(http, export.Zip, "application/zip", export.FileName);
     }
 
-    internal static async Task AuditExportAsync(Data.Audit.AuditLog audit, string userId, Investigation investigation, string format, byte[] bytes, CancellationToken cancellationToken) =>
+    internal static async Task AuditExportAsync(AuditLog audit, string userId, Investigation investigation, string format, byte[] bytes, CancellationToken cancellationToken) =>
         await audit.AppendAsync(
             "user:" + userId,
             KeptEvidence.ExportedAction,

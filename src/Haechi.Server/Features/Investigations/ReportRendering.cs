@@ -1,5 +1,4 @@
 using Haechi.Media.Forensics;
-using Haechi.Media.Forensics.Sources;
 
 namespace Haechi.Server.Features.Investigations;
 
