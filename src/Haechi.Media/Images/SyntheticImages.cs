@@ -149,6 +149,6 @@ public static class SyntheticImages
 #pragma warning restore CA5394
 
         using var decoded = VipsImage.NewFromBuffer(EncodeJpeg(rgb, size, size, quality));
-        return decoded.WriteToMemory();
+        return decoded.WriteToMemory<byte>();
     }
 }

@@ -83,7 +83,7 @@ internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, Aud
     public async Task<IReadOnlyList<KeptItem>> ListAsync(CancellationToken cancellationToken)
     {
         var custody = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.Subject.StartsWith("investigation-evidence:"))
+            .Where(a => EF.Functions.Like(a.Subject, "investigation-evidence:%"))
             .OrderBy(a => a.Sequence)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var bySubject = custody.GroupBy(a => a.Subject, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
