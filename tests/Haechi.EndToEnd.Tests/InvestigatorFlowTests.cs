@@ -67,7 +67,9 @@ public sealed class InvestigatorFlowTests(BrowserFixture fixture) : IDisposable
         var report = page.FrameLocator("[data-testid=report]");
         await report.GetByText("JPEG grid consistency").First.WaitForAsync();
         Assert.True(await report.GetByText("strong evidence of manipulation").CountAsync() > 0);
+        await report.Locator("img").First.WaitForAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, $"investigate-blurred-{language}.png"), FullPage = true });
+        await page.GetByTestId("report").ScreenshotAsync(new() { Path = Path.Combine(Shots, $"investigate-report-blurred-{language}.png") });
         Assert.Equal(1, await AuditCountAsync("investigation.analyzed", sha256, ct));
         Assert.Equal(0, await AuditCountAsync("investigation.revealed", sha256, ct));
 
