@@ -89,6 +89,11 @@ public sealed class InvestigationsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, investigatePage.StatusCode);
         Assert.Contains("name=\"images\"", await investigatePage.Content.ReadAsStringAsync(ApiClient.Ct), StringComparison.Ordinal);
         Assert.Equal((0, 2), await CountsAsync());
+
+        // The API is in the OpenAPI document.
+        var openApi = await anonymous.GetStringAsync("/openapi/v1.json", ApiClient.Ct);
+        Assert.Contains("\"/api/investigations\"", openApi, StringComparison.Ordinal);
+        Assert.Contains("/api/investigations/evidence/{id}/export", openApi, StringComparison.Ordinal);
     }
 
     [Fact]
