@@ -93,6 +93,13 @@ public sealed class InvestigatorFlowTests(BrowserFixture fixture) : IDisposable
             Assert.True(await db.AuditEntries.CountAsync(e => e.Action == "investigation.exported" && e.Detail.StartsWith("format=json;"), ct) >= 1);
         }
 
+        // The HTML report download (blurred form), opened on its own and looked at.
+        var html = await page.APIRequest.GetAsync(fixture.BaseAddress + page.Url.Split('/')[^1].Insert(0, "api/investigations/") + "/report.html");
+        Assert.True(html.Ok);
+        var reportPage = await context.NewPageAsync();
+        await reportPage.SetContentAsync(await html.TextAsync());
+        Assert.True(await reportPage.GetByText("JPEG grid consistency").CountAsync() > 0);
+        await reportPage.ScreenshotAsync(new() { Path = Path.Combine(Shots, $"investigate-report-{language}.png"), FullPage = true });
         await context.CloseAsync();
     }
 
