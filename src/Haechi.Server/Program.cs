@@ -5,6 +5,7 @@ using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Health;
 using Haechi.Server.Features.Ingestion;
+using Haechi.Server.Features.Investigations;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
@@ -30,6 +31,7 @@ builder.Services.AddTakedowns();
 builder.Services.AddReports();
 builder.Services.AddIngestion();
 builder.Services.AddTelegram();
+builder.Services.AddInvestigations();
 builder.Services.AddHealth();
 builder.Services.AddPages();
 
@@ -49,6 +51,7 @@ app.MapEvidenceEndpoints();
 app.MapTakedownsEndpoints();
 app.MapIngestionEndpoints();
 app.MapTelegramEndpoints();
+app.MapInvestigationsEndpoints();
 app.MapHealthEndpoints();
 app.MapPagesEndpoints();
 

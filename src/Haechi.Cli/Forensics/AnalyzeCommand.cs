@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Haechi.Cli.Vision;
 using Haechi.Core.Forensics;
 using Haechi.Media.Forensics;
@@ -118,7 +117,7 @@ internal static class AnalyzeCommand
             return exit;
         }
 
-        var problem = await PdfPrinter.PrintAsync(HtmlReport.Render(analysed, time.GetUtcNow()), pdfFile.FullName, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+        var problem = await PdfPrinter.PrintAsync(ForensicReportHtml.Render(analysed, time.GetUtcNow()), pdfFile.FullName, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             await console.Error.WriteLineAsync("haechi analyze: cannot print the PDF: " + problem).ConfigureAwait(false);
@@ -181,7 +180,7 @@ internal static class AnalyzeCommand
         {
             try
             {
-                File.WriteAllText(reportFile.FullName, HtmlReport.Render(analysed, time.GetUtcNow()));
+                File.WriteAllText(reportFile.FullName, ForensicReportHtml.Render(analysed, time.GetUtcNow()));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -212,133 +211,5 @@ internal static class AnalyzeCommand
         }
     }
 
-    internal static void WriteJson(TextWriter output, string path, ForensicReport report)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("file", path);
-            writer.WriteString("sha256", report.Sha256);
-            writer.WriteString("md5", report.Md5);
-            if (report.Pdq is null)
-            {
-                writer.WriteNull("pdq");
-            }
-            else
-            {
-                writer.WriteString("pdq", report.Pdq);
-            }
-
-            if (report.PdqQuality is { } quality)
-            {
-                writer.WriteNumber("pdqQuality", quality);
-            }
-
-            writer.WriteString("format", report.Format);
-            writer.WriteNumber("bytes", report.Bytes);
-            if (report.Width is { } width && report.Height is { } height)
-            {
-                writer.WriteNumber("width", width);
-                writer.WriteNumber("height", height);
-            }
-
-            writer.WriteString("band", report.OverallBand.ToText());
-            writer.WriteStartArray("findings");
-            foreach (var finding in report.Findings)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("method", finding.Method);
-                writer.WriteString("band", finding.Band.ToText());
-                writer.WriteString("summary", finding.Summary);
-                writer.WriteString("limits", finding.Limits);
-                writer.WriteStartArray("details");
-                foreach (var (key, value) in finding.Details)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("key", key);
-                    writer.WriteString("value", value);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            if (report.SourceMatches is { } matches)
-            {
-                WriteSourceMatches(writer, matches);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-    }
-
-    private static void WriteSourceMatches(Utf8JsonWriter writer, SourceMatchResult matches)
-    {
-        writer.WriteStartArray("sourceMatches");
-        foreach (var candidate in matches.Candidates)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("kind", candidate.Kind);
-            writer.WriteString("reference", candidate.Reference);
-            writer.WriteNumber("strength", Math.Round(candidate.Strength, 3));
-            writer.WriteStartArray("signals");
-            foreach (var evidence in candidate.Evidence)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("signal", evidence.Signal);
-                writer.WriteNumber("value", evidence.Value);
-                writer.WriteNumber("threshold", evidence.Threshold);
-                writer.WriteNumber("strength", Math.Round(evidence.Strength, 3));
-                writer.WriteBoolean("matched", evidence.Matched);
-                writer.WriteString("detail", evidence.Detail);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            if (matches.Comparisons.FirstOrDefault(c => ReferenceEquals(c.Candidate, candidate)) is { } comparison)
-            {
-                var change = comparison.Change;
-                writer.WriteStartObject("comparison");
-                writer.WriteString("alignment", comparison.Alignment);
-                writer.WriteNumber("inliers", comparison.Inliers);
-                writer.WriteNumber("changedAreas", change.ChangedCells);
-                writer.WriteNumber("comparedAreas", change.ComparedCells);
-                writer.WriteNumber("changedFraction", Math.Round(change.ChangedFraction, 4));
-                writer.WriteNumber("changedThreshold", Math.Round(change.Threshold, 2));
-                writer.WriteNumber("medianDifference", Math.Round(change.MedianDifference, 2));
-                if (comparison.ChangedArea is { } box)
-                {
-                    writer.WriteStartObject("changedArea");
-                    writer.WriteNumber("x", box.X);
-                    writer.WriteNumber("y", box.Y);
-                    writer.WriteNumber("width", box.Width);
-                    writer.WriteNumber("height", box.Height);
-                    writer.WriteEndObject();
-                }
-
-                if (comparison.ChangeOnFaces is { } onFaces)
-                {
-                    writer.WriteBoolean("changeMostlyOnFaces", onFaces);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("sourceNotes");
-        foreach (var note in matches.Notes)
-        {
-            writer.WriteStringValue(note);
-        }
-
-        writer.WriteEndArray();
-    }
+    internal static void WriteJson(TextWriter output, string path, ForensicReport report) => output.WriteLine(ForensicReportJson.ToJson(path, report));
 }

@@ -15,9 +15,14 @@ internal static class FaceConsistencyFinding
 {
     private const string Limits = "Faces are smoother than hair and backgrounds, make-up and skin smoothing filters lower their noise, portrait modes blur backgrounds, and a whole picture re-saved at low quality evens everything out; so only large differences count and the result is a pointer for a reviewer, not proof. A face swap made and then blended by a generator over the whole picture shows no difference.";
 
-    public static void Add(DecodedImage image, FaceDetector detector, (byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? gridPlane, List<ForensicFinding> findings, List<ForensicMap> maps)
+    /// <param name="image">The decoded picture.</param>
+    /// <param name="detected">The confident faces the analyzer's single detection found (source-image coordinates).</param>
+    /// <param name="gridPlane">The luma plane the JPEG grid was measured on, when there is one.</param>
+    /// <param name="findings">Where the finding goes.</param>
+    /// <param name="maps">Where the heatmap goes.</param>
+    public static void Add(DecodedImage image, IReadOnlyList<DetectedFace> detected, (byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? gridPlane, List<ForensicFinding> findings, List<ForensicMap> maps)
     {
-        var faces = detector.Detect(image).Where(f => f.Score >= 0.6f && f.Width >= 48).Take(12).ToList();
+        var faces = detected.Where(f => f.Width >= 48).Take(12).ToList();
         if (faces.Count == 0)
         {
             findings.Add(new ForensicFinding("face-consistency", EvidenceBand.NoEvidenceFound, "No face was detected, so face against background consistency was not measured.", Limits));

@@ -89,15 +89,19 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
             if (image is not null)
             {
                 SignalMapFindings.Add(image, findings, maps);
-                if (faces is not null && image.Width >= 64 && image.Height >= 64)
+                if (faces is not null)
                 {
-                    FaceConsistencyFinding.Add(image, faces, plane, findings, maps);
-                }
+                    // One detection per picture, shared by the face-consistency check and the detectors.
+                    var detected = DetectFaces(faces, image);
+                    if (image.Width >= 64 && image.Height >= 64)
+                    {
+                        FaceConsistencyFinding.Add(image, detected, plane, findings, maps);
+                    }
 
-                if (faces is not null && detectors is { Statuses.Count: > 0 })
-                {
-                    var detected = image.Width >= 64 && image.Height >= 64 ? faces.Detect(image).Where(f => f.Score >= 0.6f).ToList() : [];
-                    findings.AddRange(detectors.Analyze(image, detected));
+                    if (detectors is { Statuses.Count: > 0 })
+                    {
+                        findings.AddRange(detectors.Analyze(image, detected));
+                    }
                 }
             }
             if (plane is { } luma && format == "jpeg" && JpegMarkerReader.Read(bytes) is { LumaTable: { } table, Components.Count: > 0 })
@@ -128,6 +132,32 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
             Findings = findings,
             Maps = maps,
         };
+    }
+
+    /// <summary>Number of face detections run by this analyzer (one per decoded picture at most).</summary>
+    internal int FaceDetections => _faceDetections;
+
+    private int _faceDetections;
+
+    /// <summary>The confident faces (score at least 0.6) of a picture big enough to hold one; empty otherwise.</summary>
+    private List<Vision.DetectedFace> DetectFaces(Vision.FaceDetector detector, DecodedImage image)
+    {
+        if (image.Width < 64 || image.Height < 64)
+        {
+            return [];
+        }
+
+        Interlocked.Increment(ref _faceDetections);
+        var confident = new List<Vision.DetectedFace>();
+        foreach (var face in detector.Detect(image))
+        {
+            if (face.Score >= 0.6f)
+            {
+                confident.Add(face);
+            }
+        }
+
+        return confident;
     }
 
     /// <summary>A copy of the PNG without the chunks of the given types (CRCs of the rest unchanged).</summary>

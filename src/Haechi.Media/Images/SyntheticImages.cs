@@ -103,4 +103,52 @@ public static class SyntheticImages
 
     /// <summary>Draws and encodes a PNG in one call.</summary>
     public static byte[] Png(int width, int height, int seed) => EncodePng(DrawRgb(width, height, seed), width, height);
+    /// <summary>
+    /// A benign 256×256 splice for forensic tests: an elliptical region (90×100 at 70,60) pasted from
+    /// another JPEG-compressed texture shifted by (3,5) pixels, so its 8×8 JPEG grid is misaligned with
+    /// the background's; saved as PNG so no later JPEG save hides it.
+    /// </summary>
+    public static byte[] GridSplicePng(int seed)
+    {
+        const int Size = 256, W = 90, H = 100, Px = 70, Py = 60, Sx = 3, Sy = 5;
+        var background = CompressedTexture(seed, Size, 85);
+        var donor = CompressedTexture(seed + 500, Size, 80);
+        for (var y = 0; y < H; y++)
+        {
+            for (var x = 0; x < W; x++)
+            {
+                var dx = ((x + 0.5) / W) - 0.5;
+                var dy = ((y + 0.5) / H) - 0.5;
+                if ((dx * dx) + (dy * dy) <= 0.25)
+                {
+                    donor.AsSpan((((Py + y + Sy) * Size) + Px + x + Sx) * 3, 3).CopyTo(background.AsSpan((((Py + y) * Size) + Px + x) * 3, 3));
+                }
+            }
+        }
+
+        return EncodePng(background, Size, Size);
+    }
+
+    /// <summary>A textured RGB square (waves and seeded grain) saved as JPEG at <paramref name="quality"/> and decoded back.</summary>
+    private static byte[] CompressedTexture(int seed, int size, int quality)
+    {
+#pragma warning disable CA5394 // Deterministic test pictures, not security.
+        var random = new Random(seed);
+        var rgb = new byte[size * size * 3];
+        for (var y = 0; y < size; y++)
+        {
+            for (var x = 0; x < size; x++)
+            {
+                var value = 120 + (50 * Math.Sin((x + (seed * 13)) / 9.0)) + (40 * Math.Cos((y - (seed * 7)) / 13.0));
+                for (var c = 0; c < 3; c++)
+                {
+                    rgb[(((y * size) + x) * 3) + c] = (byte)Math.Clamp(value + (c * 15) + random.Next(-20, 21), 0, 255);
+                }
+            }
+        }
+#pragma warning restore CA5394
+
+        using var decoded = VipsImage.NewFromBuffer(EncodeJpeg(rgb, size, size, quality));
+        return decoded.WriteToMemory<byte>();
+    }
 }

@@ -142,7 +142,13 @@ public sealed partial class DeepfakeDetectorTests : IDisposable
         using var set = DeepfakeDetectorSet.Load(_root);
         Assert.True(Assert.Single(set.Statuses).IsReady);
 
-        var report = new ForensicAnalyzer(faces: new FaceDetector(detectorModel), detectors: set).Analyze(await File.ReadAllBytesAsync(samples[0], TestContext.Current.CancellationToken));
+        var analyzer = new ForensicAnalyzer(faces: new FaceDetector(detectorModel), detectors: set);
+        var report = analyzer.Analyze(await File.ReadAllBytesAsync(samples[0], TestContext.Current.CancellationToken));
+
+        // Face-consistency and the detectors share one detection of the picture.
+        Assert.Equal(1, analyzer.FaceDetections);
+        var consistency = Assert.Single(report.Findings, f => f.Method == "face-consistency");
+        Assert.NotEqual(EvidenceBand.StrongEvidenceOfManipulation, consistency.Band);
 
         var finding = Assert.Single(report.Findings, f => f.Method == "detector:antispoof");
         Assert.Equal(EvidenceBand.Inconclusive, finding.Band);

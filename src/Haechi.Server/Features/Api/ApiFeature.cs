@@ -59,7 +59,7 @@ internal static class ApiFeature
         app.UseWhen(static http => IsApi(http), static api => api.UseStatusCodePages());
         app.Use(static (http, next) =>
         {
-            var limit = EvidenceFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+            var limit = EvidenceFeature.RequestLimit(http) ?? Investigations.InvestigationsFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
             if (http.Request.ContentLength > limit)
             {
                 return TooLargeAsync(http, limit);

@@ -3,16 +3,15 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using Haechi.Core.Forensics;
-using Haechi.Media.Forensics;
 using Haechi.Media.Forensics.Sources;
 
-namespace Haechi.Cli.Forensics;
+namespace Haechi.Media.Forensics;
 
 /// <summary>
 /// A self-contained HTML report (no scripts, no external resources, no image content) that a
 /// reviewer can read without training: what each method checked, what it found, what it cannot show.
 /// </summary>
-internal static class HtmlReport
+public static class ForensicReportHtml
 {
     private static readonly Dictionary<string, (string Title, string Checks)> Methods = new(StringComparer.Ordinal)
     {
@@ -35,11 +34,15 @@ internal static class HtmlReport
         ["metadata"] = ("Metadata", "EXIF, XMP, IPTC and ICC metadata."),
     };
 
-    public static string Render(IReadOnlyList<(string Path, ForensicReport Report)> files, DateTimeOffset generatedAt)
+    /// <summary>The whole report as one HTML document.</summary>
+    /// <param name="files">Each file's name or path, and its analysis.</param>
+    /// <param name="generatedAt">When the report is made.</param>
+    /// <param name="revealHint">How a reader gets the pictures shown sharp and in colour (the CLI's <c>--reveal</c>, the server's reveal button).</param>
+    public static string Render(IReadOnlyList<(string Path, ForensicReport Report)> files, DateTimeOffset generatedAt, string revealHint = "made with --reveal")
     {
         ArgumentNullException.ThrowIfNull(files);
         var html = new StringBuilder(16 * 1024);
-        var version = typeof(HtmlReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var version = typeof(ForensicReportHtml).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         html.Append("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -62,7 +65,7 @@ internal static class HtmlReport
             </style></head><body>
             <h1>Haechi forensic analysis report</h1>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Generated {Encode(generatedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} by Haechi {Encode(version)} · {files.Count} file(s) · the pictures themselves are not shown in this report (source-match side-by-sides are grey and blurred unless made with --reveal); heatmaps are coarse (at most 64 areas a side).</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Generated {Encode(generatedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))} by Haechi {Encode(version)} · {files.Count} file(s) · the pictures themselves are not shown in this report (source-match side-by-sides are grey and blurred unless {Encode(revealHint)}); heatmaps are coarse (at most 64 areas a side).</p>");
         html.Append($"""
             <div class="guide"><strong>How to read this report.</strong> Each check below looks at one kind of evidence and gives one of three results:
             <ul><li><span class="band strong">{EvidenceBandText.StrongEvidenceOfManipulation}</span> the file itself declares or proves it was generated or altered (for example an AI generator's record, or a broken digital seal).</li>
@@ -72,14 +75,14 @@ internal static class HtmlReport
             """);
         foreach (var (path, report) in files)
         {
-            AppendFile(html, path, report);
+            AppendFile(html, path, report, revealHint);
         }
 
         html.Append("</body></html>\n");
         return html.ToString();
     }
 
-    private static void AppendFile(StringBuilder html, string path, ForensicReport report)
+    private static void AppendFile(StringBuilder html, string path, ForensicReport report, string revealHint)
     {
         html.Append("<section class=\"file\"><h2>").Append(Encode(Path.GetFileName(path))).Append("</h2>");
         html.Append("<p>Overall: ").Append(Badge(report.OverallBand)).Append(" <span class=\"meta\">(the strongest result of the checks below)</span></p>");
@@ -114,7 +117,7 @@ internal static class HtmlReport
         html.Append("</tbody></table>");
         if (report.SourceMatches is { } sources)
         {
-            AppendSources(html, sources);
+            AppendSources(html, sources, revealHint);
         }
 
         var maps = report.Maps.Where(m => m.Method != "source-match").ToList();
@@ -134,7 +137,7 @@ internal static class HtmlReport
         html.Append("</section>");
     }
 
-    private static void AppendSources(StringBuilder html, SourceMatchResult sources)
+    private static void AppendSources(StringBuilder html, SourceMatchResult sources, string revealHint)
     {
         html.Append(CultureInfo.InvariantCulture, $"<h3>Original photo search</h3><p class=\"meta\">Searched {sources.FilesSearched} reference picture(s), {sources.BankEntriesSearched} bank hash(es) and {sources.EnrolledFacesSearched} enrolled face(s). A strength of 0.50 is exactly at a signal's match threshold; 1.00 is identical.</p>");
         if (sources.Candidates.Count == 0)
@@ -177,7 +180,7 @@ internal static class HtmlReport
             html.Append("<h4>Compared with ").Append(Encode(name)).Append("</h4><p>").Append(Encode(SourceMatchFinding.DescribeChange(comparison))).Append("</p><div class=\"maps\">");
             html.Append("<figure style=\"max-width:46rem\"><img style=\"max-width:46rem;image-rendering:auto\" alt=\"The suspect picture aligned onto the original, beside the original; changed areas in red\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(comparison.SideBySidePng)).Append("\">");
             html.Append("<div class=\"scale\"><span>◀ suspect picture (lined up with the original)</span><span>the original ▶</span></div>");
-            html.Append("<figcaption><strong>Side by side.</strong> Red areas differ between the two pictures by more than re-encoding explains; the red frame surrounds all of them. Light grey on the left: parts of the original that the suspect picture does not cover. Pictures are shown grey and blurred unless the report was made with --reveal.</figcaption></figure>");
+            html.Append("<figcaption><strong>Side by side.</strong> Red areas differ between the two pictures by more than re-encoding explains; the red frame surrounds all of them. Light grey on the left: parts of the original that the suspect picture does not cover. Pictures are shown grey and blurred unless the report was ").Append(Encode(revealHint)).Append(".</figcaption></figure>");
             var map = comparison.DifferenceMap;
             html.Append("<figure><img alt=\"Difference heatmap\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(map.Png)).Append("\">");
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"scale\"><span>{map.Low:0.##}</span><span>{Encode(map.Unit)}</span><span>{map.High:0.##}</span></div>");
