@@ -5,6 +5,7 @@ using Haechi.Data.Cases;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Review;
 using Haechi.Data.Takedowns;
+using Haechi.Data.Watching;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -57,6 +58,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<IngestContentRecord> IngestContents => Set<IngestContentRecord>();
 
     public DbSet<IngestDigestRecord> IngestDigests => Set<IngestDigestRecord>();
+
+    public DbSet<WatchedSourceRecord> WatchedSources => Set<WatchedSourceRecord>();
 
     /// <summary>
     /// Pinned, so the model is the same at design time (no services) and at run time (whatever
@@ -118,6 +121,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         });
         CaseConfiguration.Configure(modelBuilder);
         IngestConfiguration.Configure(modelBuilder);
+        WatchedSourceConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<Audit.AuditRecord>(audit =>
         {
             audit.ToTable("audit_entries");

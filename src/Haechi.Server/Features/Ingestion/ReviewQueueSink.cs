@@ -1,3 +1,4 @@
+using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Server.Features.Review;
@@ -12,22 +13,33 @@ namespace Haechi.Server.Features.Ingestion;
 /// </summary>
 internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
 {
+    private const string IngestSourcePrefix = "ingest:";
+
     public async Task<long> SubmitAsync(ReviewCandidate candidate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
         var existing = await db.ReviewItems.AsNoTracking()
-            .Where(r => r.Kind == ReviewItemKind.BankMatch && r.SourceId == candidate.SourceId)
+            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.WebItem) && r.SourceId == candidate.SourceId)
             .Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (existing is { } id)
         {
             return id;
         }
 
+        // An item fetched from the web keeps its URL (what a takedown notice names) and is a web item.
+        Uri? url = null;
+        if (candidate.SourceId.StartsWith(IngestSourcePrefix, StringComparison.Ordinal)
+            && long.TryParse(candidate.SourceId.AsSpan(IngestSourcePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var itemId))
+        {
+            var stored = await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Url).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            _ = Uri.TryCreate(stored, UriKind.Absolute, out url);
+        }
+
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(ReviewItemKind.BankMatch, candidate.SourceId, MatchStrength: candidate.MatchStrength, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId),
+            new ReviewItemInput(url is null ? ReviewItemKind.BankMatch : ReviewItemKind.WebItem, candidate.SourceId, MatchStrength: candidate.MatchStrength, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }
