@@ -10,8 +10,10 @@ namespace Haechi.Server.Features.Ingestion.WebSources;
 /// <summary>A watched source as an analyst sets it: start URL, pagination depth, re-visit interval, enabled.</summary>
 internal sealed record WatchedSourceRequest(string? Url, int? Depth, int? RevisitSeconds, bool? Enabled);
 
-/// <summary>A watched source with its health.</summary>
-/// <param name="Health"><c>disabled</c>, <c>pending</c> (not visited yet), <c>ok</c>, <c>degraded</c> (pages read but an error too) or <c>failing</c> (no page read).</param>
+/// <summary>
+/// A watched source with its health: <c>disabled</c>, <c>pending</c> (not visited yet), <c>ok</c>,
+/// <c>degraded</c> (pages read but an error too) or <c>failing</c> (no page read).
+/// </summary>
 internal sealed record WatchedSourceView(
     long Id,
     string Url,
