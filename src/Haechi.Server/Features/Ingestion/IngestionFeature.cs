@@ -13,6 +13,14 @@ using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion;
 
+/// <summary>The fetcher of the ingestion pipeline and the web watcher, with the <c>Ingestion</c> settings.</summary>
+internal sealed class IngestionFetcher(SafeFetcher fetcher) : IDisposable
+{
+    public SafeFetcher Fetcher { get; } = fetcher;
+
+    public void Dispose() => Fetcher.Dispose();
+}
+
 /// <summary>An admin's request to queue one URL.</summary>
 internal sealed record IngestUrlRequest(string Url);
 
@@ -38,10 +46,11 @@ internal static class IngestionFeature
         services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
         services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
+        // Its own fetcher: the ingestion settings (private addresses, time limits) are not the re-check's.
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
-            return new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = o.AllowPrivateAddresses, TotalTimeout = o.FetchTimeout, ReadStallTimeout = o.FetchStallTimeout });
+            return new IngestionFetcher(new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = o.AllowPrivateAddresses, TotalTimeout = o.FetchTimeout, ReadStallTimeout = o.FetchStallTimeout }));
         });
         services.TryAddSingleton<IIngestionPipeline>(sp =>
         {
@@ -50,7 +59,7 @@ internal static class IngestionFeature
             return new IngestionPipeline(
                 StoreContextFactory.For(location),
                 sp.GetRequiredService<ContentSealer>(),
-                sp.GetRequiredService<SafeFetcher>(),
+                sp.GetRequiredService<IngestionFetcher>().Fetcher,
                 sp.GetRequiredService<IReviewSink>(),
                 location.DataDirectory,
                 IngestionOptions.Default with

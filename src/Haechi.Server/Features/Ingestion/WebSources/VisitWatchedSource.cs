@@ -24,7 +24,7 @@ internal sealed record SourceVisit(long SourceId, int Pages, int ItemsFound, int
 /// </summary>
 internal sealed partial class VisitWatchedSource(
     IServiceScopeFactory scopes,
-    SafeFetcher fetcher,
+    IngestionFetcher fetcher,
     IIngestionPipeline pipeline,
     IOptions<IngestionServerOptions> options,
     TimeProvider time,
@@ -128,7 +128,7 @@ internal sealed partial class VisitWatchedSource(
             }
 
             var (url, depth) = queue.Dequeue();
-            var fetched = await fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken).ConfigureAwait(false);
+            var fetched = await fetcher.Fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken).ConfigureAwait(false);
             if (fetched.Status != FetchStatus.Ok || fetched.Body is null)
             {
                 // The start page decides the source's status; a later page's failure is named too, but the visit still counts.
