@@ -75,6 +75,7 @@ internal static class IngestionFeature
         });
         services.AddHostedService<IngestionWorker>();
         services.TryAddScoped<IngestQueries>();
+        services.TryAddScoped<ImportSeizedFiles>();
         services.TryAddScoped<ManageWatchedSources>();
         services.TryAddSingleton<VisitWatchedSource>();
         services.TryAddSingleton<WebSourceScheduler>();

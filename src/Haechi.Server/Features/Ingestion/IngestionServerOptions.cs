@@ -58,4 +58,12 @@ internal sealed class IngestionServerOptions
     /// <summary>A body read that brings nothing for this long is cut off (<c>slow-response</c>).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan FetchStallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest zip the upload form takes (under Kestrel's default request limit of 30 MB; larger seizures go through <c>haechi ingest import</c>).</summary>
+    [Range(1, 30_000_000)]
+    public long MaxUploadBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>Most bytes unpacked from one uploaded archive.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImportBytes { get; set; } = 1024L * 1024 * 1024;
 }

@@ -9,7 +9,8 @@ namespace Haechi.Server.Features.Ingestion;
 
 /// <summary>
 /// The server's review sink: matched items go through <see cref="IReviewQueue"/> (so content already
-/// decided is classified by fingerprint), once per source id.
+/// decided is classified by fingerprint), once per source id. An item fetched from a URL becomes a
+/// web item that keeps its URL, so a confirmed match can be noticed to the host.
 /// </summary>
 internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
 {

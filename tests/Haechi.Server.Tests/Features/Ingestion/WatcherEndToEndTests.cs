@@ -205,10 +205,16 @@ public sealed class WatcherEndToEndTests
                 j => (int)Item(j, urlB)["noticesSent"]! >= 2,
                 TimeSpan.FromSeconds(20),
                 "the re-notice");
-            mails = await smtp.WaitForAsync(3, TimeSpan.FromSeconds(15));
-            var repeat = mails.First(m => (m.Message.Subject ?? string.Empty).Contains("(2차 통지)", StringComparison.Ordinal));
-            Assert.Contains(urlB, repeat.Message.TextBody, StringComparison.Ordinal);
-            Assert.DoesNotContain(urlA, repeat.Message.TextBody, StringComparison.Ordinal);
+            // (On a loaded machine a's removal may be seen only after a repeat that still lists it; once a is
+            // removed, the repeats list b alone.)
+            await IngestTestClient.WaitForAsync(
+                async () => (await smtp.WaitForAsync(3, TimeSpan.FromSeconds(15))).Count(m => (m.Message.Subject ?? string.Empty).Contains("차 통지)", StringComparison.Ordinal)
+                    && (m.Message.TextBody ?? string.Empty).Contains(urlB, StringComparison.Ordinal)
+                    && !(m.Message.TextBody ?? string.Empty).Contains(urlA, StringComparison.Ordinal)),
+                n => n > 0,
+                TimeSpan.FromSeconds(20),
+                "a repeat notice listing b alone");
+            mails = await smtp.WaitForAsync(3, TimeSpan.FromSeconds(1));
 
             // Statistics: one removal on 127.0.0.1 with the same time to removal.
             var stats = (await analyst.GetFromJsonAsync<JsonObject>("/api/takedowns/statistics", ApiClient.Ct))!;
