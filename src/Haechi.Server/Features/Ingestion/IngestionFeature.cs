@@ -1,8 +1,8 @@
 using Haechi.Core.Sealing;
 using Haechi.Data;
+using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
 using Haechi.Server.Data;
-using Haechi.Data.Ingestion;
 using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Ingestion.WebSources;
 using Haechi.Watch.Fetching;
