@@ -6,6 +6,7 @@ using Haechi.Data.Ingestion;
 using Haechi.Data.Review;
 using Haechi.Data.Takedowns;
 using Haechi.Data.Telegram;
+using Haechi.Data.Watching;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +61,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<IngestDigestRecord> IngestDigests => Set<IngestDigestRecord>();
 
     public DbSet<TelegramCursorRecord> TelegramCursors => Set<TelegramCursorRecord>();
+    public DbSet<WatchedSourceRecord> WatchedSources => Set<WatchedSourceRecord>();
 
     /// <summary>
     /// Pinned, so the model is the same at design time (no services) and at run time (whatever
@@ -123,6 +125,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         CaseConfiguration.Configure(modelBuilder);
         IngestConfiguration.Configure(modelBuilder);
         TelegramConfiguration.Configure(modelBuilder);
+        WatchedSourceConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<Audit.AuditRecord>(audit =>
         {
             audit.ToTable("audit_entries");

@@ -10,9 +10,14 @@ namespace Haechi.Server.Tests;
 public sealed class HaechiServerFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public HaechiServerFactory(Dictionary<string, string>? settings = null, string? dataDirectory = null)
+    /// <param name="settings">Configuration over the test defaults.</param>
+    /// <param name="dataDirectory">An existing data directory (a restart), or null for a new one.</param>
+    /// <param name="services">Test services registered after the server's (e.g. a clock the test moves).</param>
+    public HaechiServerFactory(Dictionary<string, string>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("haechi-server-").FullName;
         _settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -51,7 +56,11 @@ public sealed class HaechiServerFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton(new FirstRunOutput(FirstRunText)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(new FirstRunOutput(FirstRunText));
+            _services?.Invoke(services);
+        });
     }
 
     public override async ValueTask DisposeAsync()

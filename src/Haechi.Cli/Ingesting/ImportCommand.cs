@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.IO.Compression;
-using System.Security.Cryptography;
 using Haechi.Data;
 using Haechi.Watch.Fetching;
 using Haechi.Watch.Ingestion;
@@ -20,7 +18,7 @@ namespace Haechi.Cli.Ingesting;
 internal static class ImportCommand
 {
     /// <summary>The source kind of imported items.</summary>
-    public const string SourceKind = "import";
+    public const string SourceKind = SeizedFileImport.SourceKind;
 
     public static Command Create(CliConsole console)
     {
@@ -42,17 +40,17 @@ internal static class ImportCommand
             var caps = new ImportCaps(Math.Max(1, result.GetValue(maxFiles)), Math.Max(1, result.GetValue(maxFileBytes)), Math.Max(1, result.GetValue(maxTotalBytes)), Math.Max(1, result.GetValue(maxRatio)));
             var (pipeline, fetcher) = await IngestCommand.OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
             using var _ = fetcher;
-            var batch = string.Create(CultureInfo.InvariantCulture, $"{TimeProvider.System.GetUtcNow():yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}");
+            var batch = SeizedFileImport.NewBatchId(TimeProvider.System);
             List<ImportedFile> files;
             if (Directory.Exists(input))
             {
-                files = ListFolder(input, caps);
+                files = SeizedFileImport.ListFolder(input, caps);
             }
             else if (File.Exists(input) && input.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             {
                 try
                 {
-                    files = Unpack(input, Path.Combine(DataDirectoryOption.Resolve(result), "imports", batch), caps);
+                    files = SeizedFileImport.Unpack(input, Path.Combine(DataDirectoryOption.Resolve(result), "imports", batch), caps);
                 }
                 catch (InvalidDataException)
                 {
@@ -73,7 +71,7 @@ internal static class ImportCommand
                 long? id = null;
                 if (status is null)
                 {
-                    var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, $"import:{batch}:{file.NameHash}", FilePath: file.Path), ct).ConfigureAwait(false);
+                    var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, SeizedFileImport.SourceId(batch, file.NameHash), FilePath: file.Path), ct).ConfigureAwait(false);
                     status = outcome.Status == EnqueueStatus.QueueFull ? "queue-full" : "queued";
                     id = outcome.ItemId;
                 }
@@ -118,123 +116,5 @@ internal static class ImportCommand
             return items.Count == 0 ? 1 : 0;
         });
         return command;
-    }
-
-    internal sealed record ImportCaps(int MaxFiles, long MaxFileBytes, long MaxTotalBytes, int MaxRatio);
-
-    internal sealed record ImportedFile(string NameHash, long Length, string? Path, string? Refusal);
-
-    private static string NameHash(string relativeName) => IngestCommand.SourceIdOf(relativeName.Replace('\\', '/'))[..32];
-
-    internal static List<ImportedFile> ListFolder(string folder, ImportCaps caps)
-    {
-        var files = new List<ImportedFile>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
-        foreach (var path in Directory.EnumerateFiles(folder, "*", options))
-        {
-            var info = new FileInfo(path);
-            var name = NameHash(Path.GetRelativePath(folder, path));
-            if (files.Count >= caps.MaxFiles)
-            {
-                files.Add(new ImportedFile(name, info.Length, null, "over-file-cap"));
-                break;
-            }
-
-            files.Add(info.Length > caps.MaxFileBytes ? new ImportedFile(name, info.Length, null, "too-large") : new ImportedFile(name, info.Length, info.FullName, null));
-        }
-
-        return files;
-    }
-
-    /// <summary>Unpacks <paramref name="zipPath"/> into <paramref name="target"/> under <paramref name="caps"/>; entries that break a cap are refused, not unpacked.</summary>
-    internal static List<ImportedFile> Unpack(string zipPath, string target, ImportCaps caps)
-    {
-        var files = new List<ImportedFile>();
-        var root = Path.GetFullPath(target) + Path.DirectorySeparatorChar;
-        Directory.CreateDirectory(root);
-        using var archive = ZipFile.OpenRead(zipPath);
-        long total = 0;
-        var index = 0;
-        foreach (var entry in archive.Entries)
-        {
-            if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\'))
-            {
-                continue;
-            }
-
-            var name = NameHash(entry.FullName);
-            if (files.Count >= caps.MaxFiles)
-            {
-                files.Add(new ImportedFile(name, entry.Length, null, "over-file-cap"));
-                break;
-            }
-
-            var destination = Path.GetFullPath(Path.Combine(root, entry.FullName));
-            if (Path.IsPathRooted(entry.FullName) || entry.FullName.Contains(':', StringComparison.Ordinal) || !destination.StartsWith(root, StringComparison.Ordinal))
-            {
-                files.Add(new ImportedFile(name, entry.Length, null, "path-traversal"));
-                continue;
-            }
-
-            if (entry.Length > caps.MaxFileBytes)
-            {
-                files.Add(new ImportedFile(name, entry.Length, null, "too-large"));
-                continue;
-            }
-
-            if (entry.Length > (long)caps.MaxRatio * Math.Max(entry.CompressedLength, 1))
-            {
-                files.Add(new ImportedFile(name, entry.Length, null, "zip-bomb"));
-                continue;
-            }
-
-            if (total + entry.Length > caps.MaxTotalBytes)
-            {
-                files.Add(new ImportedFile(name, entry.Length, null, "over-total-cap"));
-                continue;
-            }
-
-            // Unpacked under a numbered name (the original names stay out of the data directory), reading no more than declared.
-            var path = Path.Combine(root, index.ToString("D6", CultureInfo.InvariantCulture) + ".bin");
-            index++;
-            long written;
-            using (var source = entry.Open())
-            using (var output = File.Create(path))
-            {
-                written = CopyBounded(source, output, entry.Length);
-            }
-
-            if (written < 0)
-            {
-                File.Delete(path);
-                files.Add(new ImportedFile(name, entry.Length, null, "size-mismatch"));
-                continue;
-            }
-
-            total += written;
-            files.Add(new ImportedFile(name, written, path, null));
-        }
-
-        return files;
-    }
-
-    // Copies at most `declared` bytes; -1 when the stream holds more than it declared.
-    private static long CopyBounded(Stream source, Stream output, long declared)
-    {
-        var buffer = new byte[81920];
-        long copied = 0;
-        int read;
-        while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            copied += read;
-            if (copied > declared)
-            {
-                return -1;
-            }
-
-            output.Write(buffer, 0, read);
-        }
-
-        return copied;
     }
 }

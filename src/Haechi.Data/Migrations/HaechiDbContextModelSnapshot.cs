@@ -1280,6 +1280,86 @@ namespace Haechi.Data.Migrations
                     b.ToTable("telegram_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("depth");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<long>("ItemsQueuedTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("items_queued_total");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<bool>("LastTruncated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_truncated");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long>("NextVisitAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("RevisitSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revisit_seconds");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Url")
+                        .IsUnique();
+
+                    b.HasIndex("Enabled", "NextVisitAt");
+
+                    b.ToTable("watched_sources", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

@@ -1,8 +1,10 @@
 using Haechi.Core.Sealing;
 using Haechi.Data;
+using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
+using Haechi.Server.Features.Ingestion.WebSources;
 using Haechi.Watch.Fetching;
 using Haechi.Watch.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,11 +13,22 @@ using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion;
 
+/// <summary>The fetcher of the ingestion pipeline and the web watcher, with the <c>Ingestion</c> settings.</summary>
+internal sealed class IngestionFetcher(SafeFetcher fetcher) : IDisposable
+{
+    public SafeFetcher Fetcher { get; } = fetcher;
+
+    public void Dispose() => Fetcher.Dispose();
+}
+
 /// <summary>An admin's request to queue one URL.</summary>
 internal sealed record IngestUrlRequest(string Url);
 
 /// <summary>The queue's health for the admin API.</summary>
 internal sealed record IngestStatusView(IReadOnlyDictionary<string, int> States, IReadOnlyDictionary<string, int> Failures, int Duplicates, int SentToReview, int Pending, int MaxPending, string Health);
+
+/// <summary>How many failed items a bulk retry put back.</summary>
+internal sealed record RetriedView(int Retried);
 
 /// <summary>What an enqueue did.</summary>
 internal sealed record IngestEnqueuedView(string Status, long? ItemId, int Pending);
@@ -33,7 +46,12 @@ internal static class IngestionFeature
         services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
         services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
-        services.TryAddSingleton(sp => new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value.AllowPrivateAddresses }));
+        // Its own fetcher: the ingestion settings (private addresses, time limits) are not the re-check's.
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
+            return new IngestionFetcher(new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = o.AllowPrivateAddresses, TotalTimeout = o.FetchTimeout, ReadStallTimeout = o.FetchStallTimeout }));
+        });
         // Faces and nudity when the vision models are installed in the data directory (loaded once, shared).
         services.TryAddSingleton(sp => IngestVision.Load(sp.GetRequiredService<DataDirectory>().Path));
         services.TryAddSingleton<IIngestionPipeline>(sp =>
@@ -43,7 +61,7 @@ internal static class IngestionFeature
             return new IngestionPipeline(
                 StoreContextFactory.For(location),
                 sp.GetRequiredService<ContentSealer>(),
-                sp.GetRequiredService<SafeFetcher>(),
+                sp.GetRequiredService<IngestionFetcher>().Fetcher,
                 sp.GetRequiredService<IReviewSink>(),
                 location.DataDirectory,
                 IngestionOptions.Default with
@@ -59,15 +77,27 @@ internal static class IngestionFeature
                 vision: sp.GetRequiredService<IngestVision>());
         });
         services.AddHostedService<IngestionWorker>();
+        services.TryAddScoped<IngestQueries>();
+        services.TryAddScoped<ImportSeizedFiles>();
+        services.TryAddScoped<ManageWatchedSources>();
+        services.TryAddSingleton<VisitWatchedSource>();
+        services.TryAddSingleton<WebSourceScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebSourceScheduler>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapIngestionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var ingest = endpoints.MapGroup("/api/admin/ingest").WithTags("Ingestion").RequireAuthorization(Policies.Admin);
+        // Analysts and admins (the same people who decide review items) run the connectors.
+        var ingest = endpoints.MapGroup("/api/admin/ingest").WithTags("Ingestion").RequireAuthorization(Policies.Decide);
         ingest.MapGet("/status", StatusAsync).WithSummary("Items per state, failures per error code, duplicates, items sent to review, back-pressure.");
+        ingest.MapGet("/items", ListAsync).WithSummary("Items, newest first; ?state=failed for the failures with their error codes, ?source=web|import|admin..., ?take=N (at most 1000).");
         ingest.MapPost("/items", EnqueueAsync).WithSummary("Queue one http(s) URL; 202 when accepted, 503 when the queue is full.");
         ingest.MapPost("/items/{id:long}/retry", RetryAsync).WithSummary("Put a failed item back at the step that failed; 404 when it is not failed.");
+        ingest.MapPost("/failures/{code}/retry", RetryAllAsync).WithSummary("Retry every failed item with this error code; returns how many went back.");
+        ingest.MapGet("/imports", ImportsAsync).WithSummary("Recent imports of seized files with their item counts.");
+        ingest.MapGet("/imports/{batch}", ManifestAsync).WithSummary("An import's manifest: each file's name hash, size, SHA-256, state and error; 404 when unknown.");
+        WebSourcesEndpoints.Map(endpoints);
         return endpoints;
     }
 
@@ -96,6 +126,34 @@ internal static class IngestionFeature
         return outcome.Status == EnqueueStatus.QueueFull
             ? TypedResults.Json(view, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Accepted((string?)null, view);
+    }
+
+    private static async Task<Results<Ok<List<IngestItemView>>, ValidationProblem>> ListAsync(string? state, string? source, int? take, IngestQueries queries, CancellationToken cancellationToken)
+    {
+        IngestState? filter = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!Enum.TryParse<IngestState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = ["One of queued, fetched, fingerprinted, matched, done, failed."] });
+            }
+
+            filter = parsed;
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(filter, source, take ?? 100, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Ok<RetriedView>> RetryAllAsync(string code, IngestQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RetriedView(await queries.RetryAllAsync(code, cancellationToken).ConfigureAwait(false)));
+
+    private static async Task<Ok<List<ImportBatchView>>> ImportsAsync(int? take, IngestQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.ImportsAsync(Math.Clamp(take ?? 20, 1, 200), cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Results<Ok<List<IngestItemView>>, NotFound>> ManifestAsync(string batch, IngestQueries queries, CancellationToken cancellationToken)
+    {
+        var items = await queries.ManifestAsync(batch, cancellationToken).ConfigureAwait(false);
+        return items.Count == 0 ? TypedResults.NotFound() : TypedResults.Ok(items);
     }
 
     private static async Task<Results<NoContent, NotFound>> RetryAsync(long id, IIngestionPipeline pipeline, CancellationToken cancellationToken) =>

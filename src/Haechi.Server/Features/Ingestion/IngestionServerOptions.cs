@@ -27,4 +27,43 @@ internal sealed class IngestionServerOptions
 
     /// <summary>Let fetches reach loopback and private addresses (tests only).</summary>
     public bool AllowPrivateAddresses { get; set; }
+
+    /// <summary>Run the web watcher's scheduler in this process: due watched sources are visited and their media queued.</summary>
+    public bool WebWatcher { get; set; }
+
+    /// <summary>How often the scheduler looks for due sources.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan WebWatcherPoll { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Pages fetched per visit of one source, whatever its depth.</summary>
+    [Range(1, 1000)]
+    public int WebMaxPagesPerVisit { get; set; } = 50;
+
+    /// <summary>Media URLs handed to the pipeline per visit of one source; the rest wait for the next visit.</summary>
+    [Range(1, 100_000)]
+    public int WebMaxItemsPerVisit { get; set; } = 500;
+
+    /// <summary>A visit that takes longer is cut off (<c>visit-timeout</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WebVisitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Shortest re-visit interval a source may have, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int WebMinRevisitSeconds { get; set; } = 60;
+
+    /// <summary>Per-URL time limit of the fetcher (pages and media).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A body read that brings nothing for this long is cut off (<c>slow-response</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan FetchStallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest zip the upload form takes (under Kestrel's default request limit of 30 MB; larger seizures go through <c>haechi ingest import</c>).</summary>
+    [Range(1, 30_000_000)]
+    public long MaxUploadBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>Most bytes unpacked from one uploaded archive.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImportBytes { get; set; } = 1024L * 1024 * 1024;
 }

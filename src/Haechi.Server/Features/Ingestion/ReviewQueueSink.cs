@@ -1,3 +1,4 @@
+using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Server.Features.Review;
@@ -8,27 +9,44 @@ namespace Haechi.Server.Features.Ingestion;
 
 /// <summary>
 /// The server's review sink: matched items go through <see cref="IReviewQueue"/> (so content already
-/// decided is classified by fingerprint), once per source id.
+/// decided is classified by fingerprint), once per source id. An item fetched from a URL becomes a
+/// web item that keeps its URL, so a confirmed match can be noticed to the host.
 /// </summary>
 internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
 {
+    private const string IngestSourcePrefix = "ingest:";
+
     public async Task<long> SubmitAsync(ReviewCandidate candidate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
         var existing = await db.ReviewItems.AsNoTracking()
-            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch) && r.SourceId == candidate.SourceId)
+            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch || r.Kind == ReviewItemKind.WebItem) && r.SourceId == candidate.SourceId)
             .Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (existing is { } id)
         {
             return id;
         }
 
+        // An item fetched from the web keeps its URL (what a takedown notice names) and is a web item.
+        Uri? url = null;
+        if (candidate.SourceId.StartsWith(IngestSourcePrefix, StringComparison.Ordinal)
+            && long.TryParse(candidate.SourceId.AsSpan(IngestSourcePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var itemId))
+        {
+            var stored = await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Url).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            _ = Uri.TryCreate(stored, UriKind.Absolute, out url);
+        }
+
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(candidate.Kind, candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Signal: candidate.Signal, Priority: candidate.Priority),
+            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }
+
+    // A face match stays a face match (it names a person, not a copy); a fingerprint match fetched
+    // from a URL is a web item that keeps its URL for the notice.
+    private static ReviewItemKind KindOf(ReviewItemKind kind, Uri? url) =>
+        kind == ReviewItemKind.FaceMatch ? kind : url is null ? ReviewItemKind.BankMatch : ReviewItemKind.WebItem;
 }

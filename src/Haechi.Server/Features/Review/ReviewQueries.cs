@@ -4,6 +4,7 @@ using Haechi.Core.Reports;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Audit;
+using Haechi.Server.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Review;
@@ -79,7 +80,7 @@ internal enum DecideOutcome
 }
 
 /// <summary>Records an analyst's decision with its reason, audited in the same transaction.</summary>
-internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, TimeProvider time)
+internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, RecordCaseMatch caseMatch, TimeProvider time)
 {
     public async Task<(DecideOutcome Outcome, Dictionary<string, string[]> Errors)> ExecuteAsync(long id, string userId, DecisionRequest request, CancellationToken cancellationToken)
     {
@@ -119,6 +120,12 @@ internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, Decid
             item.Reason = request.Reason!.Trim();
             item.DecidedBy = userId;
             item.DecidedAt = time.GetUtcNow();
+            if (item.Decision == ReviewDecision.Confirm && item.MatchedEntryId is { } entryId)
+            {
+                // The victim's case shows the match in the same transaction as the decision.
+                await caseMatch.ExecuteAsync(entryId, cancellationToken).ConfigureAwait(false);
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("user:" + userId, "review.decided", "review-item:" + id.ToString(CultureInfo.InvariantCulture), "decision=" + request.Decision, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,108 @@
+using Haechi.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Server.Features.Ingestion.WebSources;
+
+/// <summary>
+/// The web watcher's scheduler (when <c>Ingestion:WebWatcher</c> is true): every
+/// <c>WebWatcherPoll</c> it visits the enabled sources whose next visit is due, one after another,
+/// by the server's <see cref="TimeProvider"/> (tests move that clock). A visit that throws is
+/// logged and the loop goes on; the source comes back at its next interval.
+/// </summary>
+internal sealed partial class WebSourceScheduler(
+    IServiceScopeFactory scopes,
+    VisitWatchedSource visit,
+    IOptions<IngestionServerOptions> options,
+    TimeProvider time,
+    ILogger<WebSourceScheduler> logger) : BackgroundService
+{
+    /// <summary>Sources visited per pass at most (the rest wait for the next pass).</summary>
+    public const int SourcesPerPass = 20;
+
+    /// <summary>Visits every due source once; returns how many were visited.</summary>
+    public async Task<int> VisitDueAsync(CancellationToken cancellationToken)
+    {
+        List<long> due;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
+            due = await db.WatchedSources.AsNoTracking()
+                .Where(s => s.Enabled && s.NextVisitAt <= now)
+                .OrderBy(s => s.NextVisitAt).ThenBy(s => s.Id)
+                .Select(s => s.Id).Take(SourcesPerPass)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var visited = 0;
+        foreach (var id in due)
+        {
+            try
+            {
+                if (await visit.ExecuteAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    visited++;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogVisitFailed(logger, id, ex.GetType().Name);
+                await PostponeAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return visited;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.WebWatcher)
+        {
+            return;
+        }
+
+        LogStarted(logger);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await VisitDueAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.Value.WebWatcherPoll, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPassFailed(logger, ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PostponeAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
+        var source = await db.WatchedSources.FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
+        if (source is not null)
+        {
+            var now = time.GetUtcNow();
+            source.LastVisitAt = now;
+            source.LastError = "internal-error";
+            source.NextVisitAt = (now + TimeSpan.FromSeconds(source.RevisitSeconds)).ToUnixTimeMilliseconds();
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Web watcher scheduler started")]
+    private static partial void LogStarted(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Visit of watched source {SourceId} failed on {ErrorType}")]
+    private static partial void LogVisitFailed(ILogger logger, long sourceId, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Web watcher pass failed on {ErrorType}; retrying")]
+    private static partial void LogPassFailed(ILogger logger, string errorType);
+}
