@@ -27,6 +27,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryEmbeddingRecord> BankEntryEmbeddings => Set<BankEntryEmbeddingRecord>();
 
+    public DbSet<BankEntryLocalFeaturesRecord> BankEntryLocalFeatures => Set<BankEntryLocalFeaturesRecord>();
+
     public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
 
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
@@ -116,6 +118,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
             frame.HasIndex(f => f.EntryId);
         });
+        BankLocalFeaturesConfiguration.Configure(modelBuilder);
         CaseConfiguration.Configure(modelBuilder);
         IngestConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<Audit.AuditRecord>(audit =>
