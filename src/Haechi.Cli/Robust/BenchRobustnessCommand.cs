@@ -93,41 +93,44 @@ internal static class BenchRobustnessCommand
         var fingerprinter = new RobustFingerprinter();
         console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registering {registeredCount} originals, querying {ImageEdits.All.Count} edits of each and of {images.Count - registeredCount} unrelated images..."));
 
-        // Originals as a re-post would be: JPEG q90.
+        // Originals as a re-post would be: JPEG q90. One decode per file for every signal.
         var registeredViews = new List<RobustView>[registeredCount];
         var registeredLocal = new LocalFeatures[registeredCount];
         for (var i = 0; i < registeredCount; i++)
         {
             var (rgb, w, h) = images[i];
             var bytes = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
-            registeredViews[i] = fingerprinter.Register(bytes, RobustFamilies.All);
-            registeredLocal[i] = fingerprinter.RegisterLocal(bytes);
+            var (views, local) = fingerprinter.RegisterAll(bytes, RobustFamilies.All);
+            registeredViews[i] = views;
+            registeredLocal[i] = local!;
         }
 
         // Queries: every edit of every image; originals are true pairs, the rest distractors.
         var queries = new List<(int Image, ImageEdit? Edit, List<RobustView> Views)>();
         var queryLocal = new List<LocalFeatures>();
+        var decodeMicros = new List<double>();
         var queryMicros = new List<double>();
         var localMicros = new List<double>();
+        var totalMicros = new List<double>();
         for (var i = 0; i < images.Count; i++)
         {
             var (rgb, w, h) = images[i];
             if (i >= registeredCount)
             {
-                var plain = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
-                queries.Add((i, null, fingerprinter.Query(plain, RobustFamilies.All)));
-                queryLocal.Add(fingerprinter.QueryLocal(plain));
+                var plain = fingerprinter.QueryAll(SyntheticImages.EncodeJpeg(rgb, w, h, 90), RobustFamilies.All);
+                queries.Add((i, null, plain.Views));
+                queryLocal.Add(plain.Local!);
             }
 
             foreach (var edit in ImageEdits.All)
             {
-                var bytes = ImageEdits.Apply(rgb, w, h, edit, seed: i);
-                var start = Stopwatch.GetTimestamp();
-                queries.Add((i, edit, fingerprinter.Query(bytes, RobustFamilies.All)));
-                queryMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-                start = Stopwatch.GetTimestamp();
-                queryLocal.Add(fingerprinter.QueryLocal(bytes));
-                localMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                var query = fingerprinter.QueryAll(ImageEdits.Apply(rgb, w, h, edit, seed: i), RobustFamilies.All);
+                queries.Add((i, edit, query.Views));
+                queryLocal.Add(query.Local!);
+                decodeMicros.Add(query.DecodeTime.TotalMicroseconds);
+                queryMicros.Add((query.DecodeTime + query.ViewsTime).TotalMicroseconds);
+                localMicros.Add(query.LocalTime.TotalMicroseconds);
+                totalMicros.Add((query.DecodeTime + query.ViewsTime + query.LocalTime).TotalMicroseconds);
             }
         }
 
@@ -158,10 +161,13 @@ internal static class BenchRobustnessCommand
         }
 
         var timing = TimeSearch(registeredViews, queries, bankSize);
-        var localTimingSmall = TimeLocalSearch(registeredLocal, queryLocal, Math.Min(1000, bankSize));
-        var localTiming = TimeLocalSearch(registeredLocal, queryLocal, bankSize);
+        var localGrowth = TimeLocalSearch(registeredLocal, queryLocal, bankSize);
+        var localTimingSmall = localGrowth.Find(g => g.BankSize >= Math.Min(1000, bankSize))?.Microseconds ?? localGrowth[0].Microseconds;
+        var localTiming = localGrowth[^1].Microseconds;
         queryMicros.Sort();
         localMicros.Sort();
+        decodeMicros.Sort();
+        totalMicros.Sort();
         return new RobustnessFigures
         {
             RegisteredImages = registeredCount,
@@ -176,6 +182,10 @@ internal static class BenchRobustnessCommand
             LocalSearchMicrosecondsPerQuery = localTiming,
             LocalSearchMicrosecondsPerQuerySmallBank = localTimingSmall,
             LocalSearchSmallBankSize = Math.Max(Math.Min(1000, bankSize), registeredCount),
+            DecodeMicrosecondsP50 = decodeMicros[decodeMicros.Count / 2],
+            FingerprintMicrosecondsP50 = totalMicros[totalMicros.Count / 2],
+            LocalSearchGrowth = localGrowth,
+            QueryMicrosecondsAtBankSize = totalMicros[totalMicros.Count / 2] + timing.Micros + localTiming,
         };
     }
 
@@ -323,8 +333,18 @@ internal static class BenchRobustnessCommand
     /// (which cluster more than random codes, and so cost more to search) without being copies of
     /// the real ones (which would multiply every true correspondence).
     /// </remarks>
-    private static double TimeLocalSearch(LocalFeatures[] registered, List<LocalFeatures> queries, int bankSize)
+    private static List<BankSizeTiming> TimeLocalSearch(LocalFeatures[] registered, List<LocalFeatures> queries, int bankSize)
     {
+        var growth = new List<BankSizeTiming>();
+        var checkpoints = new SortedSet<int> { Math.Max(registered.Length, bankSize) };
+        foreach (var size in (int[])[1000, 2500, 5000, 10_000, 20_000, 50_000])
+        {
+            if (size > registered.Length && size < bankSize)
+            {
+                checkpoints.Add(size);
+            }
+        }
+
         var index = new LocalFeatureIndex();
         for (var i = 0; i < registered.Length; i++)
         {
@@ -334,8 +354,19 @@ internal static class BenchRobustnessCommand
         var random = new Random(0x10CA1);
         Span<ulong> words = stackalloc ulong[4];
 #pragma warning disable CA5394 // Deterministic filler codes for timing, not security.
-        for (var i = registered.Length; i < bankSize; i++)
+        var results = new List<LocalMatch>();
+        for (var i = registered.Length; i < Math.Max(registered.Length, bankSize) + 1; i++)
         {
+            if (checkpoints.Contains(i))
+            {
+                growth.Add(new BankSizeTiming(i, TimeLocalQueries(index, queries, results)));
+            }
+
+            if (i >= bankSize)
+            {
+                break;
+            }
+
             var source = registered[i % registered.Length];
             var descriptors = new Hash256[source.Count];
             for (var d = 0; d < descriptors.Length; d++)
@@ -353,7 +384,12 @@ internal static class BenchRobustnessCommand
         }
 #pragma warning restore CA5394
 
-        var results = new List<LocalMatch>();
+        return growth;
+    }
+
+    private static double TimeLocalQueries(LocalFeatureIndex index, List<LocalFeatures> queries, List<LocalMatch> results)
+    {
+        results.Clear();
         index.Search(queries[0], results); // builds the bucket tables
         var count = Math.Min(queries.Count, 40);
         var start = Stopwatch.GetTimestamp();
@@ -415,6 +451,9 @@ internal static class BenchRobustnessCommand
         output.WriteLine(string.Create(c, $"  decode + views per query, p50: {f.QueryViewsMicrosecondsP50 / 1000:F1} ms"));
         output.WriteLine(string.Create(c, $"  search per query: {f.SearchMicrosecondsPerQuerySmallBank:F0} us ({f.RegisteredImages} images), {f.SearchMicrosecondsPerQuery:F0} us ({f.SearchBankSize:N0} images)"));
         output.WriteLine(string.Create(c, $"  local features per query, p50: {f.LocalFeaturesMicrosecondsP50 / 1000:F1} ms; local search per query: {f.LocalSearchMicrosecondsPerQuerySmallBank / 1000:F1} ms ({f.LocalSearchSmallBankSize:N0} images), {f.LocalSearchMicrosecondsPerQuery / 1000:F1} ms ({f.SearchBankSize:N0} images)"));
+        output.WriteLine(string.Create(c, $"  per query, one decode, p50: decode {f.DecodeMicrosecondsP50 / 1000:F1} ms, PDQ views {(f.QueryViewsMicrosecondsP50 - f.DecodeMicrosecondsP50) / 1000:F1} ms, local features {f.LocalFeaturesMicrosecondsP50 / 1000:F1} ms; all signals fingerprinted {f.FingerprintMicrosecondsP50 / 1000:F1} ms"));
+        output.WriteLine(string.Create(c, $"  query in all at {f.SearchBankSize:N0} images (fingerprint + PDQ-view search + local search): {f.QueryMicrosecondsAtBankSize / 1000:F1} ms"));
+        output.WriteLine("  local search growth: " + string.Join(", ", f.LocalSearchGrowth.Select(g => string.Create(c, $"{g.BankSize:N0} images {g.Microseconds / 1000:F1} ms"))));
     }
 
     private static void Row(TextWriter output, string label, List<ConfigurationFigures> configs, Func<ConfigurationFigures, string> cell)
@@ -484,4 +523,15 @@ internal sealed record RobustnessFigures
     public required double LocalSearchMicrosecondsPerQuerySmallBank { get; init; }
 
     public required int LocalSearchSmallBankSize { get; init; }
+
+    public required double DecodeMicrosecondsP50 { get; init; }
+
+    public required double FingerprintMicrosecondsP50 { get; init; }
+
+    public required List<BankSizeTiming> LocalSearchGrowth { get; init; }
+
+    public required double QueryMicrosecondsAtBankSize { get; init; }
 }
+
+/// <summary>Search time per query at one bank size.</summary>
+internal sealed record BankSizeTiming(int BankSize, double Microseconds);
