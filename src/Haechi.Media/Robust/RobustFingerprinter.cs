@@ -39,31 +39,6 @@ public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
         return (views, local);
     }
 
-    /// <summary>
-    /// A query's PDQ views and (with <see cref="RobustFamilies.Local"/>) local features from one decode,
-    /// with the time of each stage.
-    /// </summary>
-    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
-    public RobustQuery QueryAll(byte[] bytes, RobustFamilies families)
-    {
-        var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var image = ImageDecoder.Decode(bytes, _options);
-        var decoded = System.Diagnostics.Stopwatch.GetTimestamp();
-        var views = new List<RobustView>();
-        _hasher.ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, families, views);
-        var hashed = System.Diagnostics.Stopwatch.GetTimestamp();
-        var local = (families & RobustFamilies.Local) != 0
-            ? _local.Extract(image.Pixels, image.Width, image.Height, image.Format, LocalFeatureExtractor.MaxQueryFeatures)
-            : null;
-        var done = System.Diagnostics.Stopwatch.GetTimestamp();
-        return new RobustQuery(
-            views,
-            local,
-            System.Diagnostics.Stopwatch.GetElapsedTime(start, decoded),
-            System.Diagnostics.Stopwatch.GetElapsedTime(decoded, hashed),
-            System.Diagnostics.Stopwatch.GetElapsedTime(hashed, done));
-    }
-
     /// <summary>Views to search a query with.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
     public List<RobustView> Query(byte[] bytes, RobustFamilies families)
@@ -91,10 +66,3 @@ public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
     }
 }
 
-/// <summary>A query's signals from one decode and the time each stage took.</summary>
-/// <param name="Views">PDQ views, the plain PDQ first.</param>
-/// <param name="Local">Local features, when asked for.</param>
-/// <param name="DecodeTime">Reading and decoding.</param>
-/// <param name="ViewsTime">PDQ of every view.</param>
-/// <param name="LocalTime">Local feature extraction.</param>
-public sealed record RobustQuery(List<RobustView> Views, LocalFeatures? Local, TimeSpan DecodeTime, TimeSpan ViewsTime, TimeSpan LocalTime);
