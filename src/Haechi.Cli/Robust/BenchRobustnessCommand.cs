@@ -34,10 +34,11 @@ internal static class BenchRobustnessCommand
         var count = new Option<int>("--count") { Description = "Images to draw when no DIR is given (half registered, half distractors).", DefaultValueFactory = _ => 32 };
         var pad = new Option<int>("--bank-size") { Description = "Registered images to time the search against (the real ones plus random-code fillers).", DefaultValueFactory = _ => 10_000 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var querySide = new Option<int>("--query-side") { Description = "Long side of a query's local-feature working image (the matcher's setting by default; for tuning).", DefaultValueFactory = _ => LocalFeatureExtractor.QueryWorkingSide };
         var queryKeypoints = new Option<int>("--query-keypoints") { Description = "Local features computed per query (the matcher's setting by default; for tuning).", DefaultValueFactory = _ => LocalFeatureExtractor.MaxQueryFeatures };
         var command = new Command("robustness", "Recall of edited copies (crops, borders, screenshots, captions, stickers, mirrors...) per edit class and per signal, and false matches on unrelated images.")
         {
-            directory, count, pad, json, queryKeypoints,
+            directory, count, pad, json, queryKeypoints, querySide,
         };
         command.SetAction(result =>
         {
@@ -48,7 +49,7 @@ internal static class BenchRobustnessCommand
                 return 2;
             }
 
-            var figures = Measure(console, images, Math.Max(0, result.GetValue(pad)), Math.Max(1, result.GetValue(queryKeypoints)));
+            var figures = Measure(console, images, Math.Max(0, result.GetValue(pad)), Math.Max(1, result.GetValue(queryKeypoints)), result.GetValue(querySide));
             if (result.GetValue(json))
             {
                 console.Out.WriteLine(JsonSerializer.Serialize(figures, BenchJson.Options));
@@ -87,7 +88,7 @@ internal static class BenchRobustnessCommand
         return images;
     }
 
-    private static RobustnessFigures Measure(CliConsole console, List<(byte[] Rgb, int Width, int Height)> images, int bankSize, int queryKeypoints)
+    private static RobustnessFigures Measure(CliConsole console, List<(byte[] Rgb, int Width, int Height)> images, int bankSize, int queryKeypoints, int querySide)
     {
         var registeredCount = (images.Count + 1) / 2;
         ImageDecoder.SetDecoderThreads(1); // one core: the decoder's work is counted, not spread
@@ -107,7 +108,7 @@ internal static class BenchRobustnessCommand
         }
 
         // Queries: every edit of every image; originals are true pairs, the rest distractors.
-        var stages = new QueryStages(queryKeypoints);
+        var stages = new QueryStages(queryKeypoints, querySide);
         var queries = new List<(int Image, ImageEdit? Edit, List<RobustView> Views)>();
         var queryLocal = new List<LocalFeatures>();
         var decodeMicros = new List<double>();
@@ -484,7 +485,7 @@ internal static class BenchRobustnessCommand
 /// A query as the matchers compute it (one decode, then the PDQ views, then the local features from
 /// the same pixels), each stage timed on the process's CPU clock (<see cref="CpuClock"/>).
 /// </summary>
-internal sealed class QueryStages(int queryKeypoints)
+internal sealed class QueryStages(int queryKeypoints, int querySide)
 {
     private readonly RobustViewHasher _views = new();
     private readonly LocalFeatureExtractor _local = new();
@@ -497,7 +498,7 @@ internal sealed class QueryStages(int queryKeypoints)
         var views = new List<RobustView>();
         _views.ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, RobustFamilies.PdqViews, views);
         var hashed = CpuClock.Now();
-        var local = _local.Extract(image.Pixels, image.Width, image.Height, image.Format, queryKeypoints);
+        var local = _local.Extract(image.Pixels, image.Width, image.Height, image.Format, queryKeypoints, workingSide: querySide);
         var done = CpuClock.Now();
         return (views, local, decoded - start, hashed - decoded, done - hashed);
     }

@@ -150,7 +150,7 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
         var localStart = Stopwatch.GetTimestamp();
         if ((parts & FingerprintParts.LocalFeatures) != 0 || ((parts & FingerprintParts.RobustViews) != 0 && (QueryViews & RobustFamilies.Local) != 0))
         {
-            local = (_local ??= new LocalFeatureExtractor()).Extract(image.Pixels, image.Width, image.Height, image.Format, LocalFeatureExtractor.MaxQueryFeatures);
+            local = (_local ??= new LocalFeatureExtractor()).Extract(image.Pixels, image.Width, image.Height, image.Format, LocalFeatureExtractor.MaxQueryFeatures, workingSide: LocalFeatureExtractor.QueryWorkingSide);
         }
 
         var hashed = Stopwatch.GetTimestamp();

@@ -17,6 +17,9 @@ public sealed class LocalFeatureExtractor
     /// <summary>Long side of the working image, in pixels.</summary>
     public const int WorkingSide = 480;
 
+    /// <summary>Long side of a query's working image (<see cref="WorkingSide"/> until measured otherwise).</summary>
+    public const int QueryWorkingSide = WorkingSide;
+
     /// <summary>Pyramid levels (scale 1, √2, 2, 2√2).</summary>
     public const int Levels = 4;
 
@@ -47,7 +50,14 @@ public sealed class LocalFeatureExtractor
     private float[] _rows = [];
 
     /// <summary>Features to register an image with (at most <see cref="MaxRegisteredFeatures"/>).</summary>
-    public LocalFeatures Extract(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, int maxFeatures = MaxRegisteredFeatures, int rowStride = 0)
+    /// <param name="pixels">The image.</param>
+    /// <param name="width">Its width.</param>
+    /// <param name="height">Its height.</param>
+    /// <param name="format">Its pixel format.</param>
+    /// <param name="maxFeatures">Keypoints to keep.</param>
+    /// <param name="rowStride">Bytes per row (0: packed).</param>
+    /// <param name="workingSide">Long side of the working image (positions are in its pixels); a query may use a smaller one (the verification allows any scale within 4×).</param>
+    public LocalFeatures Extract(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, int maxFeatures = MaxRegisteredFeatures, int rowStride = 0, int workingSide = WorkingSide)
     {
         var bpp = format.BytesPerPixel();
         if (rowStride == 0)
@@ -65,7 +75,12 @@ public sealed class LocalFeatureExtractor
             ThrowHelper.ThrowArgumentOutOfRange(nameof(maxFeatures), "At least one feature.");
         }
 
-        var scale = (double)WorkingSide / Math.Max(width, height);
+        if (workingSide < 64)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(workingSide), "At least 64 pixels.");
+        }
+
+        var scale = (double)workingSide / Math.Max(width, height);
         var w0 = Math.Max(1, (int)Math.Round(width * scale));
         var h0 = Math.Max(1, (int)Math.Round(height * scale));
         var luma = LumaPlane(pixels, width, height, format, rowStride);
