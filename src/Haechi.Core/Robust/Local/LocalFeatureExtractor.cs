@@ -17,8 +17,14 @@ public sealed class LocalFeatureExtractor
     /// <summary>Long side of the working image, in pixels.</summary>
     public const int WorkingSide = 480;
 
-    /// <summary>Long side of a query's working image (<see cref="WorkingSide"/> until measured otherwise).</summary>
-    public const int QueryWorkingSide = WorkingSide;
+    /// <summary>Long side of a query's working image: smaller than a registration's, for speed.</summary>
+    /// <remarks>
+    /// Measured (bench robustness, 13 real photos, bank of 10,000, CPU time): 480 px 11.9 ms per query
+    /// image, 360 px 7.3 ms, every-signal recall 96.0 % both, worst class 86 % both, no false match;
+    /// local-only recall 89.7 % → 86.5 % (small photos inside screenshots and letterboxes, which the
+    /// canonical PDQ views find). A crop's content ends up nearer the registered scale.
+    /// </remarks>
+    public const int QueryWorkingSide = 360;
 
     /// <summary>Pyramid levels (scale 1, √2, 2, 2√2).</summary>
     public const int Levels = 4;
