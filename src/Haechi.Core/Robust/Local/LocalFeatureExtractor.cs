@@ -33,7 +33,11 @@ public sealed class LocalFeatureExtractor
     public const int MaxRegisteredFeatures = 176;
 
     /// <summary>Keypoints computed for a query (a query may hold the picture in a part of its frame).</summary>
-    public const int MaxQueryFeatures = 400;
+    /// <remarks>
+    /// Measured (bench robustness, 13 real photos, 360 px queries, bank of 10,000): 400 keypoints local
+    /// search 5.5 ms, 300 keypoints 4.1 ms; every-signal recall 96.0 % both, local-only 86.5 % → 85.7 %.
+    /// </remarks>
+    public const int MaxQueryFeatures = 300;
 
     /// <summary>FAST intensity threshold (0..255), lowered to <see cref="LowFastThreshold"/> on levels with too few corners.</summary>
     public const int FastThreshold = 20;
