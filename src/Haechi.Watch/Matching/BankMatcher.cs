@@ -96,7 +96,18 @@ public sealed class BankMatcher : IDisposable
         var pdq = await loader.LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
         var frames = withVideo ? (await loader.LoadAsync(store, SignalType.Vpdq, cancellationToken).ConfigureAwait(false)).Index : null;
         var (robust, families) = await LoadExtraViewsAsync(store, cancellationToken).ConfigureAwait(false);
-        var local = (families & RobustFamilies.Local) != 0 ? await LoadLocalFeaturesAsync(store, cancellationToken).ConfigureAwait(false) : null;
+        // Keypoints of banks with the local signal and of victims who opted in (whose bank keeps no
+        // extra signal of its own): searched whenever any are stored.
+        LocalFeatureIndex? local = await LoadLocalFeaturesAsync(store, cancellationToken).ConfigureAwait(false);
+        if (local.ImageCount > 0)
+        {
+            families |= RobustFamilies.Local;
+        }
+        else if ((families & RobustFamilies.Local) == 0)
+        {
+            local = null;
+        }
+
         return new BankMatcher(store, pdq.Index, frames, robust, local, families, pdq.Source);
     }
 
