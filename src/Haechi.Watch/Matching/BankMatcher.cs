@@ -1,7 +1,7 @@
+using System.Globalization;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Matching;
-using System.Globalization;
 using Haechi.Core.Robust;
 using Haechi.Core.Robust.Local;
 using Haechi.Core.Video;
