@@ -29,6 +29,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryEmbeddingRecord> BankEntryEmbeddings => Set<BankEntryEmbeddingRecord>();
 
+    public DbSet<BankEntryLocalFeaturesRecord> BankEntryLocalFeatures => Set<BankEntryLocalFeaturesRecord>();
+
     public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
 
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
@@ -122,6 +124,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
             frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
             frame.HasIndex(f => f.EntryId);
         });
+        BankLocalFeaturesConfiguration.Configure(modelBuilder);
         CaseConfiguration.Configure(modelBuilder);
         IngestConfiguration.Configure(modelBuilder);
         TelegramConfiguration.Configure(modelBuilder);

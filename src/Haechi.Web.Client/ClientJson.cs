@@ -4,10 +4,17 @@ using System.Text.Json.Serialization;
 namespace Haechi.Web.Client;
 
 /// <summary>One fingerprint as <c>POST /api/cases</c> takes it.</summary>
-internal sealed record SignalBody(string Type, string Hash, int? Quality);
+/// <param name="Type"><c>pdq</c> or <c>md5</c>.</param>
+/// <param name="Hash">Hex.</param>
+/// <param name="Quality">PDQ quality.</param>
+/// <param name="Local">Opt-in local features (base64), PDQ signals only.</param>
+internal sealed record SignalBody(string Type, string Hash, int? Quality, string? Local = null);
 
 /// <summary>Body of <c>POST /api/cases</c>.</summary>
-internal sealed record CreateCaseBody(IReadOnlyList<SignalBody> Signals, string Language);
+/// <param name="Signals">Fingerprints.</param>
+/// <param name="Language"><c>ko</c> or <c>en</c>.</param>
+/// <param name="LocalConsent">Set when the victim ticked the consent line for local features.</param>
+internal sealed record CreateCaseBody(IReadOnlyList<SignalBody> Signals, string Language, bool? LocalConsent = null);
 
 /// <summary>Answer of <c>POST /api/cases</c>.</summary>
 internal sealed record CaseCreatedBody(string CaseNumber, string Pin);

@@ -55,7 +55,7 @@ internal static class BankCommand
         var signals = new Option<string?>("--signals")
         {
             Description = "Image signals each entry keeps (pdq banks): comma-separated from pdq, dihedral (rotations and mirrors), canonical (borders trimmed, photo inside a screenshot), " +
-                "crops (centre crops and caption cuts), partial (edge strips that survive stickers), local (= crops,partial), or all. Default: " + BankSignals.Default + ".",
+                "crops (centre crops and caption cuts), partial (edge strips that survive stickers), local (keypoints confirmed by geometry: off-centre crops, large occluders; about 6 KB per image), or all (every image signal). Default: " + BankSignals.Default + ".",
         };
         var command = new Command("create", "Create an empty bank.") { name, description, signal, signals };
         command.SetAction((result, ct) => Guard(console, async () =>
@@ -237,8 +237,9 @@ internal static class BankCommand
                     throw new ImageDecodeException(ImageDecodeError.Unreadable, file.Problem);
                 }
 
-                var views = fingerprinter.Register(ImageFingerprinter.ReadFile(file.Path, options.MaxFileBytes), bank.ExtraSignals);
-                entries.Add(new NewBankEntry(views[0].Hash, views[0].Quality, externalId, labels, views.GetRange(1, views.Count - 1)));
+                // One decode: the PDQ views and (banks with the local signal) the keypoints.
+                var (views, local) = fingerprinter.RegisterAll(ImageFingerprinter.ReadFile(file.Path, options.MaxFileBytes), bank.ExtraSignals);
+                entries.Add(new NewBankEntry(views[0].Hash, views[0].Quality, externalId, labels, views.GetRange(1, views.Count - 1), local));
                 names.Add(file.Path);
             }
             catch (ImageDecodeException ex)

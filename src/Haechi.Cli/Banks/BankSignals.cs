@@ -22,7 +22,7 @@ internal static class BankSignals
                 "canonical" => Core.Robust.RobustFamilies.Canonical,
                 "crops" => Core.Robust.RobustFamilies.Crops,
                 "partial" => Core.Robust.RobustFamilies.Partial,
-                "local" => Core.Robust.RobustFamilies.Crops | Core.Robust.RobustFamilies.Partial,
+                "local" => Core.Robust.RobustFamilies.Local,
                 "all" => Core.Robust.RobustFamilies.All,
                 _ => throw new Data.Banks.BankStoreException($"Unknown image signal '{raw}' (use pdq, dihedral, canonical, crops, partial, local or all)."),
             };
@@ -53,6 +53,11 @@ internal static class BankSignals
         if (families.HasFlag(Core.Robust.RobustFamilies.Partial))
         {
             names.Add("partial");
+        }
+
+        if (families.HasFlag(Core.Robust.RobustFamilies.Local))
+        {
+            names.Add("local");
         }
 
         return string.Join(',', names);

@@ -33,6 +33,13 @@ internal static class EntryJson
         writer.WriteNumber("distance", match.Distance);
         writer.WriteString("matched_by", match.MatchedBy);
         writer.WriteString("transform", match.Transform);
+        if (match.Local is { } local)
+        {
+            writer.WriteNumber("inliers", local.Inliers);
+            writer.WriteNumber("correspondences", local.Correspondences);
+            writer.WriteNumber("log10_nfa", Math.Round(local.Log10Nfa, 2));
+        }
+
         writer.WriteString("signal", match.Entry.Signal.ToString());
         writer.WriteNumber("entry_quality", match.Entry.Quality);
         WriteReference(writer, match.Entry);

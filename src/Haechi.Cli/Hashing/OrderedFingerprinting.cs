@@ -19,7 +19,7 @@ internal static class OrderedFingerprinting
         FingerprintParts parts,
         int jobs,
         Action<InputFile, ImageFingerprint?, string?> onResult,
-        Core.Robust.RobustFamilies queryViews = Core.Robust.RobustFamilies.All)
+        Core.Robust.RobustFamilies queryViews = Core.Robust.RobustFamilies.PdqViews)
     {
         var results = new (ImageFingerprint? Fingerprint, string? Problem)?[files.Count];
         var nextToReport = 0;

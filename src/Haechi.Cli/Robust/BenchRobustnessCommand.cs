@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Haechi.Cli.Bench;
@@ -35,9 +34,11 @@ internal static class BenchRobustnessCommand
         var count = new Option<int>("--count") { Description = "Images to draw when no DIR is given (half registered, half distractors).", DefaultValueFactory = _ => 32 };
         var pad = new Option<int>("--bank-size") { Description = "Registered images to time the search against (the real ones plus random-code fillers).", DefaultValueFactory = _ => 10_000 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var querySide = new Option<int>("--query-side") { Description = "Long side of a query's local-feature working image (the matcher's setting by default; for tuning).", DefaultValueFactory = _ => LocalFeatureExtractor.QueryWorkingSide };
+        var queryKeypoints = new Option<int>("--query-keypoints") { Description = "Local features computed per query (the matcher's setting by default; for tuning).", DefaultValueFactory = _ => LocalFeatureExtractor.MaxQueryFeatures };
         var command = new Command("robustness", "Recall of edited copies (crops, borders, screenshots, captions, stickers, mirrors...) per edit class and per signal, and false matches on unrelated images.")
         {
-            directory, count, pad, json,
+            directory, count, pad, json, queryKeypoints, querySide,
         };
         command.SetAction(result =>
         {
@@ -48,7 +49,7 @@ internal static class BenchRobustnessCommand
                 return 2;
             }
 
-            var figures = Measure(console, images, Math.Max(0, result.GetValue(pad)));
+            var figures = Measure(console, images, Math.Max(0, result.GetValue(pad)), Math.Max(1, result.GetValue(queryKeypoints)), result.GetValue(querySide));
             if (result.GetValue(json))
             {
                 console.Out.WriteLine(JsonSerializer.Serialize(figures, BenchJson.Options));
@@ -87,47 +88,52 @@ internal static class BenchRobustnessCommand
         return images;
     }
 
-    private static RobustnessFigures Measure(CliConsole console, List<(byte[] Rgb, int Width, int Height)> images, int bankSize)
+    private static RobustnessFigures Measure(CliConsole console, List<(byte[] Rgb, int Width, int Height)> images, int bankSize, int queryKeypoints, int querySide)
     {
         var registeredCount = (images.Count + 1) / 2;
+        ImageDecoder.SetDecoderThreads(1); // one core: the decoder's work is counted, not spread
         var fingerprinter = new RobustFingerprinter();
         console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registering {registeredCount} originals, querying {ImageEdits.All.Count} edits of each and of {images.Count - registeredCount} unrelated images..."));
 
-        // Originals as a re-post would be: JPEG q90.
+        // Originals as a re-post would be: JPEG q90. One decode per file for every signal.
         var registeredViews = new List<RobustView>[registeredCount];
         var registeredLocal = new LocalFeatures[registeredCount];
         for (var i = 0; i < registeredCount; i++)
         {
             var (rgb, w, h) = images[i];
             var bytes = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
-            registeredViews[i] = fingerprinter.Register(bytes, RobustFamilies.All);
-            registeredLocal[i] = fingerprinter.RegisterLocal(bytes);
+            var (views, local) = fingerprinter.RegisterAll(bytes, RobustFamilies.All);
+            registeredViews[i] = views;
+            registeredLocal[i] = local!;
         }
 
         // Queries: every edit of every image; originals are true pairs, the rest distractors.
+        var stages = new QueryStages(queryKeypoints, querySide);
         var queries = new List<(int Image, ImageEdit? Edit, List<RobustView> Views)>();
         var queryLocal = new List<LocalFeatures>();
+        var decodeMicros = new List<double>();
         var queryMicros = new List<double>();
         var localMicros = new List<double>();
+        var totalMicros = new List<double>();
         for (var i = 0; i < images.Count; i++)
         {
             var (rgb, w, h) = images[i];
             if (i >= registeredCount)
             {
-                var plain = SyntheticImages.EncodeJpeg(rgb, w, h, 90);
-                queries.Add((i, null, fingerprinter.Query(plain, RobustFamilies.All)));
-                queryLocal.Add(fingerprinter.QueryLocal(plain));
+                var plain = stages.Query(SyntheticImages.EncodeJpeg(rgb, w, h, 90));
+                queries.Add((i, null, plain.Views));
+                queryLocal.Add(plain.Local!);
             }
 
             foreach (var edit in ImageEdits.All)
             {
-                var bytes = ImageEdits.Apply(rgb, w, h, edit, seed: i);
-                var start = Stopwatch.GetTimestamp();
-                queries.Add((i, edit, fingerprinter.Query(bytes, RobustFamilies.All)));
-                queryMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-                start = Stopwatch.GetTimestamp();
-                queryLocal.Add(fingerprinter.QueryLocal(bytes));
-                localMicros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                var query = stages.Query(ImageEdits.Apply(rgb, w, h, edit, seed: i));
+                queries.Add((i, edit, query.Views));
+                queryLocal.Add(query.Local!);
+                decodeMicros.Add(query.DecodeTime.TotalMicroseconds);
+                queryMicros.Add((query.DecodeTime + query.ViewsTime).TotalMicroseconds);
+                localMicros.Add(query.LocalTime.TotalMicroseconds);
+                totalMicros.Add((query.DecodeTime + query.ViewsTime + query.LocalTime).TotalMicroseconds);
             }
         }
 
@@ -158,10 +164,13 @@ internal static class BenchRobustnessCommand
         }
 
         var timing = TimeSearch(registeredViews, queries, bankSize);
-        var localTimingSmall = TimeLocalSearch(registeredLocal, queryLocal, Math.Min(1000, bankSize));
-        var localTiming = TimeLocalSearch(registeredLocal, queryLocal, bankSize);
+        var localGrowth = TimeLocalSearch(registeredLocal, queryLocal, bankSize);
+        var localTimingSmall = localGrowth.Find(g => g.BankSize >= Math.Min(1000, bankSize))?.Microseconds ?? localGrowth[0].Microseconds;
+        var localTiming = localGrowth[^1].Microseconds;
         queryMicros.Sort();
         localMicros.Sort();
+        decodeMicros.Sort();
+        totalMicros.Sort();
         return new RobustnessFigures
         {
             RegisteredImages = registeredCount,
@@ -176,6 +185,10 @@ internal static class BenchRobustnessCommand
             LocalSearchMicrosecondsPerQuery = localTiming,
             LocalSearchMicrosecondsPerQuerySmallBank = localTimingSmall,
             LocalSearchSmallBankSize = Math.Max(Math.Min(1000, bankSize), registeredCount),
+            DecodeMicrosecondsP50 = decodeMicros[decodeMicros.Count / 2],
+            FingerprintMicrosecondsP50 = totalMicros[totalMicros.Count / 2],
+            LocalSearchGrowth = localGrowth,
+            QueryMicrosecondsAtBankSize = totalMicros[totalMicros.Count / 2] + timing.Micros + localTiming,
         };
     }
 
@@ -323,8 +336,18 @@ internal static class BenchRobustnessCommand
     /// (which cluster more than random codes, and so cost more to search) without being copies of
     /// the real ones (which would multiply every true correspondence).
     /// </remarks>
-    private static double TimeLocalSearch(LocalFeatures[] registered, List<LocalFeatures> queries, int bankSize)
+    private static List<BankSizeTiming> TimeLocalSearch(LocalFeatures[] registered, List<LocalFeatures> queries, int bankSize)
     {
+        var growth = new List<BankSizeTiming>();
+        var checkpoints = new SortedSet<int> { Math.Max(registered.Length, bankSize) };
+        foreach (var size in (int[])[1000, 2500, 5000, 10_000, 20_000, 50_000])
+        {
+            if (size > registered.Length && size < bankSize)
+            {
+                checkpoints.Add(size);
+            }
+        }
+
         var index = new LocalFeatureIndex();
         for (var i = 0; i < registered.Length; i++)
         {
@@ -334,8 +357,19 @@ internal static class BenchRobustnessCommand
         var random = new Random(0x10CA1);
         Span<ulong> words = stackalloc ulong[4];
 #pragma warning disable CA5394 // Deterministic filler codes for timing, not security.
-        for (var i = registered.Length; i < bankSize; i++)
+        var results = new List<LocalMatch>();
+        for (var i = registered.Length; i < Math.Max(registered.Length, bankSize) + 1; i++)
         {
+            if (checkpoints.Contains(i))
+            {
+                growth.Add(new BankSizeTiming(i, TimeLocalQueries(index, queries, results)));
+            }
+
+            if (i >= bankSize)
+            {
+                break;
+            }
+
             var source = registered[i % registered.Length];
             var descriptors = new Hash256[source.Count];
             for (var d = 0; d < descriptors.Length; d++)
@@ -353,31 +387,36 @@ internal static class BenchRobustnessCommand
         }
 #pragma warning restore CA5394
 
-        var results = new List<LocalMatch>();
+        return growth;
+    }
+
+    private static double TimeLocalQueries(LocalFeatureIndex index, List<LocalFeatures> queries, List<LocalMatch> results)
+    {
+        results.Clear();
         index.Search(queries[0], results); // builds the bucket tables
         var count = Math.Min(queries.Count, 40);
-        var start = Stopwatch.GetTimestamp();
+        var start = CpuClock.Now();
         for (var q = 0; q < count; q++)
         {
             results.Clear();
             index.Search(queries[q * queries.Count / count], results);
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+        return (CpuClock.Now() - start).TotalMicroseconds / count;
     }
 
     private static double TimeQueries(RobustIndex index, List<(int Image, ImageEdit? Edit, List<RobustView> Views)> queries)
     {
         var results = new List<RobustMatch>();
         var arrays = queries.Select(q => q.Views.ToArray()).ToList();
-        var start = Stopwatch.GetTimestamp();
+        var start = CpuClock.Now();
         foreach (var views in arrays)
         {
             results.Clear();
             index.Search(views, results);
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / arrays.Count;
+        return (CpuClock.Now() - start).TotalMicroseconds / arrays.Count;
     }
 
     private static void Print(TextWriter output, RobustnessFigures f)
@@ -415,6 +454,10 @@ internal static class BenchRobustnessCommand
         output.WriteLine(string.Create(c, $"  decode + views per query, p50: {f.QueryViewsMicrosecondsP50 / 1000:F1} ms"));
         output.WriteLine(string.Create(c, $"  search per query: {f.SearchMicrosecondsPerQuerySmallBank:F0} us ({f.RegisteredImages} images), {f.SearchMicrosecondsPerQuery:F0} us ({f.SearchBankSize:N0} images)"));
         output.WriteLine(string.Create(c, $"  local features per query, p50: {f.LocalFeaturesMicrosecondsP50 / 1000:F1} ms; local search per query: {f.LocalSearchMicrosecondsPerQuerySmallBank / 1000:F1} ms ({f.LocalSearchSmallBankSize:N0} images), {f.LocalSearchMicrosecondsPerQuery / 1000:F1} ms ({f.SearchBankSize:N0} images)"));
+        output.WriteLine("  times are CPU time (one core; not wall-clock time on a busy machine)");
+        output.WriteLine(string.Create(c, $"  per query, one decode, p50: decode {f.DecodeMicrosecondsP50 / 1000:F1} ms, PDQ views {(f.QueryViewsMicrosecondsP50 - f.DecodeMicrosecondsP50) / 1000:F1} ms, local features {f.LocalFeaturesMicrosecondsP50 / 1000:F1} ms; all signals fingerprinted {f.FingerprintMicrosecondsP50 / 1000:F1} ms"));
+        output.WriteLine(string.Create(c, $"  query in all at {f.SearchBankSize:N0} images (fingerprint + PDQ-view search + local search): {f.QueryMicrosecondsAtBankSize / 1000:F1} ms"));
+        output.WriteLine("  local search growth: " + string.Join(", ", f.LocalSearchGrowth.Select(g => string.Create(c, $"{g.BankSize:N0} images {g.Microseconds / 1000:F1} ms"))));
     }
 
     private static void Row(TextWriter output, string label, List<ConfigurationFigures> configs, Func<ConfigurationFigures, string> cell)
@@ -436,6 +479,39 @@ internal static class BenchRobustnessCommand
 
         public double Recall => Queries == 0 ? 0 : (double)Found / Queries;
     }
+}
+
+/// <summary>
+/// A query as the matchers compute it (one decode, then the PDQ views, then the local features from
+/// the same pixels), each stage timed on the process's CPU clock (<see cref="CpuClock"/>).
+/// </summary>
+internal sealed class QueryStages(int queryKeypoints, int querySide)
+{
+    private readonly RobustViewHasher _views = new();
+    private readonly LocalFeatureExtractor _local = new();
+
+    public (List<RobustView> Views, LocalFeatures Local, TimeSpan DecodeTime, TimeSpan ViewsTime, TimeSpan LocalTime) Query(byte[] bytes)
+    {
+        var start = CpuClock.Now();
+        var image = ImageDecoder.Decode(bytes);
+        var decoded = CpuClock.Now();
+        var views = new List<RobustView>();
+        _views.ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, RobustFamilies.PdqViews, views);
+        var hashed = CpuClock.Now();
+        var local = _local.Extract(image.Pixels, image.Width, image.Height, image.Format, queryKeypoints, workingSide: querySide);
+        var done = CpuClock.Now();
+        return (views, local, decoded - start, hashed - decoded, done - hashed);
+    }
+}
+
+/// <summary>
+/// CPU time of the process (every thread: libvips decodes on its own workers), so that timings on a
+/// shared, busy machine count the bench's work and not the time it waited for a core. The bench is
+/// otherwise single-threaded, so this is the cost on one core.
+/// </summary>
+internal static class CpuClock
+{
+    public static TimeSpan Now() => Environment.CpuUsage.TotalTime;
 }
 
 /// <summary>Figures of one configuration of signals.</summary>
@@ -484,4 +560,15 @@ internal sealed record RobustnessFigures
     public required double LocalSearchMicrosecondsPerQuerySmallBank { get; init; }
 
     public required int LocalSearchSmallBankSize { get; init; }
+
+    public required double DecodeMicrosecondsP50 { get; init; }
+
+    public required double FingerprintMicrosecondsP50 { get; init; }
+
+    public required List<BankSizeTiming> LocalSearchGrowth { get; init; }
+
+    public required double QueryMicrosecondsAtBankSize { get; init; }
 }
+
+/// <summary>Search time per query at one bank size.</summary>
+internal sealed record BankSizeTiming(int BankSize, double Microseconds);

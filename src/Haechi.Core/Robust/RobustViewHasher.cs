@@ -23,8 +23,18 @@ public enum RobustFamilies
     /// <summary>Edge strips on both sides (stickers and other small occluders).</summary>
     Partial = 8,
 
-    /// <summary>Everything.</summary>
-    All = Dihedral | Canonical | Crops | Partial,
+    /// <summary>
+    /// Local features (ORB-like keypoints and descriptors, <see cref="Local.LocalFeatureExtractor"/>):
+    /// not a PDQ view, ignored by <see cref="RobustViewHasher"/>; computed from the same pixels by
+    /// the callers that decode the image.
+    /// </summary>
+    Local = 16,
+
+    /// <summary>Every PDQ view family (what <see cref="RobustViewHasher"/> computes).</summary>
+    PdqViews = Dihedral | Canonical | Crops | Partial,
+
+    /// <summary>Every image signal: the PDQ views and local features.</summary>
+    All = PdqViews | Local,
 }
 
 /// <summary>One PDQ hash of one view of an image.</summary>

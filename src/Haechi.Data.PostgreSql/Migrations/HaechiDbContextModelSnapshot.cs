@@ -277,6 +277,37 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("bank_entry_frames", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<byte[]>("Features")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("bytea")
+                        .HasColumnName("features");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("bank_entry_local_features", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1577,6 +1608,15 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Entry");
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>

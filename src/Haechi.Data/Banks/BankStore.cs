@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Robust;
+using Haechi.Core.Robust.Local;
 using Haechi.Core.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -16,7 +17,8 @@ namespace Haechi.Data.Banks;
 /// <param name="ExternalId">Opaque reference, e.g. a case number.</param>
 /// <param name="Labels">Labels, each validated by <see cref="BankRules.ValidateLabel"/>.</param>
 /// <param name="ExtraViews">PDQ hashes of extra views (rotations, trimmed borders, crops, strips) for banks that keep them.</param>
-public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, IReadOnlyList<RobustView>? ExtraViews = null);
+/// <param name="Local">Local features (<see cref="LocalFeatures"/>) for banks that keep the <c>local</c> signal; at most <see cref="LocalFeatureExtractor.MaxRegisteredFeatures"/> keypoints.</param>
+public sealed record NewBankEntry(Hash256 Signal, int Quality, string? ExternalId, IReadOnlyList<string> Labels, IReadOnlyList<RobustView>? ExtraViews = null, LocalFeatures? Local = null);
 
 /// <summary>A video to add to a vPDQ bank: its frames (near-identical runs are collapsed on insert).</summary>
 /// <param name="Frames">vPDQ frames in decode order.</param>
@@ -248,6 +250,12 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         var views = 0;
         for (var i = 0; i < entries.Count; i++)
         {
+            if (added[i] != 0 && entries[i].Local is { Count: > 0 } local)
+            {
+                db.BankEntryLocalFeatures.Add(new BankEntryLocalFeaturesRecord { EntryId = added[i], Count = local.Count, Features = local.ToBytes() });
+                views++;
+            }
+
             if (added[i] == 0 || entries[i].ExtraViews is not { Count: > 0 } extra)
             {
                 continue;
@@ -274,6 +282,11 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         if (entry.Quality is < 0 or > 100)
         {
             throw new BankStoreException(where + "quality must be between 0 and 100.");
+        }
+
+        if (entry.Local is { } local && local.Count > LocalFeatureExtractor.MaxRegisteredFeatures)
+        {
+            throw new BankStoreException(where + string.Create(CultureInfo.InvariantCulture, $"at most {LocalFeatureExtractor.MaxRegisteredFeatures} local features."));
         }
 
         if (BankRules.ValidateExternalId(entry.ExternalId) is { } idError)
@@ -594,6 +607,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await db.BankEntryEmbeddings.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryLocalFeatures.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -697,6 +711,32 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             var signal = await reader.GetFieldValueAsync<byte[]>(3, cancellationToken).ConfigureAwait(false);
             yield return (reader.GetInt64(0), new RobustView((ViewKind)reader.GetInt32(1), Hash256.ReadBigEndian(signal), reader.GetInt32(2)));
         }
+    }
+
+    /// <summary>The local features of every active entry, in entry order: what the <see cref="LocalFeatureIndex"/> is built from.</summary>
+    public async IAsyncEnumerable<(long EntryId, LocalFeatures Features)> ReadActiveLocalFeaturesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT l.entry_id, l.features FROM bank_entry_local_features l JOIN bank_entries e ON e.id = l.entry_id WHERE e.state = 0 ORDER BY l.entry_id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var bytes = await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false);
+            yield return (reader.GetInt64(0), LocalFeatures.FromBytes(bytes));
+        }
+    }
+
+    /// <summary>Keypoints stored for the entries with <paramref name="externalId"/> (a case), active or not: 0 after withdrawal.</summary>
+    public async Task<int> CountLocalFeaturesAsync(string externalId, CancellationToken cancellationToken)
+    {
+        var ids = db.BankEntries.AsNoTracking().Where(e => e.ExternalId == externalId).Select(e => e.Id);
+        return await db.BankEntryLocalFeatures.AsNoTracking().Where(l => ids.Contains(l.EntryId)).SumAsync(l => l.Count, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Looks up entries by id (for match output); ids that are not active are absent.</summary>

@@ -264,6 +264,35 @@ namespace Haechi.Data.Migrations
                     b.ToTable("bank_entry_frames", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<byte[]>("Features")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("features");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("bank_entry_local_features", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1530,6 +1559,15 @@ namespace Haechi.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Entry");
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>

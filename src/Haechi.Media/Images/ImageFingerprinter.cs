@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Haechi.Core.Hashing;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Robust;
+using Haechi.Core.Robust.Local;
 
 namespace Haechi.Media.Images;
 
@@ -24,6 +25,13 @@ public enum FingerprintParts
     /// the same decode as the PDQ hash.
     /// </summary>
     RobustViews = 4,
+
+    /// <summary>
+    /// Query local features (<see cref="LocalFeatureExtractor"/>), from the same decode. Also computed
+    /// with <see cref="RobustViews"/> when <see cref="ImageFingerprinter.QueryViews"/> holds
+    /// <see cref="RobustFamilies.Local"/> (banks that keep local features).
+    /// </summary>
+    LocalFeatures = 8,
 }
 
 /// <summary>The fingerprints of one image file and where the time went.</summary>
@@ -40,6 +48,12 @@ public sealed record ImageFingerprint
 
     /// <summary>The query views (plain PDQ first) when <see cref="FingerprintParts.RobustViews"/> was asked for.</summary>
     public IReadOnlyList<RobustView>? Views { get; init; }
+
+    /// <summary>The query's local features, when asked for (<see cref="FingerprintParts.LocalFeatures"/>).</summary>
+    public LocalFeatures? Local { get; init; }
+
+    /// <summary>Time spent on the local features (included in <see cref="HashTime"/>).</summary>
+    public TimeSpan LocalTime { get; init; }
 
     /// <summary>MD5 of the file bytes (lower-case hex), when asked for.</summary>
     public string? Md5 { get; init; }
@@ -69,9 +83,13 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
     private readonly PdqHasher _hasher = new();
     private readonly ImageDecodeOptions _options = options ?? ImageDecodeOptions.Default;
     private RobustViewHasher? _views;
+    private LocalFeatureExtractor? _local;
 
-    /// <summary>Which extra views <see cref="FingerprintParts.RobustViews"/> computes (the banks' signals).</summary>
-    public RobustFamilies QueryViews { get; init; } = RobustFamilies.All;
+    /// <summary>
+    /// Which extra views <see cref="FingerprintParts.RobustViews"/> computes (the banks' signals); with
+    /// <see cref="RobustFamilies.Local"/> it also computes the local features.
+    /// </summary>
+    public RobustFamilies QueryViews { get; init; } = RobustFamilies.PdqViews;
 
     /// <summary>The decode options in force.</summary>
     public ImageDecodeOptions Options => _options;
@@ -127,6 +145,14 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
             }
         }
 
+        // Local features from the same decoded pixels (no second decode).
+        LocalFeatures? local = null;
+        var localStart = Stopwatch.GetTimestamp();
+        if ((parts & FingerprintParts.LocalFeatures) != 0 || ((parts & FingerprintParts.RobustViews) != 0 && (QueryViews & RobustFamilies.Local) != 0))
+        {
+            local = (_local ??= new LocalFeatureExtractor()).Extract(image.Pixels, image.Width, image.Height, image.Format, LocalFeatureExtractor.MaxQueryFeatures, workingSide: LocalFeatureExtractor.QueryWorkingSide);
+        }
+
         var hashed = Stopwatch.GetTimestamp();
         string? md5 = null, sha256 = null;
         if ((parts & FingerprintParts.FileDigests) != 0)
@@ -143,6 +169,8 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
             Quality = quality,
             Dihedral = dihedral,
             Views = views,
+            Local = local,
+            LocalTime = Stopwatch.GetElapsedTime(localStart, hashed),
             Md5 = md5,
             Sha256 = sha256,
             Width = image.SourceWidth,

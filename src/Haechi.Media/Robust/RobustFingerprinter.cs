@@ -24,6 +24,21 @@ public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
         return views;
     }
 
+    /// <summary>
+    /// Everything a bank with <paramref name="families"/> registers for an original, from one decode:
+    /// the PDQ views (plain PDQ first) and, when <paramref name="families"/> holds
+    /// <see cref="RobustFamilies.Local"/>, the local features (otherwise null).
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public (List<RobustView> Views, LocalFeatures? Local) RegisterAll(byte[] bytes, RobustFamilies families)
+    {
+        var image = ImageDecoder.Decode(bytes, _options);
+        var views = new List<RobustView>();
+        _hasher.ComputeRegistration(image.Pixels, image.Width, image.Height, image.Format, families, views);
+        var local = (families & RobustFamilies.Local) != 0 ? _local.Extract(image.Pixels, image.Width, image.Height, image.Format) : null;
+        return (views, local);
+    }
+
     /// <summary>Views to search a query with.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
     public List<RobustView> Query(byte[] bytes, RobustFamilies families)
@@ -50,3 +65,4 @@ public sealed class RobustFingerprinter(ImageDecodeOptions? options = null)
         return _local.Extract(image.Pixels, image.Width, image.Height, image.Format, LocalFeatureExtractor.MaxQueryFeatures);
     }
 }
+

@@ -10,7 +10,7 @@ namespace Haechi.Server.Data;
 /// Before the server listens: applies migrations, sets WAL, creates the victim-registered bank when
 /// missing and loads the PDQ index (snapshot or rebuild from bank rows).
 /// </summary>
-internal sealed partial class StoreStartup(DataDirectory dataDirectory, DatabaseLocation location, TimeProvider time, PdqIndex index, ILogger<StoreStartup> logger) : IHostedService
+internal sealed partial class StoreStartup(DataDirectory dataDirectory, DatabaseLocation location, TimeProvider time, PdqIndex index, LocalIndex localIndex, ILogger<StoreStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,6 +26,15 @@ internal sealed partial class StoreStartup(DataDirectory dataDirectory, Database
 
             var loaded = await new SignalIndexLoader(dataDirectory.Path, time).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
             index.Publish(loaded.Index);
+
+            // Local features (victims who opted in, banks with the local signal): rebuilt from the rows.
+            var local = new Haechi.Core.Robust.Local.LocalFeatureIndex();
+            await foreach (var (entryId, features) in store.ReadActiveLocalFeaturesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                local.Add(entryId, features);
+            }
+
+            localIndex.Publish(local);
             LogIndexLoaded(logger, loaded.Index.Count, loaded.Source, (long)loaded.Elapsed.TotalMilliseconds);
         }
     }

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Matching;
 using Haechi.Core.Robust;
+using Haechi.Core.Robust.Local;
 using Haechi.Core.Video;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
@@ -30,7 +32,12 @@ public sealed record MatchFilter
 }
 
 /// <summary>One bank entry an image matched, how close and through which signal.</summary>
-public sealed record ImageBankMatch(BankEntryView Entry, int Distance, string MatchedBy, string Transform);
+/// <param name="Entry">The bank entry.</param>
+/// <param name="Distance">PDQ-family signals: the Hamming distance. Local matches (no PDQ distance) carry the filter's radius, so they rank after every PDQ-family match.</param>
+/// <param name="MatchedBy">The signal: pdq, dihedral, canonical, crops, partial or local.</param>
+/// <param name="Transform">The transform or view (PDQ family), or <c>inliers=N;log10nfa=X</c> for local matches.</param>
+/// <param name="Local">The local-feature verification (inliers, log10 NFA) when <paramref name="MatchedBy"/> is <c>local</c>.</param>
+public sealed record ImageBankMatch(BankEntryView Entry, int Distance, string MatchedBy, string Transform, LocalMatch? Local = null);
 
 /// <summary>One bank entry a video matched, with the vPDQ comparison.</summary>
 public sealed record VideoBankMatch(BankEntryView Entry, VpdqComparison Comparison);
@@ -48,14 +55,16 @@ public sealed class BankMatcher : IDisposable
     private readonly HammingIndex _pdq;
     private readonly HammingIndex? _frames;
     private readonly RobustIndex? _robust;
+    private readonly LocalFeatureIndex? _local;
     private readonly RobustFamilies _robustFamilies;
 
-    private BankMatcher(BankStore store, HammingIndex pdq, HammingIndex? frames, RobustIndex? robust, RobustFamilies robustFamilies, IndexSource source)
+    private BankMatcher(BankStore store, HammingIndex pdq, HammingIndex? frames, RobustIndex? robust, LocalFeatureIndex? local, RobustFamilies robustFamilies, IndexSource source)
     {
         _store = store;
         _pdq = pdq;
         _frames = frames;
         _robust = robust;
+        _local = local;
         _robustFamilies = robustFamilies;
         PdqIndexSource = source;
     }
@@ -64,9 +73,19 @@ public sealed class BankMatcher : IDisposable
     public IndexSource PdqIndexSource { get; }
 
     /// <summary>Whether banks keep extra views (rotations, crops, strips) that queries are also searched with.</summary>
-    public bool HasExtraViews => _robust is not null;
+    public bool HasExtraViews => _robust is not null || _local is not null;
 
-    /// <summary>The view families the banks keep: ask the fingerprinter for them (<see cref="FingerprintParts.RobustViews"/>) so that one decode serves both searches.</summary>
+    /// <summary>Whether banks keep local features (the <c>local</c> signal); then queries need <see cref="ImageFingerprint.Local"/>.</summary>
+    public bool HasLocalFeatures => _local is not null;
+
+    /// <summary>Images in the local-feature index (0 without one).</summary>
+    public int LocalImageCount => _local?.ImageCount ?? 0;
+
+    /// <summary>
+    /// The signal families the banks keep: ask the fingerprinter for them (<see cref="FingerprintParts.RobustViews"/>
+    /// with <see cref="ImageFingerprinter.QueryViews"/> set to this) so that one decode serves every search,
+    /// local features included when it holds <see cref="RobustFamilies.Local"/>.
+    /// </summary>
     public RobustFamilies QueryFamilies => _robustFamilies;
 
     /// <summary>Loads the PDQ index (and the vPDQ frame index when <paramref name="withVideo"/>) and the extra views.</summary>
@@ -77,7 +96,19 @@ public sealed class BankMatcher : IDisposable
         var pdq = await loader.LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
         var frames = withVideo ? (await loader.LoadAsync(store, SignalType.Vpdq, cancellationToken).ConfigureAwait(false)).Index : null;
         var (robust, families) = await LoadExtraViewsAsync(store, cancellationToken).ConfigureAwait(false);
-        return new BankMatcher(store, pdq.Index, frames, robust, families, pdq.Source);
+        // Keypoints of banks with the local signal and of victims who opted in (whose bank keeps no
+        // extra signal of its own): searched whenever any are stored.
+        LocalFeatureIndex? local = await LoadLocalFeaturesAsync(store, cancellationToken).ConfigureAwait(false);
+        if (local.ImageCount > 0)
+        {
+            families |= RobustFamilies.Local;
+        }
+        else if ((families & RobustFamilies.Local) == 0)
+        {
+            local = null;
+        }
+
+        return new BankMatcher(store, pdq.Index, frames, robust, local, families, pdq.Source);
     }
 
     /// <inheritdoc />
@@ -116,12 +147,17 @@ public sealed class BankMatcher : IDisposable
             throw new ArgumentException("Banks keep extra views: fingerprint the image with FingerprintParts.RobustViews.", nameof(fingerprint));
         }
 
-        var best = new Dictionary<long, (int Distance, string MatchedBy, string Transform)>();
+        if (_local is not null && fingerprint.Local is null)
+        {
+            throw new ArgumentException("Banks keep local features: fingerprint the image with FingerprintParts.RobustViews and QueryViews = QueryFamilies.", nameof(fingerprint));
+        }
+
+        var best = new Dictionary<long, (int Distance, string MatchedBy, string Transform, LocalMatch? Local)>();
         var found = new List<DihedralMatch>();
         _pdq.SearchDihedral(fingerprint.Dihedral ?? [fingerprint.Pdq], filter.Radius, found);
         foreach (var match in found)
         {
-            best[match.Id] = (match.Distance, match.QueryIndex == 0 ? "pdq" : "dihedral", ((DihedralTransform)match.QueryIndex).ToName());
+            best[match.Id] = (match.Distance, match.QueryIndex == 0 ? "pdq" : "dihedral", ((DihedralTransform)match.QueryIndex).ToName(), null);
         }
 
         // Extra views kept by banks created with --signals: an entry found only this way is reported through them.
@@ -135,7 +171,22 @@ public sealed class BankMatcher : IDisposable
                 if (!best.ContainsKey(match.ImageId))
                 {
                     var view = match.Signal == RobustSignal.Partial || match.Signal == RobustSignal.Canonical ? match.QueryView : match.RegisteredView;
-                    best[match.ImageId] = (match.Distance, match.Signal.Name(), view == ViewKind.Whole ? match.RegisteredView.Name() : view.Name());
+                    best[match.ImageId] = (match.Distance, match.Signal.Name(), view == ViewKind.Whole ? match.RegisteredView.Name() : view.Name(), null);
+                }
+            }
+        }
+
+        // Local features (banks created with the local signal): keypoints confirmed by geometry, for
+        // copies no PDQ view finds (off-centre crops, large occluders). Reported with inliers and log10 NFA.
+        if (_local is not null)
+        {
+            var localFound = new List<LocalMatch>();
+            _local.Search(fingerprint.Local!, localFound);
+            foreach (var match in localFound)
+            {
+                if (!best.ContainsKey(match.ImageId))
+                {
+                    best[match.ImageId] = (filter.Radius, "local", string.Create(CultureInfo.InvariantCulture, $"inliers={match.Inliers};log10nfa={match.Log10Nfa:0.0}"), match);
                 }
             }
         }
@@ -149,7 +200,7 @@ public sealed class BankMatcher : IDisposable
                 // Entries withdrawn since the index was loaded are absent from the lookup.
                 if (entries.TryGetValue(id, out var entry) && entry.Quality >= filter.MinQuality && (filter.Banks is null || filter.Banks.Contains(entry.Bank)))
                 {
-                    matches.Add(new ImageBankMatch(entry, match.Distance, match.MatchedBy, match.Transform));
+                    matches.Add(new ImageBankMatch(entry, match.Distance, match.MatchedBy, match.Transform, match.Local));
                 }
             }
         }
@@ -246,7 +297,7 @@ public sealed class BankMatcher : IDisposable
             families |= bank.ExtraSignals;
         }
 
-        if (families == RobustFamilies.None)
+        if ((families & RobustFamilies.PdqViews) == RobustFamilies.None)
         {
             return (null, families);
         }
@@ -272,5 +323,17 @@ public sealed class BankMatcher : IDisposable
         }
 
         return (index, families);
+    }
+
+    // Banks created with the local signal keep each image's keypoints; one index over every bank (rebuilt per load).
+    private static async Task<LocalFeatureIndex> LoadLocalFeaturesAsync(BankStore store, CancellationToken cancellationToken)
+    {
+        var index = new LocalFeatureIndex();
+        await foreach (var (entryId, features) in store.ReadActiveLocalFeaturesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            index.Add(entryId, features);
+        }
+
+        return index;
     }
 }

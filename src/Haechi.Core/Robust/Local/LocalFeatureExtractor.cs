@@ -17,6 +17,15 @@ public sealed class LocalFeatureExtractor
     /// <summary>Long side of the working image, in pixels.</summary>
     public const int WorkingSide = 480;
 
+    /// <summary>Long side of a query's working image: smaller than a registration's, for speed.</summary>
+    /// <remarks>
+    /// Measured (bench robustness, 13 real photos, bank of 10,000, CPU time): 480 px 11.9 ms per query
+    /// image, 360 px 7.3 ms, every-signal recall 96.0 % both, worst class 86 % both, no false match;
+    /// local-only recall 89.7 % → 86.5 % (small photos inside screenshots and letterboxes, which the
+    /// canonical PDQ views find). A crop's content ends up nearer the registered scale.
+    /// </remarks>
+    public const int QueryWorkingSide = 360;
+
     /// <summary>Pyramid levels (scale 1, √2, 2, 2√2).</summary>
     public const int Levels = 4;
 
@@ -24,7 +33,11 @@ public sealed class LocalFeatureExtractor
     public const int MaxRegisteredFeatures = 176;
 
     /// <summary>Keypoints computed for a query (a query may hold the picture in a part of its frame).</summary>
-    public const int MaxQueryFeatures = 400;
+    /// <remarks>
+    /// Measured (bench robustness, 13 real photos, 360 px queries, bank of 10,000): 400 keypoints local
+    /// search 5.5 ms, 300 keypoints 4.1 ms; every-signal recall 96.0 % both, local-only 86.5 % → 85.7 %.
+    /// </remarks>
+    public const int MaxQueryFeatures = 300;
 
     /// <summary>FAST intensity threshold (0..255), lowered to <see cref="LowFastThreshold"/> on levels with too few corners.</summary>
     public const int FastThreshold = 20;
@@ -47,7 +60,14 @@ public sealed class LocalFeatureExtractor
     private float[] _rows = [];
 
     /// <summary>Features to register an image with (at most <see cref="MaxRegisteredFeatures"/>).</summary>
-    public LocalFeatures Extract(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, int maxFeatures = MaxRegisteredFeatures, int rowStride = 0)
+    /// <param name="pixels">The image.</param>
+    /// <param name="width">Its width.</param>
+    /// <param name="height">Its height.</param>
+    /// <param name="format">Its pixel format.</param>
+    /// <param name="maxFeatures">Keypoints to keep.</param>
+    /// <param name="rowStride">Bytes per row (0: packed).</param>
+    /// <param name="workingSide">Long side of the working image (positions are in its pixels); a query may use a smaller one (the verification allows any scale within 4×).</param>
+    public LocalFeatures Extract(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, int maxFeatures = MaxRegisteredFeatures, int rowStride = 0, int workingSide = WorkingSide)
     {
         var bpp = format.BytesPerPixel();
         if (rowStride == 0)
@@ -65,7 +85,12 @@ public sealed class LocalFeatureExtractor
             ThrowHelper.ThrowArgumentOutOfRange(nameof(maxFeatures), "At least one feature.");
         }
 
-        var scale = (double)WorkingSide / Math.Max(width, height);
+        if (workingSide < 64)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(workingSide), "At least 64 pixels.");
+        }
+
+        var scale = (double)workingSide / Math.Max(width, height);
         var w0 = Math.Max(1, (int)Math.Round(width * scale));
         var h0 = Math.Max(1, (int)Math.Round(height * scale));
         var luma = LumaPlane(pixels, width, height, format, rowStride);

@@ -65,9 +65,12 @@ public sealed class LocalFeatureIndex
     private readonly List<float> _areas = [];
     private readonly List<int> _imageOf = [];
     private readonly List<ushort> _positions = [];
+    private readonly List<bool> _removed = [];
+    private readonly Dictionary<long, List<int>> _slotsOf = [];
+    private int _removedCount;
 
-    /// <summary>Registered images.</summary>
-    public int ImageCount => _imageIds.Count;
+    /// <summary>Registered images (not counting removed ones).</summary>
+    public int ImageCount => _imageIds.Count - _removedCount;
 
     /// <summary>Registered descriptors.</summary>
     public int DescriptorCount => _imageOf.Count;
@@ -78,6 +81,13 @@ public sealed class LocalFeatureIndex
         ArgumentNullException.ThrowIfNull(features);
         var slot = _imageIds.Count;
         _imageIds.Add(imageId);
+        _removed.Add(false);
+        if (!_slotsOf.TryGetValue(imageId, out var slots))
+        {
+            _slotsOf[imageId] = slots = [];
+        }
+
+        slots.Add(slot);
         _starts.Add(_imageOf.Count);
         int minX = int.MaxValue, minY = int.MaxValue, maxX = 0, maxY = 0;
         for (var i = 0; i < features.Count; i++)
@@ -96,6 +106,30 @@ public sealed class LocalFeatureIndex
         _areas.Add(features.Count == 0 ? 1f : (float)Math.Max(1.0, (maxX - minX) / s * ((maxY - minY) / s)));
         Volatile.Write(ref _bucketEntries, null);
     }
+
+    /// <summary>
+    /// Removes an image (a withdrawn entry): its descriptors stop voting at once. Their slots stay in
+    /// the bucket tables until the index is rebuilt from the store. Returns false when the image was
+    /// not registered (or already removed). Not concurrent with <see cref="Search"/>.
+    /// </summary>
+    public bool Remove(long imageId)
+    {
+        if (!_slotsOf.Remove(imageId, out var slots))
+        {
+            return false;
+        }
+
+        foreach (var slot in slots)
+        {
+            _removed[slot] = true;
+            _removedCount++;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="imageId"/> is registered and not removed.</summary>
+    public bool Contains(long imageId) => _slotsOf.ContainsKey(imageId);
 
     private static int Key(in Hash256 code, int table) => (int)((code[table >> 1] >> ((table & 1) * 32)) & ((1UL << KeyBits) - 1));
 
@@ -150,7 +184,7 @@ public sealed class LocalFeatureIndex
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(results);
-        if (query.Count == 0 || _imageIds.Count == 0)
+        if (query.Count == 0 || ImageCount == 0)
         {
             return;
         }
@@ -159,6 +193,7 @@ public sealed class LocalFeatureIndex
         var (bucketStarts, bucketEntries) = Buckets();
         var codes = CollectionsMarshal.AsSpan(_descriptors);
         var imageOf = CollectionsMarshal.AsSpan(_imageOf);
+        var removed = CollectionsMarshal.AsSpan(_removed);
         var pairs = new List<Correspondence>();
         for (var q = 0; q < query.Count; q++)
         {
@@ -178,7 +213,7 @@ public sealed class LocalFeatureIndex
                     ref readonly var other = ref codes[id];
                     var distance = BitOperations.PopCount(code.Word0 ^ other.Word0) + BitOperations.PopCount(code.Word1 ^ other.Word1)
                         + BitOperations.PopCount(code.Word2 ^ other.Word2) + BitOperations.PopCount(code.Word3 ^ other.Word3);
-                    if (distance <= DescriptorRadius)
+                    if (distance <= DescriptorRadius && !removed[imageOf[id]])
                     {
                         pairs.Add(new Correspondence(imageOf[id], q, id, distance));
                     }
@@ -250,7 +285,7 @@ public sealed class LocalFeatureIndex
             }
 
             var p = Math.Min(1.0, Math.PI * InlierTolerance * InlierTolerance / _areas[slot]);
-            var nfa = Math.Log10(Math.Max(1, _imageIds.Count)) + Math.Log10(n * (n - 1) / 2.0) + Log10BinomialTail(n - 2, inliers - 2, p);
+            var nfa = Math.Log10(Math.Max(1, ImageCount)) + Math.Log10(n * (n - 1) / 2.0) + Log10BinomialTail(n - 2, inliers - 2, p);
             if (nfa <= MaxLog10Nfa)
             {
                 results.Add(new LocalMatch(_imageIds[slot], inliers, n, nfa));

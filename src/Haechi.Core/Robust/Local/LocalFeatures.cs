@@ -45,6 +45,35 @@ public sealed class LocalFeatures
     /// <summary>Size of <see cref="ToBytes"/>.</summary>
     public int ByteCount => Count * BytesPerFeature;
 
+    /// <summary>
+    /// Position step (in working-image pixels) kept for a victim's on-device registration: 2 px, a third
+    /// of the RANSAC inlier tolerance (6 px), so matching loses nothing measurable while the stored
+    /// layout is coarser than what the extractor computed.
+    /// </summary>
+    public const int VictimPositionStep = 2;
+
+    /// <summary>
+    /// The minimum to keep for a victim: the first <paramref name="maxFeatures"/> keypoints (the
+    /// extractor emits the strongest of each pyramid level first) with positions rounded to
+    /// <paramref name="positionStepPixels"/> working-image pixels. A server applies it again to
+    /// whatever a device sends, so a modified client cannot make it keep more.
+    /// </summary>
+    public LocalFeatures Minimise(int maxFeatures, int positionStepPixels)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(positionStepPixels);
+        var count = Math.Min(Count, maxFeatures);
+        var step = positionStepPixels * PositionScale;
+        var descriptors = Descriptors.AsSpan(0, count).ToArray();
+        var positions = new ushort[count * 2];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            positions[i] = (ushort)Math.Min(ushort.MaxValue / step * step, (Positions[i] + (step / 2)) / step * step);
+        }
+
+        return new LocalFeatures(descriptors, positions);
+    }
+
     /// <summary>Serialises as <see cref="BytesPerFeature"/> bytes per keypoint: four little-endian ulongs then x, y.</summary>
     public byte[] ToBytes()
     {

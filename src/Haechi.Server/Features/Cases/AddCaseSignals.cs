@@ -22,6 +22,7 @@ internal sealed partial class AddCaseSignals(
     CaseAccess access,
     CaseSignalWriter writer,
     PdqIndex index,
+    LocalIndex localIndex,
     TimeProvider time,
     IOptions<CasesOptions> options,
     ILogger<AddCaseSignals> logger)
@@ -42,7 +43,7 @@ internal sealed partial class AddCaseSignals(
             return (AddSignalsOutcome.Withdrawn, 0, 0, errors);
         }
 
-        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, errors);
+        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, request.LocalConsent == true, errors);
         if (signals is null)
         {
             return (AddSignalsOutcome.Invalid, 0, 0, errors);
@@ -59,11 +60,12 @@ internal sealed partial class AddCaseSignals(
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            var (stored, indexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            var (stored, indexed, localIndexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.SignalsAdded, At = time.GetUtcNow(), SignalCount = stored });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Add(indexed);
+            localIndex.Add(localIndexed);
             LogAdded(logger, record.Id, stored);
             return (AddSignalsOutcome.Added, stored, current + stored, errors);
         }

@@ -4,15 +4,23 @@ namespace Haechi.Server.Features.Cases;
 /// <param name="Type"><c>pdq</c> or <c>md5</c>.</param>
 /// <param name="Hash">Hex: 64 digits for PDQ, 32 for MD5.</param>
 /// <param name="Quality">PDQ quality, 0..100 (required for PDQ).</param>
-internal sealed record SignalInput(string? Type, string? Hash, int? Quality);
+/// <param name="Local">
+/// PDQ signals only, opt-in: the photo's local features computed on the device (base64 of
+/// <c>LocalFeatures.ToBytes</c>, 36 bytes per keypoint, at most 176); accepted only with the request's
+/// <c>localConsent</c> set. The server keeps a minimised copy (positions rounded to 2 px).
+/// </param>
+internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null);
 
 /// <summary>Body of <c>POST /api/cases</c>.</summary>
 /// <param name="Signals">Fingerprints of the photos to protect.</param>
 /// <param name="Language"><c>ko</c> (default) or <c>en</c>.</param>
-internal sealed record CreateCaseRequest(IReadOnlyList<SignalInput>? Signals, string? Language);
+/// <param name="LocalConsent">The victim ticked the consent line for the detailed fingerprint (local features); without it, signals carrying local features are refused.</param>
+internal sealed record CreateCaseRequest(IReadOnlyList<SignalInput>? Signals, string? Language, bool? LocalConsent = null);
 
 /// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
-internal sealed record AddSignalsRequest(IReadOnlyList<SignalInput>? Signals);
+/// <param name="Signals">More fingerprints.</param>
+/// <param name="LocalConsent">As in <see cref="CreateCaseRequest.LocalConsent"/>.</param>
+internal sealed record AddSignalsRequest(IReadOnlyList<SignalInput>? Signals, bool? LocalConsent = null);
 
 /// <summary>A new case: shown once; the PIN cannot be recovered.</summary>
 internal sealed record CaseCreated(string CaseNumber, string Pin);

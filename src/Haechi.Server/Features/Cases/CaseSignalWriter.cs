@@ -12,15 +12,17 @@ namespace Haechi.Server.Features.Cases;
 /// </summary>
 internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
 {
-    public async Task<(int Stored, List<(long Id, Core.Hashing.Hash256 Signal)> Indexed)> WriteAsync(CaseRecord record, CaseSignals signals, CancellationToken cancellationToken)
+    public async Task<(int Stored, List<(long Id, Core.Hashing.Hash256 Signal)> Indexed, List<(long Id, Core.Robust.Local.LocalFeatures Features)> LocalIndexed)> WriteAsync(
+        CaseRecord record, CaseSignals signals, CancellationToken cancellationToken)
     {
         var entries = new List<NewBankEntry>(signals.Pdq.Count);
-        foreach (var (hash, quality) in signals.Pdq)
+        foreach (var signal in signals.Pdq)
         {
-            entries.Add(new NewBankEntry(hash, quality, record.CaseNumber, []));
+            entries.Add(new NewBankEntry(signal.Hash, signal.Quality, record.CaseNumber, [], Local: signal.Local));
         }
 
         var indexed = new List<(long, Core.Hashing.Hash256)>();
+        var localIndexed = new List<(long, Core.Robust.Local.LocalFeatures)>();
         if (entries.Count > 0)
         {
             var result = await banks.AddEntriesAsync(VictimBank.Name, entries, cancellationToken).ConfigureAwait(false);
@@ -29,6 +31,10 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
                 if (result.AddedIds[i] != 0)
                 {
                     indexed.Add((result.AddedIds[i], entries[i].Signal));
+                    if (entries[i].Local is { } local)
+                    {
+                        localIndexed.Add((result.AddedIds[i], local));
+                    }
                 }
             }
         }
@@ -50,7 +56,7 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
             }
         }
 
-        return (stored, indexed);
+        return (stored, indexed, localIndexed);
     }
 
     /// <summary>Signals a case holds: active bank entries with its number plus its digests.</summary>

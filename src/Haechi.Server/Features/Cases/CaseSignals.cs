@@ -1,18 +1,31 @@
 using System.Globalization;
 using Haechi.Core.Hashing;
+using Haechi.Core.Robust.Local;
 
 namespace Haechi.Server.Features.Cases;
 
+/// <summary>One PDQ signal of a request and, when the victim opted in, the photo's minimised local features.</summary>
+internal sealed record PdqSignal(Hash256 Hash, int Quality, LocalFeatures? Local);
+
 /// <summary>Signals of one request, parsed and de-duplicated.</summary>
-internal sealed record CaseSignals(IReadOnlyList<(Hash256 Hash, int Quality)> Pdq, IReadOnlyList<byte[]> Md5)
+internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<byte[]> Md5)
 {
+    /// <summary>Fewest keypoints worth keeping: fewer cannot reach the index's minimum of inliers with margin.</summary>
+    public const int MinLocalFeatures = 2 * LocalFeatureIndex.MinInliers;
+
     public int Count => Pdq.Count + Md5.Count;
 
     /// <summary>
     /// Parses <paramref name="inputs"/>; on any problem returns the problems keyed by JSON path
     /// (e.g. <c>signals[2].hash</c>) and no signals, so nothing is stored half-way.
     /// </summary>
-    public static CaseSignals? Parse(IReadOnlyList<SignalInput>? inputs, int maxPerRequest, Dictionary<string, string[]> errors)
+    /// <remarks>
+    /// Local features (the opt-in detailed fingerprint) are accepted only when <paramref name="localConsent"/>
+    /// is true, only on PDQ signals, and are minimised before they are kept (at most
+    /// <see cref="LocalFeatureExtractor.MaxRegisteredFeatures"/> keypoints, positions rounded to
+    /// <see cref="LocalFeatures.VictimPositionStep"/> px), whatever the device sent.
+    /// </remarks>
+    public static CaseSignals? Parse(IReadOnlyList<SignalInput>? inputs, int maxPerRequest, bool localConsent, Dictionary<string, string[]> errors)
     {
         if (inputs is null || inputs.Count == 0)
         {
@@ -26,7 +39,7 @@ internal sealed record CaseSignals(IReadOnlyList<(Hash256 Hash, int Quality)> Pd
             return null;
         }
 
-        var pdq = new List<(Hash256, int)>();
+        var pdq = new List<PdqSignal>();
         var md5 = new List<byte[]>();
         var seenPdq = new HashSet<Hash256>();
         var seenMd5 = new HashSet<string>(StringComparer.Ordinal);
@@ -51,9 +64,9 @@ internal sealed record CaseSignals(IReadOnlyList<(Hash256 Hash, int Quality)> Pd
                     {
                         errors[at + ".quality"] = ["A PDQ signal needs a quality between 0 and 100."];
                     }
-                    else if (seenPdq.Add(hash))
+                    else if (ParseLocal(input.Local, localConsent, at, errors, out var local) && seenPdq.Add(hash))
                     {
-                        pdq.Add((hash, input.Quality.Value));
+                        pdq.Add(new PdqSignal(hash, input.Quality.Value, local));
                     }
 
                     break;
@@ -61,6 +74,10 @@ internal sealed record CaseSignals(IReadOnlyList<(Hash256 Hash, int Quality)> Pd
                     if (input.Hash is not { Length: 32 } hex || !IsHex(hex))
                     {
                         errors[at + ".hash"] = ["An MD5 hash is 32 hexadecimal digits."];
+                    }
+                    else if (input.Local is not null)
+                    {
+                        errors[at + ".local"] = ["Local features go with a PDQ signal."];
                     }
                     else if (input.Quality is not null)
                     {
@@ -79,6 +96,33 @@ internal sealed record CaseSignals(IReadOnlyList<(Hash256 Hash, int Quality)> Pd
         }
 
         return errors.Count == 0 ? new CaseSignals(pdq, md5) : null;
+    }
+
+    private static bool ParseLocal(string? base64, bool consent, string at, Dictionary<string, string[]> errors, out LocalFeatures? local)
+    {
+        local = null;
+        if (base64 is null)
+        {
+            return true;
+        }
+
+        if (!consent)
+        {
+            errors[at + ".local"] = ["Local features are accepted only with the victim's consent (localConsent: true)."];
+            return false;
+        }
+
+        var max = LocalFeatureExtractor.MaxRegisteredFeatures * LocalFeatures.BytesPerFeature;
+        var buffer = new byte[max];
+        if (base64.Length > ((max + 2) / 3 * 4) || !Convert.TryFromBase64String(base64, buffer, out var length)
+            || length % LocalFeatures.BytesPerFeature != 0 || length / LocalFeatures.BytesPerFeature < MinLocalFeatures)
+        {
+            errors[at + ".local"] = [string.Create(CultureInfo.InvariantCulture, $"Local features are base64 of {MinLocalFeatures} to {LocalFeatureExtractor.MaxRegisteredFeatures} keypoints of {LocalFeatures.BytesPerFeature} bytes.")];
+            return false;
+        }
+
+        local = LocalFeatures.FromBytes(buffer.AsSpan(0, length)).Minimise(LocalFeatureExtractor.MaxRegisteredFeatures, LocalFeatures.VictimPositionStep);
+        return true;
     }
 
     private static bool IsHex(string s)

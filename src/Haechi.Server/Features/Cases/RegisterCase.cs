@@ -15,6 +15,7 @@ internal sealed partial class RegisterCase(
     CasePinHasher pins,
     Haechi.Data.Audit.AuditLog audit,
     PdqIndex index,
+    LocalIndex localIndex,
     TimeProvider time,
     IOptions<CasesOptions> options,
     ILogger<RegisterCase> logger)
@@ -31,7 +32,7 @@ internal sealed partial class RegisterCase(
             errors["language"] = ["The language must be 'ko' or 'en'."];
         }
 
-        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, errors);
+        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, request.LocalConsent == true, errors);
         if (signals is null || errors.Count > 0)
         {
             return (null, errors);
@@ -57,13 +58,14 @@ internal sealed partial class RegisterCase(
         {
             db.Cases.Add(record);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            var (stored, indexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            var (stored, indexed, localIndexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Registered, At = now, SignalCount = stored });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Add(indexed);
-            LogRegistered(logger, record.Id, stored);
+            localIndex.Add(localIndexed);
+            LogRegistered(logger, record.Id, stored, localIndexed.Count);
         }
 
         return (new CaseCreated(number, pin), errors);
@@ -83,6 +85,6 @@ internal sealed partial class RegisterCase(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Case {CaseId} registered with {SignalCount} signals")]
-    private static partial void LogRegistered(ILogger logger, long caseId, int signalCount);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Case {CaseId} registered with {SignalCount} signals ({LocalCount} with local features)")]
+    private static partial void LogRegistered(ILogger logger, long caseId, int signalCount, int localCount);
 }

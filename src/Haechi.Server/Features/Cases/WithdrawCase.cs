@@ -13,7 +13,7 @@ namespace Haechi.Server.Features.Cases;
 /// <summary>
 /// Withdraws a case: in one transaction its PDQ entries leave every bank (fingerprints erased), its
 /// MD5 digests are deleted and it is marked withdrawn; right after commit its entries leave the
-/// index. What stays is the case number, the PIN hash, the status and counts in the history.
+/// PDQ and local-feature indexes (its local features are deleted with the entries). What stays is the case number, the PIN hash, the status and counts in the history.
 /// </summary>
 internal sealed partial class WithdrawCase(
     HaechiDbContext db,
@@ -21,6 +21,7 @@ internal sealed partial class WithdrawCase(
     BankStore banks,
     AuditLog audit,
     PdqIndex index,
+    LocalIndex localIndex,
     TimeProvider time,
     ILogger<WithdrawCase> logger)
 {
@@ -56,6 +57,7 @@ internal sealed partial class WithdrawCase(
             await audit.AppendAsync("victim", "case.withdrawn", record.CaseNumber, $"signals_erased={withdrawn + digests}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Remove(entries);
+            localIndex.Remove(rows.ConvertAll(r => r.Id));
             LogWithdrawn(logger, record.Id, withdrawn + digests);
         }
 

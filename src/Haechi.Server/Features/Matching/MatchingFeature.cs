@@ -8,6 +8,7 @@ internal static class MatchingFeature
     public static IServiceCollection AddMatching(this IServiceCollection services)
     {
         services.TryAddSingleton<PdqIndex>();
+        services.TryAddSingleton<LocalIndex>();
         return services;
     }
 }
