@@ -51,6 +51,12 @@ public sealed record IngestionOptions
     /// <summary>Which matches count.</summary>
     public MatchFilter Filter { get; init; } = MatchFilter.Default;
 
+    /// <summary>
+    /// Match images by their eight dihedral PDQ hashes (mirrored and rotated copies), not only the
+    /// hash as it is. On by default: victims' photos are often re-posted mirrored or rotated (issue 9).
+    /// </summary>
+    public bool Dihedral { get; init; } = true;
+
     /// <summary>Image decode caps.</summary>
     public ImageDecodeOptions ImageDecode { get; init; } = ImageDecodeOptions.Default with { MaxPixels = 50_000_000 };
 

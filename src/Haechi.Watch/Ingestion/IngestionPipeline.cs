@@ -773,9 +773,11 @@ public sealed class IngestionPipeline(
         }
         else if (item.Pdq is { } pdq && item.Quality is { } quality && quality >= filter.MinQuality)
         {
-            // The stored PDQ is enough unless banks keep extra views, which need the pixels again.
-            var fingerprint = matcher.HasExtraViews
-                ? Fingerprint(await ContentAsync(work, cancellationToken).ConfigureAwait(false), FingerprintParts.RobustViews, matcher.QueryFamilies)
+            // The stored PDQ is enough unless the dihedral hashes or the banks' extra views are wanted,
+            // which need the pixels again (one decode for both).
+            var parts = (_options.Dihedral ? FingerprintParts.Dihedral : FingerprintParts.Pdq) | (matcher.HasExtraViews ? FingerprintParts.RobustViews : FingerprintParts.Pdq);
+            var fingerprint = parts != FingerprintParts.Pdq
+                ? Fingerprint(await ContentAsync(work, cancellationToken).ConfigureAwait(false), parts, matcher.HasExtraViews ? matcher.QueryFamilies : RobustFamilies.None)
                 : new ImageFingerprint { Pdq = Hash256.ReadBigEndian(pdq), Quality = quality, Width = 0, Height = 0, DecodeTime = TimeSpan.Zero, HashTime = TimeSpan.Zero };
             var matches = await matcher.MatchImageAsync(fingerprint, filter, cancellationToken).ConfigureAwait(false);
             if (matches.Count > 0)
