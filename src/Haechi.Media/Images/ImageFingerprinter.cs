@@ -61,6 +61,9 @@ public sealed record ImageFingerprint
     /// <summary>SHA-256 of the file bytes (lower-case hex), when asked for.</summary>
     public string? Sha256 { get; init; }
 
+    /// <summary>The libvips loader that decoded the file (e.g. <c>jpegload</c>), naming its format.</summary>
+    public string? Loader { get; init; }
+
     /// <summary>Width declared by the file.</summary>
     public required int Width { get; init; }
 
@@ -173,6 +176,7 @@ public sealed class ImageFingerprinter(ImageDecodeOptions? options = null)
             LocalTime = Stopwatch.GetElapsedTime(localStart, hashed),
             Md5 = md5,
             Sha256 = sha256,
+            Loader = image.Loader,
             Width = image.SourceWidth,
             Height = image.SourceHeight,
             DecodeTime = Stopwatch.GetElapsedTime(start, decoded),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
@@ -21,11 +20,12 @@ internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Wid
 /// <summary>
 /// Evidence screenshots of public reports: each file is size-checked, decoded by libvips (a file
 /// that is not a whole, reasonable image is refused before anything is stored), fingerprinted
-/// (PDQ, MD5, SHA-256) and matched against the banks; a blurred grey preview is made. They are
+/// (PDQ with its dihedral hashes, MD5, SHA-256, and keypoints when victims opted in) and matched against the
+/// banks; a blurred grey preview is made. They are
 /// stored sealed (AES-256-GCM, <see cref="ContentSealer"/>) in the report's own transaction, and the
 /// report's review item takes the first screenshot's fingerprints and the strongest bank match.
 /// </summary>
-internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, TimeProvider time)
+internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, LocalIndex localIndex, TimeProvider time)
 {
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
     {
@@ -94,25 +94,23 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         problem = null;
         try
         {
-            var image = ImageDecoder.Decode(bytes);
-            var (pdq, quality) = new Haechi.Core.Hashing.Pdq.PdqHasher().Hash(image.Pixels, image.Width, image.Height, image.Format);
+            // One decode for every signal the banks can match: the eight dihedral PDQ hashes (mirrored
+            // and rotated copies), and the keypoints when any entry keeps them (victims who opted in).
+            var parts = FingerprintParts.Dihedral | FingerprintParts.FileDigests | (localIndex.Count > 0 ? FingerprintParts.LocalFeatures : FingerprintParts.Pdq);
+            var fingerprint = new ImageFingerprinter().Fingerprint(bytes, parts);
             var preview = ScanPreview.Jpeg(bytes, options.Value.PreviewSide, reveal: false);
-            HammingMatch? best = null;
-            if (index.IsReady)
-            {
-                foreach (var match in index.Search(pdq, HammingIndex.DefaultRadius))
-                {
-                    if (best is null || match.Distance < best.Value.Distance)
-                    {
-                        best = match;
-                    }
-                }
-            }
-
-#pragma warning disable CA5351 // MD5 is an exchange format for hash lists (ICCAM, StopNCII), not a security control.
-            var md5 = MD5.HashData(bytes);
-#pragma warning restore CA5351
-            return new CheckedEvidence(bytes, ContentTypes.GetValueOrDefault(image.Loader, "application/octet-stream"), image.SourceWidth, image.SourceHeight, pdq, quality, md5, SHA256.HashData(bytes), preview, best);
+            var best = BestMatch(fingerprint);
+            return new CheckedEvidence(
+                bytes,
+                ContentTypes.GetValueOrDefault(fingerprint.Loader ?? string.Empty, "application/octet-stream"),
+                fingerprint.Width,
+                fingerprint.Height,
+                fingerprint.Pdq,
+                fingerprint.Quality,
+                Convert.FromHexString(fingerprint.Md5!),
+                Convert.FromHexString(fingerprint.Sha256!),
+                preview,
+                best);
         }
         catch (ImageDecodeException ex)
         {
@@ -124,6 +122,42 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             problem = "the file could not be decoded.";
             return null;
         }
+    }
+
+    /// <summary>
+    /// The closest bank entry: the smallest distance of any dihedral hash; failing that, a keypoint
+    /// match (geometry verified, a-contrario bound), ranked at the radius as the CLI does, since it
+    /// has no PDQ distance.
+    /// </summary>
+    private HammingMatch? BestMatch(ImageFingerprint fingerprint)
+    {
+        HammingMatch? best = null;
+        if (!index.IsReady)
+        {
+            return null;
+        }
+
+        foreach (var hash in fingerprint.Dihedral ?? [fingerprint.Pdq])
+        {
+            foreach (var match in index.Search(hash, HammingIndex.DefaultRadius))
+            {
+                if (best is null || match.Distance < best.Value.Distance)
+                {
+                    best = match;
+                }
+            }
+        }
+
+        if (best is null && fingerprint.Local is { } local)
+        {
+            var found = localIndex.Search(local);
+            if (found.Count > 0)
+            {
+                best = new HammingMatch(found[0].ImageId, HammingIndex.DefaultRadius);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Strength of a bank match for the queue order: 0.5 for a match at the threshold up to 1 for an exact one.</summary>

@@ -131,6 +131,88 @@ public sealed class EvidenceTests : IAsyncLifetime
         Assert.Equal(0, (double)items[1]!["matchStrength"]!);
     }
 
+    [Fact]
+    public async Task Submit_MirroredScreenshotOfARegisteredPhoto_MatchedByItsDihedralHash()
+    {
+        var registered = Picture(17, 640, 480);
+        var fingerprint = new ImageFingerprinter().Fingerprint(registered);
+        using (var created = await _client.PostAsJsonAsync("/api/cases", new { signals = new object[] { new { type = "pdq", hash = fingerprint.Pdq.ToString(), quality = fingerprint.Quality } }, language = "ko" }, ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var mirrored = NetVips.Image.NewFromBuffer(registered).FlipHor();
+        Assert.True(Haechi.Core.Hashing.Hash256.Distance(new ImageFingerprinter().Fingerprint(mirrored.PngsaveBuffer()).Pdq, fingerprint.Pdq) > Haechi.Core.Matching.HammingIndex.DefaultRadius, "plain PDQ misses the mirror");
+        using (var report = Report(minor: false, (mirrored.JpegsaveBuffer(q: 85), "mirrored.jpg")))
+        using (var response = await _client.PostAsync("/api/reports", report, ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        using var admin = await _factory.AdminAsync();
+        var item = Assert.Single((await (await admin.GetAsync("/api/review/items", ApiClient.Ct)).JsonAsync())["items"]!.AsArray())!;
+        Assert.True((double)item["matchStrength"]! > 0.5);
+    }
+
+    [Fact]
+    public async Task Submit_CroppedScreenshot_MatchedByKeypointsOnlyForAVictimWhoOptedIn()
+    {
+        const int W = 640, H = 480;
+        var scene = GreyScene(21, W, H);
+        using var sceneImage = NetVips.Image.NewFromMemory(scene, W, H, 1, NetVips.Enums.BandFormat.Uchar);
+        var registeredPng = sceneImage.PngsaveBuffer();
+        var pdq = new ImageFingerprinter().Fingerprint(registeredPng);
+        var features = new Haechi.Core.Robust.Local.LocalFeatureExtractor().Extract(scene, W, H, Haechi.Core.Hashing.Pdq.PixelFormat.Grey8);
+        using (var created = await _client.PostAsJsonAsync(
+            "/api/cases",
+            new { signals = new object[] { new { type = "pdq", hash = pdq.Pdq.ToString(), quality = pdq.Quality, local = Convert.ToBase64String(features.ToBytes()) } }, language = "ko", localConsent = true },
+            ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        // An off-centre crop (10 % off the left, 20 % off the bottom) of the registered scene, and the same crop of another scene.
+        foreach (var (seed, name) in new[] { (21, "crop.png"), (22, "other.png") })
+        {
+            using var source = NetVips.Image.NewFromMemory(GreyScene(seed, W, H), W, H, 1, NetVips.Enums.BandFormat.Uchar);
+            using var crop = source.Crop(64, 0, 560, 384);
+            Assert.True(Haechi.Core.Hashing.Hash256.Distance(new ImageFingerprinter().Fingerprint(crop.PngsaveBuffer()).Pdq, pdq.Pdq) > Haechi.Core.Matching.HammingIndex.DefaultRadius, "PDQ misses the crop");
+            using var report = Report(minor: false, (crop.PngsaveBuffer(), name));
+            using var response = await _client.PostAsync("/api/reports", report, ApiClient.Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        using var admin = await _factory.AdminAsync();
+        var items = (await (await admin.GetAsync("/api/review/items", ApiClient.Ct)).JsonAsync())["items"]!.AsArray();
+        Assert.Equal(2, items.Count);
+        Assert.True((double)items[0]!["matchStrength"]! > 0.5, "the crop of the registered scene is matched by its keypoints");
+        Assert.Equal(0, (double)items[1]!["matchStrength"]!);
+    }
+
+    /// <summary>A synthetic grey scene: seeded rectangles and faint noise (textured, so it has keypoints).</summary>
+    private static byte[] GreyScene(int seed, int width, int height)
+    {
+        var random = new Random(seed);
+        var pixels = new byte[width * height];
+        Array.Fill(pixels, (byte)random.Next(60, 200));
+        for (var s = 0; s < 60; s++)
+        {
+            int cx = random.Next(width), cy = random.Next(height), rw = random.Next(8, width / 6), rh = random.Next(8, height / 6);
+            var value = (byte)random.Next(256);
+            for (var y = Math.Max(0, cy - rh); y < Math.Min(height, cy + rh); y++)
+            {
+                pixels.AsSpan((y * width) + Math.Max(0, cx - rw), Math.Min(width, cx + rw) - Math.Max(0, cx - rw)).Fill(value);
+            }
+        }
+
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)Math.Clamp(pixels[i] + random.Next(-3, 4), 0, 255);
+        }
+
+        return pixels;
+    }
+
     [Theory]
     [InlineData("text")]
     [InlineData("truncated")]
