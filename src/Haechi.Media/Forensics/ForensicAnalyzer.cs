@@ -84,7 +84,7 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
         {
             var image = JpegGridFinding.DecodeFull(pixelBytes, _options, out var problem);
             var plane = JpegGridFinding.LumaOf(image, ref problem);
-            findings.Add(JpegGridFinding.Create(plane, problem));
+            findings.Add(JpegGridFinding.Create(plane, problem, maps));
             findings.Add(WatermarkFinding.Create(image, problem));
             if (image is not null)
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Haechi.Core.Forensics;
 using Haechi.Core.Forensics.Jpeg;
+using Haechi.Core.Forensics.Maps;
 using Haechi.Media.Images;
 
 namespace Haechi.Media.Forensics;
@@ -52,7 +53,11 @@ internal static class JpegGridFinding
         return Luma(image);
     }
 
-    public static ForensicFinding Create((byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? decoded, string? problem)
+    /// <summary>
+    /// The finding; when <paramref name="maps"/> is given and the picture has a JPEG grid, also the vote
+    /// map (per cell, the share of voting pixels that vote for another grid than the main one).
+    /// </summary>
+    public static ForensicFinding Create((byte[] Luma, int Width, int Height, int OffsetX, int OffsetY)? decoded, string? problem, List<ForensicMap>? maps = null)
     {
         if (decoded is not { } plane)
         {
@@ -70,6 +75,11 @@ internal static class JpegGridFinding
         foreach (var region in result.Regions.Take(10))
         {
             details.Add(new("region", Invariant($"x {region.X + offsetX}, y {region.Y + offsetY}, {region.Width}×{region.Height}: grid ({region.GridX}, {region.GridY}), log10 NFA {region.Log10Nfa:F1}")));
+        }
+
+        if (result.HasMainGrid && maps is not null)
+        {
+            maps.Add(VoteMap(result));
         }
 
         if (!result.HasMainGrid)
@@ -99,6 +109,53 @@ internal static class JpegGridFinding
         }
 
         return new ForensicFinding(Method, EvidenceBand.NoEvidenceFound, "One JPEG grid covers the whole picture; no region follows a different grid.", Limits, details);
+    }
+
+    /// <summary>
+    /// Cells of the analysed area coloured by the share of their voting pixels that vote for another
+    /// grid than the main one (0 = all agree, 1 = all disagree; grey = fewer than 16 voters, e.g. flat
+    /// areas), with the detected regions outlined.
+    /// </summary>
+    internal static ForensicMap VoteMap(JpegGridResult result)
+    {
+        var (width, height) = (result.MaskWidth, result.MaskHeight);
+        var cell = SignalMap.CellSizeFor(width, height, 16, 64);
+        var (columns, rows) = ((width + cell - 1) / cell, (height + cell - 1) / cell);
+        var voters = new int[columns * rows];
+        var others = new int[columns * rows];
+        var mask = result.Mask as byte[] ?? [.. result.Mask];
+        for (var y = 0; y < height; y++)
+        {
+            var row = mask.AsSpan(y * width, width);
+            var cellRow = (y / cell) * columns;
+            for (var x = 0; x < row.Length; x++)
+            {
+                var vote = row[x];
+                if (vote != 0)
+                {
+                    voters[cellRow + (x / cell)]++;
+                    if (vote != 255)
+                    {
+                        others[cellRow + (x / cell)]++;
+                    }
+                }
+            }
+        }
+
+        var values = new float[columns * rows];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = voters[i] < 16 ? float.NaN : others[i] / (float)voters[i];
+        }
+
+        var map = new SignalMap(values, columns, rows, cell);
+        var outlines = new List<(int X, int Y, int Width, int Height)>(result.Regions.Count);
+        foreach (var region in result.Regions)
+        {
+            outlines.Add((region.X, region.Y, region.Width, region.Height));
+        }
+
+        return new ForensicMap(Method, "Pixels voting for another JPEG grid (analysed area)", SignalMapFindings.Render(map, 0, 1, outlines), 0, 1, "share of voting pixels", map);
     }
 
     private static (byte[] Luma, int Width, int Height, int OffsetX, int OffsetY) Luma(DecodedImage image)

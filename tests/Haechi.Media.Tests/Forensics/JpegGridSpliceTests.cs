@@ -94,6 +94,50 @@ public sealed class JpegGridSpliceTests
     }
 
     [Fact]
+    public void Analyze_Splice_VoteMapHighInsideThePastedRegionLowOutside()
+    {
+        var (png, x, y, w, h) = Splice(0);
+        var report = new ForensicAnalyzer().Analyze(png);
+        var map = Assert.Single(report.Maps, m => m.Method == "jpeg-grid");
+        using (var rendered = NetVips.Image.NewFromBuffer(map.Png))
+        {
+            Assert.True(rendered.Width > 10 && rendered.Height > 10);
+        }
+
+        var values = map.Values;
+        double inside = 0, outside = 0;
+        int insideCount = 0, outsideCount = 0;
+        for (var row = 0; row < values.Rows; row++)
+        {
+            for (var column = 0; column < values.Columns; column++)
+            {
+                var v = values.Values[(row * values.Columns) + column];
+                if (float.IsNaN(v))
+                {
+                    continue;
+                }
+
+                // Cells inside the middle of the pasted ellipse, or wholly outside its box (the analysed area starts at 0, 0 here).
+                int cx = column * values.CellSize, cy = row * values.CellSize, cs = values.CellSize;
+                if (cx >= x + (w / 5) && cy >= y + (h / 5) && cx + cs <= x + w - (w / 5) && cy + cs <= y + h - (h / 5))
+                {
+                    inside += v;
+                    insideCount++;
+                }
+                else if (cx + cs <= x || cy + cs <= y || cx >= x + w || cy >= y + h)
+                {
+                    outside += v;
+                    outsideCount++;
+                }
+            }
+        }
+
+        Assert.True(insideCount > 0 && outsideCount > 0);
+        Assert.True(inside / insideCount > 0.5, $"inside {inside / insideCount:F2}");
+        Assert.True(outside / outsideCount < 0.2, $"outside {outside / outsideCount:F2}");
+    }
+
+    [Fact]
     public void Analyze_UntouchedImages_NoFalseAlarms()
     {
         var alarms = 0;

@@ -12,7 +12,7 @@ public sealed class SignalMapFindingsTests
     {
         var report = new ForensicAnalyzer().Analyze(SyntheticImages.Jpeg(512, 384, 8, quality: 85));
 
-        Assert.Equal(["noise-map", "error-level"], report.Maps.Select(m => m.Method));
+        Assert.Equal(["jpeg-grid", "noise-map", "error-level"], report.Maps.Select(m => m.Method));
         foreach (var map in report.Maps)
         {
             using var png = VipsImage.NewFromBuffer(map.Png);
