@@ -131,7 +131,33 @@ public sealed class ForensicAnalyzer(ImageDecodeOptions? options = null, C2paTru
             Height = height,
             Findings = findings,
             Maps = maps,
+            Tools = _tools.Value,
         };
+    }
+
+    private readonly Lazy<IReadOnlyList<KeyValuePair<string, string>>> _tools = new(() => ToolsOf(faces, detectors));
+
+    /// <summary>Haechi, libvips, and the models that can run, with their versions or ONNX SHA-256.</summary>
+    private static List<KeyValuePair<string, string>> ToolsOf(Vision.FaceDetector? faces, Detectors.DeepfakeDetectorSet? detectors)
+    {
+        var haechi = typeof(ForensicAnalyzer).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false);
+        var tools = new List<KeyValuePair<string, string>>
+        {
+            new("Haechi", haechi.Length > 0 ? ((System.Reflection.AssemblyInformationalVersionAttribute)haechi[0]).InformationalVersion : "unknown"),
+            new("libvips", string.Create(CultureInfo.InvariantCulture, $"{NetVips.NetVips.Version(0)}.{NetVips.NetVips.Version(1)}.{NetVips.NetVips.Version(2)}")),
+        };
+        if (faces is not null)
+        {
+            var manifest = faces.Model.Manifest;
+            tools.Add(new("face detector", manifest.Id + " (model.onnx SHA-256 " + manifest.OnnxSha256 + ")"));
+        }
+
+        foreach (var status in detectors?.Statuses ?? [])
+        {
+            tools.Add(new("detector " + status.Name, status.Status + (status.Calibration is null ? ", uncalibrated" : ", calibrated")));
+        }
+
+        return tools;
     }
 
     /// <summary>Number of face detections run by this analyzer (one per decoded picture at most).</summary>

@@ -35,6 +35,12 @@ public sealed record ForensicReport
     /// <summary>Heatmaps supporting the findings (noise level, error level), coarse by design.</summary>
     public IReadOnlyList<ForensicMap> Maps { get; init; } = [];
 
+    /// <summary>
+    /// The tools and models behind the findings, as (name, version) pairs: Haechi, libvips, and the face
+    /// detector and deepfake detectors (id and the SHA-256 of their ONNX file) when they ran.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tools { get; init; } = [];
+
     /// <summary>Source matching (candidate originals, alignments, difference images), when it was asked for.</summary>
     public Sources.SourceMatchResult? SourceMatches { get; init; }
 

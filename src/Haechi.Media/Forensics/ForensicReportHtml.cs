@@ -92,6 +92,11 @@ public static class ForensicReportHtml
         Row(html, "MD5", report.Md5);
         Row(html, "PDQ", report.Pdq is null ? "not computed (picture not decodable)" : report.Pdq + " (quality " + report.PdqQuality?.ToString(CultureInfo.InvariantCulture) + ")");
         Row(html, "format", string.Create(CultureInfo.InvariantCulture, $"{report.Format}, {report.Bytes:N0} bytes{(report.Width is { } w ? $", {w}×{report.Height} pixels" : string.Empty)}"));
+        foreach (var (name, version) in report.Tools)
+        {
+            Row(html, "tool: " + name, version);
+        }
+
         html.Append("</dl>");
         html.Append("<table><thead><tr><th>Check</th><th>Result</th><th>What was found</th><th>What it cannot show</th></tr></thead><tbody>");
         var ordered = report.Findings.OrderByDescending(f => f.Band).ToList();

@@ -54,6 +54,13 @@ public static class ForensicReportJson
 
         writer.WriteString("format", report.Format);
         writer.WriteNumber("bytes", report.Bytes);
+        writer.WriteStartObject("tools");
+        foreach (var (name, version) in report.Tools)
+        {
+            writer.WriteString(name, version);
+        }
+
+        writer.WriteEndObject();
         if (report.Width is { } width && report.Height is { } height)
         {
             writer.WriteNumber("width", width);

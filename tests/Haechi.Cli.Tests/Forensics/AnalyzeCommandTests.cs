@@ -35,6 +35,10 @@ public sealed class AnalyzeCommandTests : IDisposable
         using var second = JsonDocument.Parse(lines[1]);
         Assert.Matches("^[0-9a-f]{64}$", first.RootElement.GetProperty("sha256").GetString()!);
         Assert.Matches("^[0-9a-f]{64}$", first.RootElement.GetProperty("pdq").GetString()!);
+        // The tools behind the findings, with their versions (libvips as major.minor.micro).
+        var tools = first.RootElement.GetProperty("tools");
+        Assert.False(string.IsNullOrEmpty(tools.GetProperty("Haechi").GetString()));
+        Assert.Matches(@"^\d+\.\d+\.\d+$", tools.GetProperty("libvips").GetString()!);
         Assert.Equal(EvidenceBandText.StrongEvidenceOfManipulation, first.RootElement.GetProperty("band").GetString());
         Assert.Equal(EvidenceBandText.NoEvidenceFound, second.RootElement.GetProperty("band").GetString());
         foreach (var doc in new[] { first, second })
