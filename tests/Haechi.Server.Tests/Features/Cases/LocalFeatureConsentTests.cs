@@ -33,28 +33,7 @@ public sealed class LocalFeatureConsentTests : IAsyncLifetime
     }
 
     /// <summary>A synthetic grey scene: seeded rectangles and noise (no photo of anyone).</summary>
-    private static byte[] Scene(int seed)
-    {
-        var random = new Random(seed);
-        var pixels = new byte[W * H];
-        Array.Fill(pixels, (byte)random.Next(60, 200));
-        for (var s = 0; s < 60; s++)
-        {
-            int cx = random.Next(W), cy = random.Next(H), rw = random.Next(8, W / 6), rh = random.Next(8, H / 6);
-            var value = (byte)random.Next(256);
-            for (var y = Math.Max(0, cy - rh); y < Math.Min(H, cy + rh); y++)
-            {
-                pixels.AsSpan((y * W) + Math.Max(0, cx - rw), Math.Min(W, cx + rw) - Math.Max(0, cx - rw)).Fill(value);
-            }
-        }
-
-        for (var i = 0; i < pixels.Length; i++)
-        {
-            pixels[i] = (byte)Math.Clamp(pixels[i] + random.Next(-3, 4), 0, 255);
-        }
-
-        return pixels;
-    }
+    private static byte[] Scene(int seed) => Evidence.EvidenceTests.GreyScene(seed, W, H);
 
     private static LocalFeatures Registered(int seed) => new LocalFeatureExtractor().Extract(Scene(seed), W, H, PixelFormat.Grey8);
 

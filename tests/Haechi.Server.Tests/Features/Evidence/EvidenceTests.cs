@@ -190,7 +190,7 @@ public sealed class EvidenceTests : IAsyncLifetime
     }
 
     /// <summary>A synthetic grey scene: seeded rectangles and faint noise (textured, so it has keypoints).</summary>
-    private static byte[] GreyScene(int seed, int width, int height)
+    internal static byte[] GreyScene(int seed, int width, int height)
     {
         var random = new Random(seed);
         var pixels = new byte[width * height];
