@@ -27,7 +27,8 @@ internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Wid
 /// </summary>
 internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, LocalIndex localIndex, TimeProvider time)
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    /// <summary>The content type of each libvips loader Haechi accepts (shared with the investigators' uploads).</summary>
+    internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
     {
         ["jpegload"] = "image/jpeg",
         ["pngload"] = "image/png",

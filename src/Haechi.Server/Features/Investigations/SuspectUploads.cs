@@ -17,16 +17,6 @@ internal sealed record UploadProblem(int Status, string Message);
 /// </summary>
 internal sealed class SuspectUploads(IOptions<InvestigationsOptions> options)
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
-    {
-        ["jpegload"] = "image/jpeg",
-        ["pngload"] = "image/png",
-        ["gifload"] = "image/gif",
-        ["webpload"] = "image/webp",
-        ["tiffload"] = "image/tiff",
-        ["heifload"] = "image/heif",
-    };
-
     public async Task<(List<CheckedUpload> Files, UploadProblem? Problem)> CheckAsync(IReadOnlyList<IFormFile> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -94,7 +84,7 @@ internal sealed class SuspectUploads(IOptions<InvestigationsOptions> options)
         try
         {
             var image = ImageDecoder.Decode(bytes);
-            contentType = ContentTypes.GetValueOrDefault(image.Loader, contentType);
+            contentType = Evidence.EvidenceIntake.ContentTypes.GetValueOrDefault(image.Loader, contentType);
             return null;
         }
         catch (ImageDecodeException ex)
