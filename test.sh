@@ -48,6 +48,8 @@ if [ -z "${HAECHI_TEST_POSTGRES:-}" ] && [ "$(id -u)" = 0 ] && command -v pg_lsc
   for _ in $(seq 1 30); do runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break; sleep 1; done
   runuser -u postgres -- psql -q -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'haechi'" | grep -q 1 ||
     runuser -u postgres -- psql -q -c "CREATE ROLE haechi LOGIN PASSWORD 'haechi-test' CREATEDB"
+  # DROP DATABASE ... WITH (FORCE) must be able to end an autovacuum worker still in a test database
+  runuser -u postgres -- psql -q -c "GRANT pg_signal_backend TO haechi"
   export HAECHI_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=haechi;Password=haechi-test"
 fi
 

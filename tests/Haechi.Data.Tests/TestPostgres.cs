@@ -37,6 +37,24 @@ internal sealed class TestPostgres : IDisposable
             return;
         }
 
+        // An autovacuum worker may still be in the database; FORCE ends it when the role holds
+        // pg_signal_backend (test.sh grants it), otherwise wait for the worker to finish.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                DropDatabase();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 20 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                Thread.Sleep(250);
+            }
+        }
+    }
+
+    private void DropDatabase()
+    {
         using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
