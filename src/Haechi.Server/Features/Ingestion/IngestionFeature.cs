@@ -67,6 +67,7 @@ internal static class IngestionFeature
                 IngestionOptions.Default with
                 {
                     Concurrency = o.Concurrency,
+                    BatchSize = o.BatchSize,
                     MaxPending = o.MaxPending,
                     MaxAttempts = o.MaxAttempts,
                     Lease = TimeSpan.FromSeconds(o.LeaseSeconds),

@@ -13,6 +13,10 @@ internal sealed class IngestionServerOptions
     [Range(1, 64)]
     public int Concurrency { get; set; } = 2;
 
+    /// <summary>Items a worker claims and commits together (group commit).</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 16;
+
     [Range(1, int.MaxValue)]
     public int MaxPending { get; set; } = 10_000;
 
