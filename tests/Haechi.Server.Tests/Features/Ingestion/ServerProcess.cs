@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 namespace Haechi.Server.Tests.Features.Ingestion;
 
 /// <summary>
-/// The built server (<c>src/Haechi.Server/bin/CONFIG/FRAMEWORK/Haechi.Server.dll</c>) as a child
+/// The built server (<c>src/Haechi.Server/bin/CONFIG/FRAMEWORK/haechi-server.dll</c>) as a child
 /// process on 127.0.0.1 and a free port, so that a test can kill it (SIGKILL) and start it again on
 /// the same data directory. Standard output and error are kept for the first-run admin password
 /// and for failure messages.
@@ -159,7 +159,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             root = root.Parent ?? throw new InvalidOperationException("Haechi.slnx not found above the test assembly.");
         }
 
-        var path = Path.Combine(root.FullName, "src", "Haechi.Server", "bin", configuration.Name, framework.Name, "Haechi.Server.dll");
+        var path = Path.Combine(root.FullName, "src", "Haechi.Server", "bin", configuration.Name, framework.Name, "haechi-server.dll");
         Assert.True(File.Exists(path), path + " is missing: build src/Haechi.Server");
         return path;
     }
