@@ -299,8 +299,10 @@ public sealed partial class TelegramConnector(
         }
         catch (ApiRequestException ex) when (ex.ErrorCode is 400 or 404)
         {
-            // The API will not give this file (gone, or too big for the Bot API): refuse it, do not retry forever.
-            return new TelegramFetchResult(TelegramFetchStatus.BadPath, null, media.DeclaredBytes);
+            // The API will not give this file (gone, or too big for the Bot API: "Bad Request: file is
+            // too big"): refuse it, do not retry forever. Only the code is kept, not the text.
+            var tooBig = ex.Message.Contains("too big", StringComparison.OrdinalIgnoreCase);
+            return new TelegramFetchResult(tooBig ? TelegramFetchStatus.TooLarge : TelegramFetchStatus.BadPath, null, media.DeclaredBytes);
         }
     }
 
