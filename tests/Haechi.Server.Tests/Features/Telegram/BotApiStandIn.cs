@@ -31,6 +31,7 @@ internal sealed class BotApiStandIn : IDisposable
     private readonly List<JsonObject> _updates = [];
     private readonly Queue<(int Status, string Body)> _pollFailures = new();
     private readonly Dictionary<string, (string Path, byte[] Bytes, long? Declared)> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tooBig = new(StringComparer.Ordinal);
     private int _nextUpdateId = 1000;
     private int _nextMessageId = 1;
 
@@ -64,6 +65,15 @@ internal sealed class BotApiStandIn : IDisposable
         lock (_lock)
         {
             _files[fileId] = ("photos/" + fileId + ".jpg", bytes, declaredBytes);
+        }
+    }
+
+    /// <summary>A file <c>getFile</c> refuses as the real API does above 20 MB (400 "file is too big").</summary>
+    public void AddFileTooBigForApi(string fileId)
+    {
+        lock (_lock)
+        {
+            _tooBig.Add(fileId);
         }
     }
 
@@ -225,6 +235,11 @@ internal sealed class BotApiStandIn : IDisposable
     {
         lock (_lock)
         {
+            if (_tooBig.Contains(fileId))
+            {
+                return (400, Error(400, "Bad Request: file is too big"));
+            }
+
             if (!_files.TryGetValue(fileId, out var file))
             {
                 return (400, Error(400, "Bad Request: invalid file_id"));

@@ -184,6 +184,15 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         Assert.Equal((256, 192), (evidence.Width, evidence.Height));
         Assert.Equal(-1, evidence.Sealed.AsSpan().IndexOf(forwardedBytes.AsSpan(0, 16)));
         Assert.Equal(-1, evidence.Sealed.AsSpan().IndexOf(forwardedBytes.AsSpan(forwardedBytes.Length / 2, 16)));
+        foreach (var file in Directory.EnumerateFiles(_dataDirectory, "*", SearchOption.AllDirectories))
+        {
+            // Nothing in the data directory (database, its journal, imports) holds the video in the clear.
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, ApiClient.Ct);
+            Assert.Equal(-1, copy.GetBuffer().AsSpan(0, (int)copy.Length).IndexOf(forwardedBytes.AsSpan(forwardedBytes.Length / 3, 32)));
+        }
+
         var attachment = await QueryAsync(factory, db => db.ReportAttachments.AsNoTracking().SingleAsync(ApiClient.Ct));
         Assert.Equal((report.Id, evidence.Id, "video", ReportAttachmentRecord.Stored), (attachment.ReportId, attachment.EvidenceId!.Value, attachment.Kind, attachment.Status));
         Assert.InRange(attachment.DurationMs!.Value, 2500, 3500);
@@ -247,20 +256,29 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         _api.AddVideoFile("liar-video", liar, declaredBytes: null);
         _api.AddUpdate("message", BotApiStandIn.Private(Reporter + 1, With(BotApiStandIn.Video("liar-video", null, 60, field: "animation"), "caption", "also https://example.com/clip")));
 
+        // Size not declared, and getFile answers as the real API does above 20 MB.
+        _api.AddFileTooBigForApi("api-big");
+        _api.AddUpdate("message", BotApiStandIn.Private(Reporter + 2, With(new JsonObject
+        {
+            ["document"] = new JsonObject { ["file_id"] = "api-big", ["file_unique_id"] = "u-api-big", ["mime_type"] = "video/mp4" },
+        }, "forward_origin", ForwardOrigin())));
+
         var factory = Start();
-        await WaitForAsync(() => Task.FromResult(_api.Sent.Count == 2), "both receipts");
+        await WaitForAsync(() => Task.FromResult(_api.Sent.Count == 3), "three receipts");
 
         Assert.False(_api.FileLookups.ContainsKey("big-video"));
         Assert.False(_api.Downloads.ContainsKey("videos/big-video.mp4"));
         Assert.Equal(1, _api.Downloads["videos/liar-video.mp4"]);
+        Assert.Equal(1, _api.FileLookups["api-big"]);
 
         var reports = await QueryAsync(factory, db => db.Reports.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ApiClient.Ct));
-        Assert.Equal(2, reports.Count);
+        Assert.Equal(3, reports.Count);
         Assert.Equal(0, await QueryAsync(factory, db => db.Evidence.CountAsync(ApiClient.Ct)));
         var notes = await QueryAsync(factory, db => db.ReportAttachments.AsNoTracking().OrderBy(a => a.ReportId).ToListAsync(ApiClient.Ct));
-        Assert.Equal(2, notes.Count);
+        Assert.Equal(3, notes.Count);
         Assert.Equal((reports[0].Id, "video", ReportAttachmentRecord.TooLarge, 5 * MaxFileBytes, MaxFileBytes), (notes[0].ReportId, notes[0].Kind, notes[0].Status, notes[0].DeclaredBytes!.Value, notes[0].MaxBytes!.Value));
         Assert.Equal((reports[1].Id, "animation", ReportAttachmentRecord.TooLarge), (notes[1].ReportId, notes[1].Kind, notes[1].Status));
+        Assert.Equal((reports[2].Id, "video-document", ReportAttachmentRecord.TooLarge), (notes[2].ReportId, notes[2].Kind, notes[2].Status));
         Assert.All(notes, n => Assert.Null(n.EvidenceId));
 
         foreach (var sent in _api.Sent)
@@ -271,7 +289,7 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         }
 
         var refusals = await QueryAsync(factory, db => db.AuditEntries.AsNoTracking().Where(a => a.Action == "telegram.refused").ToListAsync(ApiClient.Ct));
-        Assert.Equal(2, refusals.Count);
+        Assert.Equal(3, refusals.Count);
         Assert.All(refusals, r => Assert.Contains("reason=too-large", r.Detail, StringComparison.Ordinal));
 
         using var admin = await factory.AdminAsync();
@@ -280,7 +298,7 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         Assert.Contains("data-testid=\"attachment-refused\"", html, StringComparison.Ordinal);
         Assert.Contains("5", RefusedLine().Match(html).Groups[1].Value, StringComparison.Ordinal);
         var status = await (await admin.GetAsync("/api/admin/telegram/status", ApiClient.Ct)).JsonAsync();
-        Assert.Equal(2, (long)status["reports"]!);
+        Assert.Equal(3, (long)status["reports"]!);
     }
 
     private static async Task<long> RegisterVideoAsync(HaechiServerFactory factory, string path)
