@@ -47,6 +47,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<EvidenceRecord> Evidence => Set<EvidenceRecord>();
 
+    public DbSet<ReportAttachmentRecord> ReportAttachments => Set<ReportAttachmentRecord>();
+
     public DbSet<PlatformContactRecord> PlatformContacts => Set<PlatformContactRecord>();
 
     public DbSet<NoticedItemRecord> NoticedItems => Set<NoticedItemRecord>();
@@ -128,6 +130,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         CaseConfiguration.Configure(modelBuilder);
         IngestConfiguration.Configure(modelBuilder);
         TelegramConfiguration.Configure(modelBuilder);
+        ReportAttachmentConfiguration.Configure(modelBuilder);
         WatchedSourceConfiguration.Configure(modelBuilder);
         modelBuilder.Entity<Audit.AuditRecord>(audit =>
         {

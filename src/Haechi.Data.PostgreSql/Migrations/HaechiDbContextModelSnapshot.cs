@@ -890,6 +890,62 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Review.ReportAttachmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeclaredBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("declared_bytes");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<long?>("EvidenceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("evidence_id");
+
+                    b.Property<int?>("Frames")
+                        .HasColumnType("integer")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_bytes");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Review.ReviewItemRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -8,7 +8,15 @@ namespace Haechi.Watch.Telegram;
 /// <param name="Description">The caption or text.</param>
 /// <param name="PossibleMinor">Marked <c>#minor</c> / <c>#미성년</c>.</param>
 /// <param name="Photo">The photo's bytes (evidence), or null.</param>
-public sealed record TelegramReport(IReadOnlyList<string> Urls, string? Channel, string? Description, bool PossibleMinor, byte[]? Photo);
+/// <param name="Video">A video's bytes (a video, an animation or a video document: evidence, fingerprinted with vPDQ), or null.</param>
+/// <param name="RefusedVideo">A video the reporter sent that was not fetched (too large, unavailable): the report says so.</param>
+public sealed record TelegramReport(IReadOnlyList<string> Urls, string? Channel, string? Description, bool PossibleMinor, byte[]? Photo, TelegramVideo? Video = null, TelegramRefusedMedia? RefusedVideo = null);
+
+/// <summary>A report's video: its bytes and kind (<c>video</c>, <c>animation</c>, <c>video-document</c>).</summary>
+public sealed record TelegramVideo(byte[] Bytes, string Kind);
+
+/// <summary>A file of a report that was not fetched: its kind, why (<c>too-large</c>, <c>unavailable</c>), the declared size and the cap.</summary>
+public sealed record TelegramRefusedMedia(string Kind, string Reason, long? DeclaredBytes, long MaxBytes);
 
 /// <summary>What became of a report: its receipt, or why it was refused (a code, not text).</summary>
 public sealed record TelegramReportOutcome(string? Receipt, string? RefusedBecause);
@@ -18,6 +26,12 @@ public enum TelegramReply
 {
     /// <summary>The report is stored; here is the receipt.</summary>
     Receipt,
+
+    /// <summary>The report is stored without its video, which was too large to fetch; here is the receipt.</summary>
+    ReceiptVideoTooLarge,
+
+    /// <summary>An edited message: nothing changed; send new media as a new message.</summary>
+    EditNotRead,
 
     /// <summary>How to report.</summary>
     Help,

@@ -20,9 +20,12 @@ public sealed record TelegramRuntime(bool Running, DateTimeOffset? BackoffUntil,
 /// row, and for each update (see <see cref="TelegramUpdateRouter"/>) files a report through
 /// <see cref="ITelegramReportSink"/> and answers with the receipt, or fetches the post's media
 /// (<see cref="TelegramMediaFetcher"/>) and queues it on <see cref="IIngestionPipeline"/> as
-/// <c>telegram</c> / <c>chat:message</c>. The cursor passes an update only once it is handled
-/// (in the report's own transaction for reports; ingestion items are unique per source id), so a
-/// restart neither loses nor repeats updates. API errors (429 with <c>retry_after</c>, 5xx,
+/// <c>telegram</c> / <c>chat:message:file_unique_id</c>. Edited posts are asked for too: an edit
+/// that brings a file the message did not have before is queued like a new post, its source id
+/// ending in <c>:edited</c>; an edit that kept its file is not fetched again. Reports take photos
+/// and videos (a video too large for the Bot API still makes the report, which says so). The
+/// cursor passes an update only once it is handled (in the report's own transaction for reports;
+/// ingestion items are unique per source id), so a restart neither loses nor repeats updates. API errors (429 with <c>retry_after</c>, 5xx,
 /// network) back off and are recorded as short codes. Every fetch is audited with ids, sizes and
 /// hashes only.
 /// </summary>
@@ -39,7 +42,8 @@ public sealed partial class TelegramConnector(
     /// <summary>The audit actor of the connector's entries.</summary>
     public const string AuditActor = "telegram-connector";
 
-    private static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.ChannelPost];
+    /// <summary>The update kinds asked for (<c>allowed_updates</c>): posts and messages, and their edits.</summary>
+    public static readonly IReadOnlyList<UpdateType> Wanted = [UpdateType.Message, UpdateType.ChannelPost, UpdateType.EditedMessage, UpdateType.EditedChannelPost];
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleGap = TimeSpan.FromMilliseconds(200);
 
@@ -148,6 +152,13 @@ public sealed partial class TelegramConnector(
                 await AdvanceAsync(next, TelegramCounter.None, cancellationToken).ConfigureAwait(false);
                 await ReplyAsync(routed.ChatId, reports.Reply(TelegramReply.Help, null), cancellationToken).ConfigureAwait(false);
                 break;
+            case TelegramRoute.EditedReport:
+                // No report changes (the bot keeps no link from a reporter's message to its report): the
+                // reporter is told, once per edit, to send new media as a new message.
+                LogIgnored(logger, update.Id, routed.Reason);
+                await AdvanceAsync(next, TelegramCounter.Ignored, cancellationToken).ConfigureAwait(false);
+                await ReplyAsync(routed.ChatId, reports.Reply(TelegramReply.EditNotRead, null), cancellationToken).ConfigureAwait(false);
+                break;
             case TelegramRoute.Refuse:
                 await AuditRefusalAsync(update.Id, routed, routed.Reason, null, next, cancellationToken).ConfigureAwait(false);
                 if (routed.ChatId > 0 && routed.Media is null && routed.Urls.Count == 0 && routed.Reason == "too-large")
@@ -167,13 +178,22 @@ public sealed partial class TelegramConnector(
     {
         var next = (long)updateId + 1;
         var sourceId = routed.SourceId;
+        var asPosted = routed.MediaKey;
+        var asEdited = routed.MediaKey + RoutedUpdate.EditedSuffix;
         await using (var db = await openContext(cancellationToken).ConfigureAwait(false))
         {
-            var known = await db.IngestItems.AsNoTracking().AnyAsync(i => i.SourceKind == TelegramSettings.SourceKind && i.SourceId == sourceId, cancellationToken).ConfigureAwait(false);
+            // The same file of the same message, whether it came with the post or with an edit.
+            var known = await db.IngestItems.AsNoTracking().AnyAsync(i => i.SourceKind == TelegramSettings.SourceKind && (i.SourceId == asPosted || i.SourceId == asEdited), cancellationToken).ConfigureAwait(false);
             if (known)
             {
-                // Queued before a crash that came before the cursor moved: not fetched or counted again.
-                await TelegramCursorStore.AdvanceAsync(db, settings.BotId, next, TelegramCounter.None, cancellationToken).ConfigureAwait(false);
+                // An edit that kept its media (caption only) is ignored; otherwise the item was queued
+                // before a crash that came before the cursor moved: not fetched or counted again.
+                if (routed.Edited)
+                {
+                    LogIgnored(logger, updateId, "edited-same-media");
+                }
+
+                await TelegramCursorStore.AdvanceAsync(db, settings.BotId, next, routed.Edited ? TelegramCounter.Ignored : TelegramCounter.None, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
@@ -188,7 +208,7 @@ public sealed partial class TelegramConnector(
         var bytes = fetched.Bytes!;
         var folder = Path.Combine(Path.GetFullPath(dataDirectory), "imports", "telegram");
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{routed.ChatId}_{routed.MessageId}.bin"));
+        var path = Path.Combine(folder, sourceId.Replace(':', '_') + ".bin");
         await System.IO.File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
         var outcome = await pipeline.EnqueueAsync(new IngestRequest(TelegramSettings.SourceKind, sourceId, FilePath: path), cancellationToken).ConfigureAwait(false);
         if (outcome.Status == EnqueueStatus.QueueFull)
@@ -200,7 +220,7 @@ public sealed partial class TelegramConnector(
         await using (var db = await openContext(cancellationToken).ConfigureAwait(false))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await AuditFetchAsync(db, "telegram.fetched", string.Create(CultureInfo.InvariantCulture, $"telegram:{sourceId}"), routed.Media!.Kind, bytes, outcome.ItemId, cancellationToken).ConfigureAwait(false);
+            await AuditFetchAsync(db, "telegram.fetched", string.Create(CultureInfo.InvariantCulture, $"telegram:{sourceId}"), routed.Media!.Kind, bytes, outcome.ItemId, cancellationToken, routed.Edited).ConfigureAwait(false);
             await TelegramCursorStore.AdvanceAsync(db, settings.BotId, next, outcome.Status == EnqueueStatus.Accepted ? TelegramCounter.Ingested : TelegramCounter.None, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -211,30 +231,50 @@ public sealed partial class TelegramConnector(
     private async Task ReportAsync(int updateId, RoutedUpdate routed, CancellationToken cancellationToken)
     {
         var next = (long)updateId + 1;
-        byte[]? photo = null;
+        byte[]? fetchedBytes = null;
+        TelegramRefusedMedia? refusedVideo = routed.Oversized is { } oversized
+            ? new TelegramRefusedMedia(oversized.Kind, "too-large", oversized.DeclaredBytes, settings.MaxFileBytes)
+            : null;
         if (routed.Media is { } media)
         {
             var fetched = await FetchAsync(media, cancellationToken).ConfigureAwait(false);
-            if (fetched.Status != TelegramFetchStatus.Ok)
+            if (fetched.Status == TelegramFetchStatus.Ok)
+            {
+                fetchedBytes = fetched.Bytes;
+            }
+            else if (media.IsVideo)
+            {
+                // A video the Bot API will not serve (above its 20 MB, or gone): the report is still made, and says so.
+                refusedVideo = new TelegramRefusedMedia(media.Kind, Code(fetched.Status), fetched.DeclaredBytes, settings.MaxFileBytes);
+            }
+            else
             {
                 await AuditRefusalAsync(updateId, routed, Code(fetched.Status), fetched.DeclaredBytes, next, cancellationToken).ConfigureAwait(false);
                 await ReplyAsync(routed.ChatId, reports.Reply(fetched.Status == TelegramFetchStatus.TooLarge ? TelegramReply.TooLarge : TelegramReply.NotAccepted, null), cancellationToken).ConfigureAwait(false);
                 return;
             }
-
-            photo = fetched.Bytes;
         }
+
+        var isVideo = routed.Media is { IsVideo: true };
+        var photo = isVideo ? null : fetchedBytes;
+        var video = isVideo && fetchedBytes is not null ? new TelegramVideo(fetchedBytes, routed.Media!.Kind) : null;
 
         // The reporter's chat id is not written anywhere: the update id names the fetch.
         var subject = string.Create(CultureInfo.InvariantCulture, $"telegram-update:{updateId}");
-        var report = new TelegramReport(routed.Urls, routed.Channel, routed.Text, routed.PossibleMinor, photo);
+        var report = new TelegramReport(routed.Urls, routed.Channel, routed.Text, routed.PossibleMinor, photo, video, refusedVideo);
         var outcome = await reports.SubmitAsync(
             report,
             async (db, ct) =>
             {
-                if (photo is not null)
+                if (fetchedBytes is not null)
                 {
-                    await AuditFetchAsync(db, "telegram.fetched", subject, routed.Media!.Kind, photo, null, ct).ConfigureAwait(false);
+                    await AuditFetchAsync(db, "telegram.fetched", subject, routed.Media!.Kind, fetchedBytes, null, ct).ConfigureAwait(false);
+                }
+
+                if (refusedVideo is not null)
+                {
+                    var detail = string.Create(CultureInfo.InvariantCulture, $"kind={refusedVideo.Kind} reason={refusedVideo.Reason} declared-bytes={(refusedVideo.DeclaredBytes is { } d ? d.ToString(CultureInfo.InvariantCulture) : "unknown")} max-bytes={settings.MaxFileBytes} report-kept=1");
+                    await new AuditLog(db, time).AppendAsync(AuditActor, "telegram.refused", subject, detail, ct).ConfigureAwait(false);
                 }
 
                 await TelegramCursorStore.AdvanceAsync(db, settings.BotId, next, TelegramCounter.Reports, ct).ConfigureAwait(false);
@@ -242,13 +282,13 @@ public sealed partial class TelegramConnector(
             cancellationToken).ConfigureAwait(false);
         if (outcome.Receipt is null)
         {
-            await AuditRefusalAsync(updateId, routed, outcome.RefusedBecause ?? "not-accepted", photo?.Length, next, cancellationToken).ConfigureAwait(false);
+            await AuditRefusalAsync(updateId, routed, outcome.RefusedBecause ?? "not-accepted", fetchedBytes?.Length, next, cancellationToken).ConfigureAwait(false);
             await ReplyAsync(routed.ChatId, reports.Reply(TelegramReply.NotAccepted, null), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        LogReported(logger, updateId, photo is null ? 0 : 1);
-        await ReplyAsync(routed.ChatId, reports.Reply(TelegramReply.Receipt, outcome.Receipt), cancellationToken).ConfigureAwait(false);
+        LogReported(logger, updateId, photo is null ? 0 : 1, video is null ? 0 : 1, refusedVideo is null ? 0 : 1);
+        await ReplyAsync(routed.ChatId, reports.Reply(refusedVideo is null ? TelegramReply.Receipt : TelegramReply.ReceiptVideoTooLarge, outcome.Receipt), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<TelegramFetchResult> FetchAsync(TelegramMedia media, CancellationToken cancellationToken)
@@ -259,8 +299,10 @@ public sealed partial class TelegramConnector(
         }
         catch (ApiRequestException ex) when (ex.ErrorCode is 400 or 404)
         {
-            // The API will not give this file (gone, or too big for the Bot API): refuse it, do not retry forever.
-            return new TelegramFetchResult(TelegramFetchStatus.BadPath, null, media.DeclaredBytes);
+            // The API will not give this file (gone, or too big for the Bot API: "Bad Request: file is
+            // too big"): refuse it, do not retry forever. Only the code is kept, not the text.
+            var tooBig = ex.Message.Contains("too big", StringComparison.OrdinalIgnoreCase);
+            return new TelegramFetchResult(tooBig ? TelegramFetchStatus.TooLarge : TelegramFetchStatus.BadPath, null, media.DeclaredBytes);
         }
     }
 
@@ -280,9 +322,9 @@ public sealed partial class TelegramConnector(
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AuditFetchAsync(HaechiDbContext db, string action, string subject, string kind, byte[] bytes, long? itemId, CancellationToken cancellationToken)
+    private async Task AuditFetchAsync(HaechiDbContext db, string action, string subject, string kind, byte[] bytes, long? itemId, CancellationToken cancellationToken, bool edited = false)
     {
-        var detail = string.Create(CultureInfo.InvariantCulture, $"kind={kind} bytes={bytes.Length} sha256={Convert.ToHexStringLower(SHA256.HashData(bytes))}{(itemId is { } id ? $" ingest-item={id}" : string.Empty)}");
+        var detail = string.Create(CultureInfo.InvariantCulture, $"kind={kind} bytes={bytes.Length} sha256={Convert.ToHexStringLower(SHA256.HashData(bytes))}{(itemId is { } id ? $" ingest-item={id}" : string.Empty)}{(edited ? " edited=1" : string.Empty)}");
         await new AuditLog(db, time).AppendAsync(AuditActor, action, subject, detail, cancellationToken).ConfigureAwait(false);
     }
 
@@ -341,8 +383,8 @@ public sealed partial class TelegramConnector(
     [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Telegram update {UpdateId} queued as ingest item {ItemId} ({Bytes} bytes)")]
     private static partial void LogIngested(ILogger logger, int updateId, long itemId, int bytes);
 
-    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Telegram update {UpdateId} became a report with {Photos} photos")]
-    private static partial void LogReported(ILogger logger, int updateId, int photos);
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Telegram update {UpdateId} became a report with {Photos} photos, {Videos} videos, {RefusedVideos} videos not fetched")]
+    private static partial void LogReported(ILogger logger, int updateId, int photos, int videos, int refusedVideos);
 
     [LoggerMessage(EventId = 6104, Level = LogLevel.Information, Message = "Telegram update {UpdateId} refused ({Reason}, declared {DeclaredBytes} bytes)")]
     private static partial void LogRefused(ILogger logger, int updateId, string reason, long declaredBytes);

@@ -19,25 +19,69 @@ public enum TelegramRoute
     /// <summary>Media refused before download (its declared size is above the cap).</summary>
     Refuse,
 
-    /// <summary>Nothing to do (a chat that is not allowed, no media, an edit...).</summary>
+    /// <summary>An edit of a private message: no report changes; the bot asks for new media as a new message.</summary>
+    EditedReport,
+
+    /// <summary>Nothing to do (a chat that is not allowed, no media, an edit without new media...).</summary>
     Ignore,
 }
 
-/// <summary>One file of a message: the Bot API's file id, its declared size when given, and its kind.</summary>
-public sealed record TelegramMedia(string FileId, long? DeclaredBytes, string Kind);
-
-/// <summary>The decision for one update, with what the report or item needs.</summary>
-public sealed record RoutedUpdate(TelegramRoute Route, long ChatId, int MessageId, TelegramMedia? Media, IReadOnlyList<string> Urls, string? Channel, string? Text, bool PossibleMinor, string Reason)
+/// <summary>One file of a message: the Bot API's file id, its declared size when given, its kind, and its unique id (the same file keeps it across bots and edits).</summary>
+public sealed record TelegramMedia(string FileId, long? DeclaredBytes, string Kind, string UniqueId = "")
 {
-    /// <summary>The item's source id within <see cref="TelegramSettings.SourceKind"/>: <c>chat:message</c>.</summary>
-    public string SourceId => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ChatId}:{MessageId}");
+    /// <summary>Whether the file is a video (a video, an animation, or a <c>video/*</c> document).</summary>
+    public bool IsVideo => Kind is "video" or "animation" or "video-document";
 }
 
 /// <summary>
-/// Decides what an update is: private messages to the bot are reports (a photo or image document
-/// becomes the report's evidence; links in the text or caption, and the public channel a post was
-/// forwarded from, become its links); posts with a photo, image document or video in an allowed
-/// channel or group are ingested. Declared sizes above the cap are refused here, before any download.
+/// The decision for one update, with what the report or item needs. <c>Edited</c>: the update is an
+/// edit (<c>edited_channel_post</c> / <c>edited_message</c>); <c>Oversized</c>: a report's video
+/// whose declared size is above the cap (not fetched; the report says so).
+/// </summary>
+public sealed record RoutedUpdate(TelegramRoute Route, long ChatId, int MessageId, TelegramMedia? Media, IReadOnlyList<string> Urls, string? Channel, string? Text, bool PossibleMinor, string Reason, bool Edited = false, TelegramMedia? Oversized = null)
+{
+    /// <summary>Suffix of the source id of an item that came from an edit.</summary>
+    public const string EditedSuffix = ":edited";
+
+    /// <summary>
+    /// The media's key within <see cref="TelegramSettings.SourceKind"/>: <c>chat:message:file_unique_id</c>,
+    /// the same for a post and for an edit that kept its media.
+    /// </summary>
+    public string MediaKey => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ChatId}:{MessageId}:{SafeUniqueId(Media?.UniqueId)}");
+
+    /// <summary>The item's source id: <see cref="MediaKey"/>, with <see cref="EditedSuffix"/> when the media came with an edit.</summary>
+    public string SourceId => Edited ? MediaKey + EditedSuffix : MediaKey;
+
+    private static string SafeUniqueId(string? uniqueId)
+    {
+        if (string.IsNullOrEmpty(uniqueId))
+        {
+            return "-";
+        }
+
+        var safe = new System.Text.StringBuilder(Math.Min(uniqueId.Length, 64));
+        foreach (var c in uniqueId)
+        {
+            if (safe.Length == 64)
+            {
+                break;
+            }
+
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_');
+        }
+
+        return safe.ToString();
+    }
+}
+
+/// <summary>
+/// Decides what an update is: private messages to the bot are reports (a photo, image document,
+/// video, animation or video document becomes the report's evidence; links in the text or caption,
+/// and the public channel a post was forwarded from, become its links); posts with a photo, image
+/// document or video in an allowed channel or group are ingested, and so are their edits (the
+/// connector skips an edit whose media it already has, by <c>file_unique_id</c>). An edit of a
+/// private message changes no report. Declared sizes above the cap are refused here, before any
+/// download, except a report's video: the report is still made, and says the video was too large.
 /// </summary>
 public static class TelegramUpdateRouter
 {
@@ -46,17 +90,25 @@ public static class TelegramUpdateRouter
     {
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(settings);
-        var message = update.Message ?? update.ChannelPost;
+        var edited = update.Message is null && update.ChannelPost is null;
+        var message = update.Message ?? update.ChannelPost ?? update.EditedMessage ?? update.EditedChannelPost;
         if (message is null)
         {
-            return Ignore(0, 0, update.EditedMessage is null && update.EditedChannelPost is null ? "not-a-message" : "edited");
+            return Ignore(0, 0, "not-a-message");
         }
 
         var chatId = message.Chat.Id;
         if (message.Chat.Type == ChatType.Private)
         {
-            var (photo, tooLarge) = Pick(message, settings.MaxFileBytes, includeVideo: false);
-            if (tooLarge)
+            if (edited)
+            {
+                // The reporter's earlier receipt stands; the edit is not read (the bot keeps no link from
+                // a chat message to its report), and the reporter is asked to send new media anew.
+                return new RoutedUpdate(TelegramRoute.EditedReport, chatId, message.Id, null, [], null, null, false, "edited-report", Edited: true);
+            }
+
+            var (media, tooLarge, oversized) = Pick(message, settings.MaxFileBytes, includeVideo: true);
+            if (tooLarge && oversized is not { IsVideo: true })
             {
                 return new RoutedUpdate(TelegramRoute.Refuse, chatId, message.Id, null, [], null, null, false, "too-large");
             }
@@ -64,12 +116,12 @@ public static class TelegramUpdateRouter
             var text = Text(message);
             var urls = Urls(message);
             var channel = Channel(message);
-            if (photo is null && urls.Count == 0)
+            if (media is null && oversized is null && urls.Count == 0)
             {
                 return new RoutedUpdate(TelegramRoute.Help, chatId, message.Id, null, [], null, null, false, "nothing-to-report");
             }
 
-            return new RoutedUpdate(TelegramRoute.Report, chatId, message.Id, photo, urls, channel, text, IsPossibleMinor(text), "report");
+            return new RoutedUpdate(TelegramRoute.Report, chatId, message.Id, media, urls, channel, text, IsPossibleMinor(text), "report", Oversized: oversized);
         }
 
         if (!settings.AllowedChatIds.Contains(chatId))
@@ -77,21 +129,24 @@ public static class TelegramUpdateRouter
             return Ignore(chatId, message.Id, "chat-not-allowed");
         }
 
-        var (media, refused) = Pick(message, settings.MaxFileBytes, includeVideo: true);
+        var (posted, refused, _) = Pick(message, settings.MaxFileBytes, includeVideo: true);
         if (refused)
         {
-            return new RoutedUpdate(TelegramRoute.Refuse, chatId, message.Id, null, [], null, null, false, "too-large");
+            return new RoutedUpdate(TelegramRoute.Refuse, chatId, message.Id, null, [], null, null, false, "too-large", edited);
         }
 
-        return media is null
-            ? Ignore(chatId, message.Id, "no-media")
-            : new RoutedUpdate(TelegramRoute.Ingest, chatId, message.Id, media, [], null, null, false, "ingest");
+        return posted is null
+            ? Ignore(chatId, message.Id, edited ? "edited-no-media" : "no-media")
+            : new RoutedUpdate(TelegramRoute.Ingest, chatId, message.Id, posted, [], null, null, false, edited ? "ingest-edit" : "ingest", edited);
     }
 
     private static RoutedUpdate Ignore(long chatId, int messageId, string reason) => new(TelegramRoute.Ignore, chatId, messageId, null, [], null, null, false, reason);
 
-    /// <summary>The media to fetch: the largest photo size within the cap, else an image (or video) document or a video.</summary>
-    private static (TelegramMedia? Media, bool TooLarge) Pick(Message message, long maxBytes, bool includeVideo)
+    /// <summary>
+    /// The media to fetch: the largest photo size within the cap, else an image (or video) document,
+    /// an animation or a video. Too large: nothing fits; the file that did not fit comes back for videos.
+    /// </summary>
+    private static (TelegramMedia? Media, bool TooLarge, TelegramMedia? Oversized) Pick(Message message, long maxBytes, bool includeVideo)
     {
         if (message.Photo is { Length: > 0 } sizes)
         {
@@ -100,31 +155,41 @@ public static class TelegramUpdateRouter
             {
                 if (sizes[i].FileSize is not { } size || size <= maxBytes)
                 {
-                    return (new TelegramMedia(sizes[i].FileId, sizes[i].FileSize, "photo"), false);
+                    return (new TelegramMedia(sizes[i].FileId, sizes[i].FileSize, "photo", sizes[i].FileUniqueId), false, null);
                 }
             }
 
-            return (null, true);
+            return (null, true, null);
         }
 
-        if (message.Document is { } document)
+        TelegramMedia? candidate = null;
+        if (includeVideo && message.Animation is { } animation)
+        {
+            // An animation also comes as a document (for old clients): the animation names it better.
+            candidate = new TelegramMedia(animation.FileId, animation.FileSize, "animation", animation.FileUniqueId);
+        }
+        else if (message.Document is { } document)
         {
             var mime = document.MimeType ?? string.Empty;
-            var wanted = mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || (includeVideo && mime.StartsWith("video/", StringComparison.OrdinalIgnoreCase));
-            if (!wanted)
+            var image = mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+            if (!image && !(includeVideo && mime.StartsWith("video/", StringComparison.OrdinalIgnoreCase)))
             {
-                return (null, false);
+                return (null, false, null);
             }
 
-            return document.FileSize > maxBytes ? (null, true) : (new TelegramMedia(document.FileId, document.FileSize, "document"), false);
+            candidate = new TelegramMedia(document.FileId, document.FileSize, image ? "document" : "video-document", document.FileUniqueId);
         }
-
-        if (includeVideo && message.Video is { } video)
+        else if (includeVideo && message.Video is { } video)
         {
-            return video.FileSize > maxBytes ? (null, true) : (new TelegramMedia(video.FileId, video.FileSize, "video"), false);
+            candidate = new TelegramMedia(video.FileId, video.FileSize, "video", video.FileUniqueId);
         }
 
-        return (null, false);
+        if (candidate is null)
+        {
+            return (null, false, null);
+        }
+
+        return candidate.DeclaredBytes > maxBytes ? (null, true, candidate) : (candidate, false, null);
     }
 
     /// <summary>The caption or text, without control characters, cut to a report description's length.</summary>

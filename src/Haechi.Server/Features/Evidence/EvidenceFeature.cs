@@ -23,6 +23,7 @@ internal static class EvidenceFeature
             return SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, configuration["Sealing:Key"], keyId);
         });
         services.TryAddScoped<EvidenceViewer>();
+        services.TryAddScoped<VideoEvidenceIntake>();
         return services;
     }
 

@@ -10,8 +10,10 @@ namespace Haechi.Server.Features.Telegram;
 /// <summary>
 /// The bot's reports take the web form's path: <see cref="SubmitReport"/> (validation, group-commit
 /// intake, receipt) with the photo checked by <see cref="EvidenceIntake"/> (decoded, fingerprinted,
-/// matched against the banks, sealed), intake name <c>telegram</c>. The connector's cursor moves in
-/// the report's own transaction.
+/// matched against the banks, sealed) or the video by <see cref="VideoEvidenceIntake"/> (decoded by
+/// FFmpeg, vPDQ matched against the video banks, sealed, a blurred poster), intake name
+/// <c>telegram</c>. A video that was not fetched (too large) is noted on the report. The
+/// connector's cursor moves in the report's own transaction.
 /// </summary>
 internal sealed class TelegramReportSink(IServiceScopeFactory scopes) : ITelegramReportSink
 {
@@ -39,6 +41,28 @@ internal sealed class TelegramReportSink(IServiceScopeFactory scopes) : ITelegra
             }
 
             inner = evidence.Attach(files);
+        }
+        else if (report.Video is not null || report.RefusedVideo is not null)
+        {
+            var videos = scope.ServiceProvider.GetRequiredService<VideoEvidenceIntake>();
+            CheckedVideo? video = null;
+            if (report.Video is { } sent)
+            {
+                // Matched in a scope of its own: the bank reads stay out of the report's context.
+                await using var matching = scopes.CreateAsyncScope();
+                var (checkedVideo, _) = await videos.CheckAsync(sent.Bytes, sent.Kind, matching.ServiceProvider.GetRequiredService<Haechi.Data.HaechiDbContext>(), cancellationToken).ConfigureAwait(false);
+                if (checkedVideo is null)
+                {
+                    return new TelegramReportOutcome(null, "evidence-refused");
+                }
+
+                video = checkedVideo;
+            }
+
+            var refused = report.RefusedVideo is { } r
+                ? new RefusedVideo(r.Kind, r.Reason == "too-large" ? Haechi.Data.Review.ReportAttachmentRecord.TooLarge : Haechi.Data.Review.ReportAttachmentRecord.Unavailable, r.DeclaredBytes, r.MaxBytes)
+                : null;
+            inner = videos.Attach(video, refused);
         }
 
         ReportAttachments attachments = async (db, record, ct) =>

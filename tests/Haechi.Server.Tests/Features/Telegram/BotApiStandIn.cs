@@ -19,7 +19,8 @@ namespace Haechi.Server.Tests.Features.Telegram;
 /// updates at or after the requested offset (it never forgets them, so a connector that lost its
 /// offset would see them again), <c>getFile</c> and the file download serve registered files,
 /// <c>sendMessage</c> is recorded, and queued failures (429 with <c>retry_after</c>, 500) are
-/// answered to the next polls. Every request is recorded with its time.
+/// answered to the next polls. Like the real API, a poll's <c>allowed_updates</c> drops the
+/// update kinds it does not name. Every request is recorded with its time.
 /// </summary>
 internal sealed class BotApiStandIn : IDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class BotApiStandIn : IDisposable
     private readonly List<JsonObject> _updates = [];
     private readonly Queue<(int Status, string Body)> _pollFailures = new();
     private readonly Dictionary<string, (string Path, byte[] Bytes, long? Declared)> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tooBig = new(StringComparer.Ordinal);
     private int _nextUpdateId = 1000;
     private int _nextMessageId = 1;
 
@@ -64,6 +66,36 @@ internal sealed class BotApiStandIn : IDisposable
         {
             _files[fileId] = ("photos/" + fileId + ".jpg", bytes, declaredBytes);
         }
+    }
+
+    /// <summary>A file <c>getFile</c> refuses as the real API does above 20 MB (400 "file is too big").</summary>
+    public void AddFileTooBigForApi(string fileId)
+    {
+        lock (_lock)
+        {
+            _tooBig.Add(fileId);
+        }
+    }
+
+    /// <summary>A video file (served under <c>videos/</c>).</summary>
+    public void AddVideoFile(string fileId, byte[] bytes, long? declaredBytes)
+    {
+        lock (_lock)
+        {
+            _files[fileId] = ("videos/" + fileId + ".mp4", bytes, declaredBytes);
+        }
+    }
+
+    /// <summary>A <c>video</c> field (its unique id is <c>u-</c> and the file id, as for photos).</summary>
+    public static JsonObject Video(string fileId, long? size, int seconds, string field = "video")
+    {
+        var video = new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u-" + fileId, ["width"] = 320, ["height"] = 240, ["duration"] = seconds, ["mime_type"] = "video/mp4" };
+        if (size is { } s)
+        {
+            video["file_size"] = s;
+        }
+
+        return new JsonObject { [field] = video };
     }
 
     /// <summary>Adds an update (its id is assigned) and returns the id.</summary>
@@ -131,7 +163,8 @@ internal sealed class BotApiStandIn : IDisposable
         if (path == $"/bot{Token}/getUpdates")
         {
             offset = body["offset"]?.GetValue<long>() ?? 0;
-            answer = Poll(offset.Value);
+            var allowed = body["allowed_updates"] is JsonArray kinds ? kinds.Select(k => (string)k!).ToHashSet(StringComparer.Ordinal) : null;
+            answer = Poll(offset.Value, allowed);
             if (answer.Body is JsonObject { } result && result["result"] is JsonArray { Count: 0 })
             {
                 // A long poll with nothing new waits a little, as the real one does.
@@ -175,7 +208,7 @@ internal sealed class BotApiStandIn : IDisposable
         return response;
     }
 
-    private (int, object) Poll(long offset)
+    private (int, object) Poll(long offset, HashSet<string>? allowed)
     {
         lock (_lock)
         {
@@ -187,7 +220,8 @@ internal sealed class BotApiStandIn : IDisposable
             var result = new JsonArray();
             foreach (var update in _updates)
             {
-                if ((int)update["update_id"]! >= offset)
+                var kind = update.Select(p => p.Key).First(k => k != "update_id");
+                if ((int)update["update_id"]! >= offset && (allowed is null || allowed.Count == 0 || allowed.Contains(kind)))
                 {
                     result.Add(update.DeepClone());
                 }
@@ -201,6 +235,11 @@ internal sealed class BotApiStandIn : IDisposable
     {
         lock (_lock)
         {
+            if (_tooBig.Contains(fileId))
+            {
+                return (400, Error(400, "Bad Request: file is too big"));
+            }
+
             if (!_files.TryGetValue(fileId, out var file))
             {
                 return (400, Error(400, "Bad Request: invalid file_id"));

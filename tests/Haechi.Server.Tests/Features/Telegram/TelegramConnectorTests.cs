@@ -183,7 +183,7 @@ public sealed class TelegramConnectorTests : IAsyncLifetime
 
         var items = await QueryAsync(factory, db => db.IngestItems.AsNoTracking().OrderBy(i => i.SourceId).ToListAsync(ApiClient.Ct));
         Assert.Equal(["telegram", "telegram"], items.Select(i => i.SourceKind));
-        Assert.Equal([$"{AllowedChannel}:77", $"{AllowedChannel}:78"], items.Select(i => i.SourceId));
+        Assert.Equal([$"{AllowedChannel}:77:u-post-7", $"{AllowedChannel}:78:u-post-8"], items.Select(i => i.SourceId));
         Assert.Equal(SHA256.HashData(posted), items[0].Sha256);
         Assert.True(items[0].MatchCount > 0);
         Assert.Equal(0, items[1].MatchCount);
@@ -228,7 +228,7 @@ public sealed class TelegramConnectorTests : IAsyncLifetime
 
         Assert.Equal(1, await QueryAsync(second, db => db.Reports.CountAsync(ApiClient.Ct)));
         Assert.Equal(1, await QueryAsync(second, db => db.Evidence.CountAsync(ApiClient.Ct)));
-        Assert.Equal([$"{AllowedChannel}:5", $"{AllowedChannel}:6"], await QueryAsync(second, db => db.IngestItems.Select(i => i.SourceId).OrderBy(s => s).ToListAsync(ApiClient.Ct)));
+        Assert.Equal([$"{AllowedChannel}:5:u-post-22", $"{AllowedChannel}:6:u-post-23"], await QueryAsync(second, db => db.IngestItems.Select(i => i.SourceId).OrderBy(s => s).ToListAsync(ApiClient.Ct)));
         Assert.Single(_api.Sent);
         Assert.All(_api.Downloads.Values, n => Assert.Equal(1, n));
         var cursor = await QueryAsync(second, db => db.TelegramCursors.AsNoTracking().SingleAsync(ApiClient.Ct));

@@ -44,7 +44,7 @@ public sealed class TelegramUpdateRouterTests
         var routed = TelegramUpdateRouter.Route(update, Settings);
 
         Assert.Equal(TelegramRoute.Report, routed.Route);
-        Assert.Equal(new TelegramMedia("medium", 900, "photo"), routed.Media);
+        Assert.Equal(new TelegramMedia("medium", 900, "photo", "umedium"), routed.Media);
         Assert.Equal(["http://example.com/a", "https://example.org/b", "https://t.me/chan/42"], routed.Urls);
         Assert.Equal("@chan", routed.Channel);
         Assert.Equal(caption, routed.Text);
@@ -77,18 +77,58 @@ public sealed class TelegramUpdateRouterTests
         Assert.Equal(TelegramRoute.Refuse, TelegramUpdateRouter.Route(Post(-100, new Message { Video = new Video { FileId = "v", FileUniqueId = "uv", FileSize = 1001 } }), Settings).Route);
 
         var video = TelegramUpdateRouter.Route(Post(-100, new Message { Video = new Video { FileId = "v", FileUniqueId = "uv", FileSize = 1000 } }), Settings);
-        Assert.Equal((TelegramRoute.Ingest, "-100:9"), (video.Route, video.SourceId));
-        Assert.Equal(new TelegramMedia("v", 1000, "video"), video.Media);
+        Assert.Equal((TelegramRoute.Ingest, "-100:9:uv"), (video.Route, video.SourceId));
+        Assert.Equal(new TelegramMedia("v", 1000, "video", "uv"), video.Media);
 
         var image = TelegramUpdateRouter.Route(Post(-100, new Message { Document = new Document { FileId = "i", FileUniqueId = "ui", MimeType = "image/png" } }), Settings);
-        Assert.Equal(new TelegramMedia("i", null, "document"), image.Media);
+        Assert.Equal(new TelegramMedia("i", null, "document", "ui"), image.Media);
     }
 
     [Fact]
-    public void Route_EditsAndOtherUpdates_Ignored()
+    public void Route_EditedChannelPostWithMedia_IngestedAsAnEditOfTheSameMessage()
     {
-        Assert.Equal("edited", TelegramUpdateRouter.Route(new Update { Id = 5, EditedChannelPost = new Message { Chat = new Chat { Id = -100, Type = ChatType.Channel } } }, Settings).Reason);
+        var post = Post(-100, new Message { Photo = [Size("new", 10)], Caption = "edited" });
+        var edit = new Update { Id = 5, EditedChannelPost = post.ChannelPost };
+
+        var original = TelegramUpdateRouter.Route(post, Settings);
+        var routed = TelegramUpdateRouter.Route(edit, Settings);
+
+        Assert.Equal((TelegramRoute.Ingest, "ingest-edit", true), (routed.Route, routed.Reason, routed.Edited));
+        Assert.Equal("-100:9:unew", routed.MediaKey);
+        Assert.Equal("-100:9:unew:edited", routed.SourceId);
+        Assert.Equal(original.MediaKey, routed.MediaKey);
+        Assert.Equal(("-100:9:unew", false), (original.SourceId, original.Edited));
+    }
+
+    [Fact]
+    public void Route_EditsWithoutMediaPrivateEditsAndOtherUpdates_NotIngested()
+    {
+        Assert.Equal("edited-no-media", TelegramUpdateRouter.Route(new Update { Id = 5, EditedChannelPost = new Message { Id = 4, Text = "x", Chat = new Chat { Id = -100, Type = ChatType.Channel } } }, Settings).Reason);
+        Assert.Equal("chat-not-allowed", TelegramUpdateRouter.Route(new Update { Id = 5, EditedChannelPost = new Message { Id = 4, Photo = [Size("p", 10)], Chat = new Chat { Id = -300, Type = ChatType.Channel } } }, Settings).Reason);
+        var privateEdit = TelegramUpdateRouter.Route(new Update { Id = 7, EditedMessage = new Message { Id = 4, Photo = [Size("p", 10)], Chat = new Chat { Id = 77, Type = ChatType.Private } } }, Settings);
+        Assert.Equal((TelegramRoute.EditedReport, 77L), (privateEdit.Route, privateEdit.ChatId));
+        Assert.Null(privateEdit.Media);
         Assert.Equal("not-a-message", TelegramUpdateRouter.Route(new Update { Id = 6 }, Settings).Reason);
+    }
+
+    [Fact]
+    public void Route_PrivateVideos_ReportWithTheVideo_OversizedOnesStillAReport()
+    {
+        var video = TelegramUpdateRouter.Route(Private(new Message { Id = 3, Video = new Video { FileId = "v", FileUniqueId = "uv", FileSize = 900 } }), Settings);
+        Assert.Equal(TelegramRoute.Report, video.Route);
+        Assert.Equal(new TelegramMedia("v", 900, "video", "uv"), video.Media);
+        Assert.True(video.Media!.IsVideo);
+
+        // An animation also carries its document: it is taken as the animation.
+        var animation = TelegramUpdateRouter.Route(Private(new Message { Id = 3, Animation = new Animation { FileId = "a", FileUniqueId = "ua", FileSize = 10 }, Document = new Document { FileId = "a", FileUniqueId = "ua", MimeType = "video/mp4" } }), Settings);
+        Assert.Equal("animation", animation.Media!.Kind);
+        var document = TelegramUpdateRouter.Route(Private(new Message { Id = 3, Document = new Document { FileId = "d", FileUniqueId = "ud", MimeType = "video/webm", FileSize = 10 } }), Settings);
+        Assert.Equal(("video-document", true), (document.Media!.Kind, document.Media.IsVideo));
+
+        var oversized = TelegramUpdateRouter.Route(Private(new Message { Id = 3, Video = new Video { FileId = "big", FileUniqueId = "ubig", FileSize = 5000 } }), Settings);
+        Assert.Equal(TelegramRoute.Report, oversized.Route);
+        Assert.Null(oversized.Media);
+        Assert.Equal(new TelegramMedia("big", 5000, "video", "ubig"), oversized.Oversized);
     }
 
     [Theory]

@@ -1,0 +1,49 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Haechi.Data.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class ReportAttachments : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "report_attachments",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    report_id = table.Column<long>(type: "bigint", nullable: false),
+                    evidence_id = table.Column<long>(type: "bigint", nullable: true),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    declared_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    max_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    duration_ms = table.Column<long>(type: "bigint", nullable: true),
+                    frames = table.Column<int>(type: "integer", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_report_attachments", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_report_attachments_report_id",
+                table: "report_attachments",
+                column: "report_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "report_attachments");
+        }
+    }
+}

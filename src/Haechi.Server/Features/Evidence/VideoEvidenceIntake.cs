@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Haechi.Core.Review;
+using Haechi.Core.Sealing;
+using Haechi.Core.Video;
+using Haechi.Data;
+using Haechi.Data.Banks;
+using Haechi.Data.Matching;
+using Haechi.Data.Review;
+using Haechi.Media.Images;
+using Haechi.Media.Video;
+using Haechi.Media.Vision;
+using Haechi.Server.Features.Reports;
+using Haechi.Server.Features.Review;
+using Haechi.Watch.Matching;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Server.Features.Evidence;
+
+/// <summary>A report's video checked and fingerprinted in memory, not yet stored.</summary>
+internal sealed record CheckedVideo(byte[] Bytes, string Kind, string ContentType, int Width, int Height, TimeSpan? Duration, int Frames, byte[] Sha256, byte[] Poster, VideoBankMatch? BankMatch);
+
+/// <summary>A video of a report that was not fetched, and why (<see cref="ReportAttachmentRecord.TooLarge"/>, <see cref="ReportAttachmentRecord.Unavailable"/>).</summary>
+internal sealed record RefusedVideo(string Kind, string Status, long? DeclaredBytes, long MaxBytes);
+
+/// <summary>
+/// Videos that come with reports (the Telegram bot's forwarded videos, animations and video
+/// documents): probed and decoded by FFmpeg (a file that is not a whole, reasonable video is
+/// refused), fingerprinted with vPDQ (as ingestion does, black borders trimmed) and matched
+/// against every vPDQ bank through <see cref="BankMatcher"/>; the first frame becomes the blurred
+/// grey poster analysts see first. The video is stored sealed (AES-256-GCM, the screenshots'
+/// context) in the report's own transaction, with a <see cref="ReportAttachmentRecord"/> holding
+/// its length; the report's review item takes its digest and the strongest bank match (signal
+/// <c>vpdq</c>), so a forwarded copy of a registered video raises the report's priority.
+/// </summary>
+internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, DatabaseLocation location, TimeProvider time)
+{
+    /// <summary>Frames per second fingerprinted: enough for vPDQ to match a copy, bounded work for long videos.</summary>
+    public const double FramesPerSecond = 5;
+
+    /// <summary>What FFmpeg may do with a reported video.</summary>
+    public static VideoDecodeOptions DecodeOptions { get; } = VideoDecodeOptions.Default with
+    {
+        MaxFileBytes = 2L * 1024 * 1024 * 1024,
+        MaxDuration = TimeSpan.FromHours(1),
+        DecodeTimeout = TimeSpan.FromMinutes(5),
+        FramesPerSecond = FramesPerSecond,
+    };
+
+    /// <summary>Checks and fingerprints <paramref name="bytes"/>, matching it in <paramref name="db"/>'s banks; null and a problem code when it is not a usable video.</summary>
+    public async Task<(CheckedVideo? Video, string? Problem)> CheckAsync(byte[] bytes, string kind, HaechiDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(db);
+        if (bytes.Length == 0)
+        {
+            return (null, "empty");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("haechi-report-video-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "report.video");
+            await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            VideoFingerprint fingerprint;
+            byte[] poster;
+            try
+            {
+                fingerprint = new VideoFingerprinter(DecodeOptions, trimBorders: true).Fingerprint(path, cancellationToken);
+                poster = Poster(path, cancellationToken);
+            }
+            catch (VideoDecodeException)
+            {
+                return (null, "undecodable");
+            }
+
+            if (fingerprint.Frames.Count == 0)
+            {
+                return (null, "no-frames");
+            }
+
+            var match = await BestMatchAsync(db, fingerprint.Frames, cancellationToken).ConfigureAwait(false);
+            var probe = fingerprint.Probe;
+            return (new CheckedVideo(bytes, kind, ContentType(probe.Container), probe.Width, probe.Height, probe.Duration, fingerprint.Frames.Count, SHA256.HashData(bytes), poster, match), null);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>What <see cref="ReportIntake"/> runs in the report's transaction: the sealed video and its attachment row (or the refusal's row), then the review item.</summary>
+    public ReportAttachments Attach(CheckedVideo? video, RefusedVideo? refused) => async (db, report, cancellationToken) =>
+    {
+        var item = new ReviewItemInput(ReviewItemKind.Report, report.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: report.PossibleMinor);
+        var now = time.GetUtcNow();
+        if (refused is not null)
+        {
+            db.ReportAttachments.Add(new ReportAttachmentRecord
+            {
+                ReportId = report.Id,
+                Kind = refused.Kind,
+                Status = refused.Status,
+                DeclaredBytes = refused.DeclaredBytes,
+                MaxBytes = refused.MaxBytes,
+                CreatedAt = now,
+            });
+        }
+
+        if (video is null)
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return item;
+        }
+
+        var evidence = new EvidenceRecord
+        {
+            ReportId = report.Id,
+            ContentType = video.ContentType,
+            Length = video.Bytes.Length,
+            Width = video.Width,
+            Height = video.Height,
+            KeyId = sealer.CurrentKeyId,
+            Sealed = sealer.Seal(video.Bytes, EvidenceIntake.Context(report.Id, preview: false)),
+            SealedPreview = sealer.Seal(video.Poster, EvidenceIntake.Context(report.Id, preview: true)),
+            CreatedAt = now,
+        };
+        db.Evidence.Add(evidence);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        db.ReportAttachments.Add(new ReportAttachmentRecord
+        {
+            ReportId = report.Id,
+            EvidenceId = evidence.Id,
+            Kind = video.Kind,
+            Status = ReportAttachmentRecord.Stored,
+            DeclaredBytes = video.Bytes.Length,
+            DurationMs = video.Duration is { } duration ? (long)duration.TotalMilliseconds : null,
+            Frames = video.Frames,
+            CreatedAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return item with
+        {
+            EvidenceId = evidence.Id,
+            Sha256 = video.Sha256,
+            MatchStrength = video.BankMatch is { } match ? Strength(match) : 0,
+            MatchedEntryId = video.BankMatch?.Entry.Id,
+            Signal = video.BankMatch is null ? null : "vpdq",
+        };
+    };
+
+    /// <summary>Strength of a video match for the queue order, as ingestion computes it: the share of the query's frames that matched.</summary>
+    public static double Strength(VideoBankMatch match) => Math.Clamp(match.Comparison.QueryMatchPercent / 100.0, 0, 1);
+
+    private async Task<VideoBankMatch?> BestMatchAsync(HaechiDbContext db, IReadOnlyList<VpdqFrame> frames, CancellationToken cancellationToken)
+    {
+        // Loaded per video: reports with videos are few, and a fresh load sees every entry added or withdrawn.
+        var store = new BankStore(db, time);
+        using var matcher = await BankMatcher.LoadAsync(store, new SignalIndexLoader(location.DataDirectory, time), withVideo: true, cancellationToken).ConfigureAwait(false);
+        var matches = await matcher.MatchVideoAsync(frames, MatchFilter.Default, cancellationToken).ConfigureAwait(false);
+        return matches.Count == 0 ? null : matches[0];
+    }
+
+    /// <summary>The first frame, as the blurred grey preview (never the video itself).</summary>
+    private byte[] Poster(string path, CancellationToken cancellationToken)
+    {
+        using var reader = VideoDecoder.Open(path, DecodeOptions, cancellationToken);
+        if (!reader.TryRead(out var frame))
+        {
+            throw new VideoDecodeException(VideoDecodeError.Corrupt, "The video has no frame.");
+        }
+
+        var rgb = frame.Pixels.ToArray();
+        var jpeg = SyntheticImages.EncodeJpeg(rgb, frame.Width, frame.Height, quality: 85);
+        return ScanPreview.Jpeg(jpeg, options.Value.PreviewSide, reveal: false);
+    }
+
+    private static string ContentType(string container) =>
+        container.Contains("mp4", StringComparison.OrdinalIgnoreCase) || container.Contains("mov", StringComparison.OrdinalIgnoreCase) ? "video/mp4"
+        : container.Contains("webm", StringComparison.OrdinalIgnoreCase) || container.Contains("matroska", StringComparison.OrdinalIgnoreCase) ? "video/webm"
+        : "application/octet-stream";
+}
