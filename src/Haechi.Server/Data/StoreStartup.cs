@@ -4,6 +4,7 @@ using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Haechi.Server.Features.Matching;
+using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Data;
 

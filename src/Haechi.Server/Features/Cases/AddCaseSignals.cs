@@ -67,7 +67,8 @@ internal sealed partial class AddCaseSignals(
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             written.AddToIndexes(index, localIndex, viewIndex);
-            LogAdded(logger, record.Id, stored, RegisterCase.CountViews(written));
+            var views = RegisterCase.CountViews(written);
+            LogAdded(logger, record.Id, stored, views);
             return (AddSignalsOutcome.Added, stored, current + stored, errors);
         }
     }

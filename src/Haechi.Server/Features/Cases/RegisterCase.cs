@@ -66,7 +66,8 @@ internal sealed partial class RegisterCase(
             await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             written.AddToIndexes(index, localIndex, viewIndex);
-            LogRegistered(logger, record.Id, stored, written.LocalIndexed.Count, CountViews(written));
+            var views = CountViews(written);
+            LogRegistered(logger, record.Id, stored, written.LocalIndexed.Count, views);
         }
 
         return (new CaseCreated(number, pin), errors);
