@@ -168,7 +168,7 @@ public sealed class WatcherEndToEndTests
             }
 
             // Each item was matched through the expected signal: "view" for the crops, "pdq" for the others.
-            var ingested = (await analyst.GetFromJsonAsync<JsonArray>("/api/ingest/items?take=100", ApiClient.Ct))!.Select(i => i!.AsObject()).ToList();
+            var ingested = (await analyst.GetFromJsonAsync<JsonArray>("/api/admin/ingest/items?take=100", ApiClient.Ct))!.Select(i => i!.AsObject()).ToList();
             foreach (var item in queue)
             {
                 var signal = (string?)ingested.Single(i => (long?)i["reviewItemId"] == (long)item["id"]!)["signal"];
