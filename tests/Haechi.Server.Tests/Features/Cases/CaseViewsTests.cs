@@ -154,15 +154,28 @@ public sealed class CaseViewsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Restart_ViewIndexRebuiltFromTheRows()
+    public async Task Restart_ViewIndexRebuiltFromTheRows_OlderVictimBankGainsTheFamilies()
     {
         var views = DeviceViews.Compute(Photo(91));
         using var created = await _client.PostAsJsonAsync("/api/cases", new { signals = new[] { DeviceViews.Signal(views) }, language = "ko" }, ApiClient.Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var scope = _factory.Services.CreateScope())
+        {
+            // As a store from before victims sent views: the bank kept no extra signal.
+            var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
+            Assert.Equal(1, await db.Banks.Where(b => b.Name == VictimBank.Name).ExecuteUpdateAsync(u => u.SetProperty(b => b.ExtraSignals, 0), ApiClient.Ct));
+        }
+
         await _factory.DisposeAsync();
 
         await using var restarted = new HaechiServerFactory(dataDirectory: _factory.DataDirectory);
         using var client = restarted.CreateClient();
+        using (var scope = restarted.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
+            Assert.Equal((int)VictimViews.Families, await db.Banks.Where(b => b.Name == VictimBank.Name).Select(b => b.ExtraSignals).SingleAsync(ApiClient.Ct));
+        }
+
         var index = restarted.Services.GetRequiredService<ViewIndex>();
         Assert.Equal(1, index.Count);
         var query = new List<RobustView>();
@@ -170,6 +183,18 @@ public sealed class CaseViewsTests : IAsyncLifetime
         new RobustViewHasher().ComputeQuery(image.Pixels, image.Width, image.Height, image.Format, VictimViews.Families, query);
         var match = Assert.Single(index.Search([.. query]));
         Assert.Equal(RobustSignal.Crops, match.Signal);
+    }
+
+    [Fact]
+    public async Task OpenApi_DocumentsTheViewsField()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json", ApiClient.Ct))!;
+        var schemas = json["components"]!["schemas"]!.AsObject();
+        var signal = schemas["SignalInput"]!["properties"]!.AsObject();
+        Assert.True(signal.ContainsKey("views"));
+        Assert.Contains("cropped copies are found", signal["views"]!.ToJsonString(), StringComparison.Ordinal);
+        var view = schemas["ViewInput"]!["properties"]!.AsObject();
+        Assert.Equal(["kind", "hash", "quality"], view.Select(p => p.Key));
     }
 
     public static TheoryData<string, string> BadViews => new()
