@@ -65,7 +65,8 @@ public sealed class VictimFlowTests(BrowserFixture fixture) : IDisposable
             var island = page.Locator(".island");
             var maxMs = int.Parse((await island.GetAttributeAsync("data-hash-ms-max"))!, CultureInfo.InvariantCulture);
             var meanMs = int.Parse((await island.GetAttributeAsync("data-hash-ms-mean"))!, CultureInfo.InvariantCulture);
-            TestContext.Current.TestOutputHelper?.WriteLine($"Browser decode + PDQ + views per photo: mean {meanMs} ms, max {maxMs} ms (largest photo 4000×3000)");
+            var viewsMs = int.Parse((await island.GetAttributeAsync("data-views-ms-max"))!, CultureInfo.InvariantCulture);
+            TestContext.Current.TestOutputHelper?.WriteLine($"Browser decode + PDQ + views per photo: mean {meanMs} ms, max {maxMs} ms (of which PDQ + views at most {viewsMs} ms; largest photo 4000×3000)");
             Assert.InRange(maxMs, 1, MaxHashMsPerPhoto);
 
             // No request carried image bytes: every body is small JSON, never multipart or binary.

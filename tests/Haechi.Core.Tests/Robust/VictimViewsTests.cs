@@ -9,20 +9,56 @@ public sealed class VictimViewsTests
 {
     private const int W = 360, H = 280;
 
-    /// <summary>An RGB picture with smooth structure and seeded noise (detail everywhere).</summary>
+    /// <summary>A photo-like RGB picture: smooth colour waves, a dozen flat discs and boxes, light grain (as Media's SyntheticImages).</summary>
     private static byte[] Picture(int seed)
     {
         var random = new Random(seed);
+        var waves = new (double Fx, double Fy, double Phase)[9];
+        for (var i = 0; i < waves.Length; i++)
+        {
+            waves[i] = ((random.NextDouble() * 6) + 0.5, (random.NextDouble() * 6) + 0.5, random.NextDouble() * Math.Tau);
+        }
+
+        var shapes = new (double X, double Y, double R, byte R8, byte G8, byte B8, bool Disc)[12];
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            shapes[i] = (random.NextDouble(), random.NextDouble(), (random.NextDouble() * 0.15) + 0.03, (byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256), random.Next(2) == 0);
+        }
+
         var pixels = new byte[W * H * 3];
         for (var y = 0; y < H; y++)
         {
+            var v = (double)y / H;
             for (var x = 0; x < W; x++)
             {
+                var u = (double)x / W;
                 var i = ((y * W) + x) * 3;
-                var v = (int)(128 + (90 * Math.Sin((x + (7 * seed)) / 17.0) * Math.Cos((y - seed) / 23.0)));
-                pixels[i] = (byte)Math.Clamp(v + random.Next(-30, 30), 0, 255);
-                pixels[i + 1] = (byte)Math.Clamp(255 - v + random.Next(-30, 30), 0, 255);
-                pixels[i + 2] = (byte)Math.Clamp((x * 255 / W) + random.Next(-30, 30), 0, 255);
+                for (var c = 0; c < 3; c++)
+                {
+                    var value = 128.0;
+                    for (var k = 0; k < 3; k++)
+                    {
+                        var wave = waves[(c * 3) + k];
+                        value += 30 * Math.Sin((wave.Fx * u * Math.Tau) + (wave.Fy * v * Math.Tau) + wave.Phase);
+                    }
+
+                    pixels[i + c] = (byte)Math.Clamp(value, 0, 255);
+                }
+
+                foreach (var shape in shapes)
+                {
+                    var (dx, dy) = (u - shape.X, v - shape.Y);
+                    if (shape.Disc ? (dx * dx) + (dy * dy) < shape.R * shape.R : Math.Abs(dx) < shape.R && Math.Abs(dy) < shape.R * 0.6)
+                    {
+                        (pixels[i], pixels[i + 1], pixels[i + 2]) = (shape.R8, shape.G8, shape.B8);
+                    }
+                }
+
+                var grain = random.Next(-4, 5);
+                for (var c = 0; c < 3; c++)
+                {
+                    pixels[i + c] = (byte)Math.Clamp(pixels[i + c] + grain, 0, 255);
+                }
             }
         }
 
@@ -32,7 +68,7 @@ public sealed class VictimViewsTests
     private static List<RobustView> Compute(byte[] pixels, int width = W, int height = H)
     {
         var views = new List<RobustView>();
-        VictimViews.Compute(new RobustViewHasher(), pixels, width, height, PixelFormat.Rgb24, views);
+        new VictimViewHasher().Compute(pixels, width, height, PixelFormat.Rgb24, views);
         return views;
     }
 

@@ -6,7 +6,7 @@ namespace Haechi.Server.Tests.Features.Cases;
 /// <summary>
 /// What the protect page's island sends for one photo, computed with the same Core code: the photo
 /// decoded and shrunk so that its short side stays ≥ 256 px (the browser's <c>decode</c> does the same),
-/// then <see cref="VictimViews.Compute"/>: the plain PDQ and the crop and canonical views.
+/// then <see cref="VictimViewHasher.Compute"/>: the plain PDQ and the crop and canonical views.
 /// </summary>
 internal static class DeviceViews
 {
@@ -15,7 +15,7 @@ internal static class DeviceViews
     {
         var image = ImageDecoder.Decode(photo);
         var views = new List<RobustView>();
-        VictimViews.Compute(new RobustViewHasher(), image.Pixels, image.Width, image.Height, image.Format, views);
+        new VictimViewHasher().Compute(image.Pixels, image.Width, image.Height, image.Format, views);
         return views;
     }
 
