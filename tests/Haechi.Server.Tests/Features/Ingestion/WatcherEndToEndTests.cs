@@ -111,6 +111,7 @@ public sealed class WatcherEndToEndTests
             // (crops, canonical views) against the copy's query views. Every copy of a registered photo is required.
             var radius = SignalType.Pdq.DefaultRadius;
             var expected = new Dictionary<string, (double Strength, string Signal)>(StringComparer.Ordinal);
+            var figures = new List<string>();
             foreach (var (path, (bytes, registered)) in served)
             {
                 if (registered is { } r)
@@ -129,12 +130,12 @@ public sealed class WatcherEndToEndTests
                         var found = new List<RobustMatch>();
                         views.Search([.. new ImageFingerprinter { QueryViews = VictimViews.Families }.Fingerprint(bytes, FingerprintParts.RobustViews).Views!], found);
                         var match = Assert.Single(found);
-                        output?.WriteLine($"{path}: PDQ distance {distance}; view {match.RegisteredView.Name()} at {match.Distance}");
+                        figures.Add($"{path}: PDQ distance {distance}; view {match.RegisteredView.Name()} at {match.Distance}");
                         (distance, signal) = (match.Distance, "view");
                     }
                     else
                     {
-                        output?.WriteLine($"{path}: PDQ distance {distance} to the registered photo");
+                        figures.Add($"{path}: PDQ distance {distance} to the registered photo");
                     }
 
                     expected[site.Url(path.TrimStart('/')).AbsoluteUri] = (ReviewRules.PdqMatchStrength(distance, radius + 1), signal);
@@ -267,7 +268,13 @@ public sealed class WatcherEndToEndTests
                 Assert.DoesNotContain("media/", text, StringComparison.Ordinal);
             }
 
-            output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"E2E figures: {served.Count} media on 2 pages found and ingested in {ingestSeconds:0.0} s; {expected.Count} matched into the queue ({expected.Values.Count(e => e.Signal == "view")} by a registered view; not matched: {string.Join(", ", served.Keys.Where(k => !expected.ContainsKey(site.Url(k.TrimStart('/')).AbsoluteUri)))}); 2 confirmed; {mails.Count} notices received by SMTP; time to removal {hoursToRemoval * 3600:0.0} s; whole run {total.Elapsed.TotalSeconds:0.0} s"));
+            figures.Add(string.Create(CultureInfo.InvariantCulture, $"E2E figures: {served.Count} media on 2 pages found and ingested in {ingestSeconds:0.0} s; {expected.Count} matched into the queue ({expected.Values.Count(e => e.Signal == "view")} by a registered view; not matched: {string.Join(", ", served.Keys.Where(k => !expected.ContainsKey(site.Url(k.TrimStart('/')).AbsoluteUri)))}); 2 confirmed; {mails.Count} notices received by SMTP; time to removal {hoursToRemoval * 3600:0.0} s; whole run {total.Elapsed.TotalSeconds:0.0} s"));
+            foreach (var line in figures)
+            {
+                output?.WriteLine(line);
+            }
+
+            await File.WriteAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "watcher-e2e-figures.txt"), figures, ApiClient.Ct);
         }
         finally
         {
