@@ -8,7 +8,11 @@ namespace Haechi.Web.Client;
 /// <param name="Hash">Hex.</param>
 /// <param name="Quality">PDQ quality.</param>
 /// <param name="Local">Opt-in local features (base64), PDQ signals only.</param>
-internal sealed record SignalBody(string Type, string Hash, int? Quality, string? Local = null);
+/// <param name="Views">PDQ hashes of views of the same photo (crops, canonical views), PDQ signals only.</param>
+internal sealed record SignalBody(string Type, string Hash, int? Quality, string? Local = null, IReadOnlyList<ViewBody>? Views = null);
+
+/// <summary>One PDQ view of a photo (<c>VictimViews</c>): its kind's name, hash and quality.</summary>
+internal sealed record ViewBody(string Kind, string Hash, int Quality);
 
 /// <summary>Body of <c>POST /api/cases</c>.</summary>
 /// <param name="Signals">Fingerprints.</param>

@@ -36,6 +36,8 @@ public sealed class RobustIndex
     private readonly HammingIndex _index = new();
     private readonly List<long> _imageIds = [];
     private readonly List<ViewKind> _kinds = [];
+    private readonly List<Hash256> _hashes = [];
+    private readonly Dictionary<long, List<int>> _slotsByImage = [];
 
     // Per-thread scratch: searches run concurrently (a watcher matches several items at once); Add is single-writer.
     [ThreadStatic]
@@ -43,19 +45,53 @@ public sealed class RobustIndex
     [ThreadStatic]
     private static Dictionary<long, RobustMatch>? _best;
 
-    /// <summary>Registered view hashes.</summary>
-    public int ViewCount => _imageIds.Count;
+    /// <summary>Registered view hashes (live ones: removed images no longer count).</summary>
+    public int ViewCount => _index.Count;
 
-    /// <summary>Registers the views of one image.</summary>
+    /// <summary>Registered images.</summary>
+    public int ImageCount => _slotsByImage.Count;
+
+    /// <summary>Registers the views of one image (more views of an image already registered are added to it).</summary>
     public void Add(long imageId, ReadOnlySpan<RobustView> views)
     {
+        if (!_slotsByImage.TryGetValue(imageId, out var slots))
+        {
+            slots = new List<int>(views.Length);
+            _slotsByImage[imageId] = slots;
+        }
+
         foreach (var view in views)
         {
+            slots.Add(_imageIds.Count);
             _index.Add(view.Hash, _imageIds.Count);
             _imageIds.Add(imageId);
             _kinds.Add(view.Kind);
+            _hashes.Add(view.Hash);
         }
     }
+
+    /// <summary>
+    /// Removes every view of one image (withdrawal): later searches no longer find it. Returns the
+    /// number of views removed (0 for an unknown image). Single writer, like <see cref="Add"/>.
+    /// </summary>
+    public int Remove(long imageId)
+    {
+        if (!_slotsByImage.Remove(imageId, out var slots))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var slot in slots)
+        {
+            removed += _index.Remove(slot, _hashes[slot]);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Whether the image has views in the index.</summary>
+    public bool Contains(long imageId) => _slotsByImage.ContainsKey(imageId);
 
     /// <summary>
     /// Searches every view of a query; adds one match per registered image to <paramref name="results"/>,

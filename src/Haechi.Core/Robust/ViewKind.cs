@@ -200,6 +200,30 @@ public static class ViewKinds
         _ => ThrowHelper.ThrowArgumentOutOfRange<string>(nameof(kind)),
     };
 
+    /// <summary>
+    /// The view kind whose <see cref="Name(ViewKind)"/> is <paramref name="name"/> (exact, lower case);
+    /// false for anything else, numbers included.
+    /// </summary>
+    public static bool TryParse(string? name, out ViewKind kind)
+    {
+        kind = default;
+        if (string.IsNullOrEmpty(name) || name.Length > 16)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            if (string.Equals(((ViewKind)i).Name(), name, StringComparison.Ordinal))
+            {
+                kind = (ViewKind)i;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True for the four edge strips, which only match the same strip.</summary>
     public static bool IsStrip(this ViewKind kind) => kind is >= ViewKind.StripTop and <= ViewKind.StripRight;
 

@@ -1,16 +1,19 @@
 using Haechi.Core.Banks;
+using Haechi.Core.Robust;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Haechi.Server.Features.Matching;
+using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Data;
 
 /// <summary>
 /// Before the server listens: applies migrations, sets WAL, creates the victim-registered bank when
-/// missing and loads the PDQ index (snapshot or rebuild from bank rows).
+/// missing (keeping <see cref="VictimViews.Families"/>) and loads the PDQ index (snapshot or rebuild
+/// from bank rows), the local-feature index and the view index.
 /// </summary>
-internal sealed partial class StoreStartup(DataDirectory dataDirectory, DatabaseLocation location, TimeProvider time, PdqIndex index, LocalIndex localIndex, ILogger<StoreStartup> logger) : IHostedService
+internal sealed partial class StoreStartup(DataDirectory dataDirectory, DatabaseLocation location, TimeProvider time, PdqIndex index, LocalIndex localIndex, ViewIndex viewIndex, ILogger<StoreStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,9 +22,16 @@ internal sealed partial class StoreStartup(DataDirectory dataDirectory, Database
         {
             var store = new BankStore(db, time);
             var banks = await store.ListBanksAsync(cancellationToken).ConfigureAwait(false);
-            if (!banks.Any(b => b.Name == VictimBank.Name))
+            var victimBank = banks.FirstOrDefault(b => b.Name == VictimBank.Name);
+            if (victimBank is null)
             {
-                await store.CreateBankAsync(VictimBank.Name, VictimBank.Description, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
+                await store.CreateBankAsync(VictimBank.Name, VictimBank.Description, SignalType.Pdq, VictimViews.Families, cancellationToken).ConfigureAwait(false);
+            }
+            else if (victimBank.ExtraSignals != VictimViews.Families)
+            {
+                // Created before victims sent views: the bank now keeps them, so every matcher searches them.
+                await db.Banks.Where(b => b.Name == VictimBank.Name)
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.ExtraSignals, (int)VictimViews.Families), cancellationToken).ConfigureAwait(false);
             }
 
             var loaded = await new SignalIndexLoader(dataDirectory.Path, time).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
@@ -35,6 +45,29 @@ internal sealed partial class StoreStartup(DataDirectory dataDirectory, Database
             }
 
             localIndex.Publish(local);
+
+            // PDQ views (victims' crops and canonical views, banks created with extra signals): rebuilt from the rows.
+            var views = new RobustIndex();
+            var entryViews = new List<RobustView>();
+            long current = -1;
+            await foreach (var (entryId, view) in store.ReadActiveExtraViewsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (entryId != current && entryViews.Count > 0)
+                {
+                    views.Add(current, [.. entryViews]);
+                    entryViews.Clear();
+                }
+
+                current = entryId;
+                entryViews.Add(view);
+            }
+
+            if (entryViews.Count > 0)
+            {
+                views.Add(current, [.. entryViews]);
+            }
+
+            viewIndex.Publish(views);
             LogIndexLoaded(logger, loaded.Index.Count, loaded.Source, (long)loaded.Elapsed.TotalMilliseconds);
         }
     }

@@ -23,6 +23,7 @@ internal sealed partial class AddCaseSignals(
     CaseSignalWriter writer,
     PdqIndex index,
     LocalIndex localIndex,
+    ViewIndex viewIndex,
     TimeProvider time,
     IOptions<CasesOptions> options,
     ILogger<AddCaseSignals> logger)
@@ -60,17 +61,18 @@ internal sealed partial class AddCaseSignals(
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            var (stored, indexed, localIndexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            var written = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            var stored = written.Stored;
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.SignalsAdded, At = time.GetUtcNow(), SignalCount = stored });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            index.Add(indexed);
-            localIndex.Add(localIndexed);
-            LogAdded(logger, record.Id, stored);
+            written.AddToIndexes(index, localIndex, viewIndex);
+            var views = RegisterCase.CountViews(written);
+            LogAdded(logger, record.Id, stored, views);
             return (AddSignalsOutcome.Added, stored, current + stored, errors);
         }
     }
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Case {CaseId}: {SignalCount} signals added")]
-    private static partial void LogAdded(ILogger logger, long caseId, int signalCount);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Case {CaseId}: {SignalCount} signals added ({ViewCount} extra views)")]
+    private static partial void LogAdded(ILogger logger, long caseId, int signalCount, int viewCount);
 }

@@ -9,7 +9,19 @@ namespace Haechi.Server.Features.Cases;
 /// <c>LocalFeatures.ToBytes</c>, 36 bytes per keypoint, at most 176); accepted only with the request's
 /// <c>localConsent</c> set. The server keeps a minimised copy (positions rounded to 2 px).
 /// </param>
-internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null);
+/// <param name="Views">
+/// PDQ signals only, optional: PDQ hashes of views of the same photo computed on the device
+/// (<c>VictimViews</c>: <c>trimmed</c>, <c>photo</c>, centre crops <c>crop2</c>..<c>crop24</c>, caption cuts
+/// <c>cutbottom2</c>..<c>cutbottom24</c> and <c>cuttop2</c>..<c>cuttop24</c>), so that cropped copies are found.
+/// Each kind at most once, at most 38 views; the same privacy class as the PDQ itself.
+/// </param>
+internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null, IReadOnlyList<ViewInput?>? Views = null);
+
+/// <summary>One PDQ view of a photo, computed on the victim's device.</summary>
+/// <param name="Kind">The view's name (<c>crop10</c>, <c>cutbottom6</c>, <c>trimmed</c>, ...).</param>
+/// <param name="Hash">Its PDQ hash, 64 hexadecimal digits.</param>
+/// <param name="Quality">Its PDQ quality, 0..100 (optional; the photo's quality when absent).</param>
+internal sealed record ViewInput(string? Kind, string? Hash, int? Quality = null);
 
 /// <summary>Body of <c>POST /api/cases</c>.</summary>
 /// <param name="Signals">Fingerprints of the photos to protect.</param>

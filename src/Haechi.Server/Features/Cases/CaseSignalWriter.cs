@@ -1,3 +1,4 @@
+using Haechi.Core.Robust;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
@@ -8,21 +9,22 @@ namespace Haechi.Server.Features.Cases;
 
 /// <summary>
 /// Stores a case's signals inside the caller's transaction: PDQ into the victim-registered bank
-/// (external id = case number), MD5 with the case. Returns what to add to the index after commit.
+/// (external id = case number) with the photos' extra PDQ views, MD5 with the case. Returns what to
+/// add to the indexes after commit (<see cref="CaseSignalsWritten.AddToIndexes"/>).
 /// </summary>
 internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
 {
-    public async Task<(int Stored, List<(long Id, Core.Hashing.Hash256 Signal)> Indexed, List<(long Id, Core.Robust.Local.LocalFeatures Features)> LocalIndexed)> WriteAsync(
-        CaseRecord record, CaseSignals signals, CancellationToken cancellationToken)
+    public async Task<CaseSignalsWritten> WriteAsync(CaseRecord record, CaseSignals signals, CancellationToken cancellationToken)
     {
         var entries = new List<NewBankEntry>(signals.Pdq.Count);
         foreach (var signal in signals.Pdq)
         {
-            entries.Add(new NewBankEntry(signal.Hash, signal.Quality, record.CaseNumber, [], Local: signal.Local));
+            entries.Add(new NewBankEntry(signal.Hash, signal.Quality, record.CaseNumber, [], ExtraViews: signal.Views, Local: signal.Local));
         }
 
         var indexed = new List<(long, Core.Hashing.Hash256)>();
         var localIndexed = new List<(long, Core.Robust.Local.LocalFeatures)>();
+        var viewIndexed = new List<(long, RobustView[])>();
         if (entries.Count > 0)
         {
             var result = await banks.AddEntriesAsync(VictimBank.Name, entries, cancellationToken).ConfigureAwait(false);
@@ -35,6 +37,16 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
                     {
                         localIndexed.Add((result.AddedIds[i], local));
                     }
+
+                    // The view index holds the plain PDQ too (a query's trimmed view may meet the whole photo), as the rows do.
+                    var views = new RobustView[1 + signals.Pdq[i].Views.Count];
+                    views[0] = new RobustView(ViewKind.Whole, entries[i].Signal, entries[i].Quality);
+                    for (var v = 0; v < signals.Pdq[i].Views.Count; v++)
+                    {
+                        views[v + 1] = signals.Pdq[i].Views[v];
+                    }
+
+                    viewIndexed.Add((result.AddedIds[i], views));
                 }
             }
         }
@@ -56,7 +68,7 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
             }
         }
 
-        return (stored, indexed, localIndexed);
+        return new CaseSignalsWritten(stored, indexed, localIndexed, viewIndexed);
     }
 
     /// <summary>Signals a case holds: active bank entries with its number plus its digests.</summary>
@@ -65,5 +77,28 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
         var pdq = await db.BankEntries.CountAsync(e => e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active, cancellationToken).ConfigureAwait(false);
         var md5 = await db.CaseDigests.CountAsync(d => d.CaseId == record.Id, cancellationToken).ConfigureAwait(false);
         return pdq + md5;
+    }
+}
+
+/// <summary>What <see cref="CaseSignalWriter.WriteAsync"/> stored, to add to the in-memory indexes once the transaction commits.</summary>
+/// <param name="Stored">New signals (PDQ entries and MD5 digests).</param>
+/// <param name="Indexed">New PDQ entries for the PDQ index.</param>
+/// <param name="LocalIndexed">New entries with local features.</param>
+/// <param name="ViewIndexed">New entries with their plain PDQ and extra views, for the view index.</param>
+internal sealed record CaseSignalsWritten(
+    int Stored,
+    List<(long Id, Core.Hashing.Hash256 Signal)> Indexed,
+    List<(long Id, Core.Robust.Local.LocalFeatures Features)> LocalIndexed,
+    List<(long Id, RobustView[] Views)> ViewIndexed)
+{
+    /// <summary>Makes the new entries searchable at once (call after commit).</summary>
+    public void AddToIndexes(PdqIndex index, LocalIndex localIndex, ViewIndex viewIndex)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(localIndex);
+        ArgumentNullException.ThrowIfNull(viewIndex);
+        index.Add(Indexed);
+        localIndex.Add(LocalIndexed);
+        viewIndex.Add(ViewIndexed);
     }
 }

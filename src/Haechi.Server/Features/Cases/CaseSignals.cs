@@ -1,11 +1,15 @@
 using System.Globalization;
 using Haechi.Core.Hashing;
+using Haechi.Core.Robust;
 using Haechi.Core.Robust.Local;
 
 namespace Haechi.Server.Features.Cases;
 
-/// <summary>One PDQ signal of a request and, when the victim opted in, the photo's minimised local features.</summary>
-internal sealed record PdqSignal(Hash256 Hash, int Quality, LocalFeatures? Local);
+/// <summary>
+/// One PDQ signal of a request, the photo's extra PDQ views (crops, canonical views; possibly none)
+/// and, when the victim opted in, its minimised local features.
+/// </summary>
+internal sealed record PdqSignal(Hash256 Hash, int Quality, LocalFeatures? Local, IReadOnlyList<RobustView> Views);
 
 /// <summary>Signals of one request, parsed and de-duplicated.</summary>
 internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<byte[]> Md5)
@@ -64,9 +68,11 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
                     {
                         errors[at + ".quality"] = ["A PDQ signal needs a quality between 0 and 100."];
                     }
-                    else if (ParseLocal(input.Local, localConsent, at, errors, out var local) && seenPdq.Add(hash))
+                    else if (ParseLocal(input.Local, localConsent, at, errors, out var local)
+                        & ParseViews(input.Views, input.Quality.Value, at, errors, out var views)
+                        && seenPdq.Add(hash))
                     {
-                        pdq.Add(new PdqSignal(hash, input.Quality.Value, local));
+                        pdq.Add(new PdqSignal(hash, input.Quality.Value, local, views));
                     }
 
                     break;
@@ -78,6 +84,10 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
                     else if (input.Local is not null)
                     {
                         errors[at + ".local"] = ["Local features go with a PDQ signal."];
+                    }
+                    else if (input.Views is not null)
+                    {
+                        errors[at + ".views"] = ["Views go with a PDQ signal."];
                     }
                     else if (input.Quality is not null)
                     {
@@ -123,6 +133,77 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
 
         local = LocalFeatures.FromBytes(buffer.AsSpan(0, length)).Minimise(LocalFeatureExtractor.MaxRegisteredFeatures, LocalFeatures.VictimPositionStep);
         return true;
+    }
+
+    /// <summary>
+    /// The device's PDQ views of one photo: known registration kinds only (<see cref="VictimViews.IsRegistrationKind"/>),
+    /// each at most once, 64 hex digits, at most <see cref="VictimViews.MaxViews"/>. Nothing else is trusted:
+    /// they are stored and searched like the PDQ itself. Problems are keyed <c>signals[i].views[j].kind</c> (or
+    /// <c>.hash</c>, <c>.quality</c>), or <c>signals[i].views</c> for the count.
+    /// </summary>
+    private static bool ParseViews(IReadOnlyList<ViewInput?>? inputs, int photoQuality, string at, Dictionary<string, string[]> errors, out IReadOnlyList<RobustView> views)
+    {
+        views = [];
+        if (inputs is null || inputs.Count == 0)
+        {
+            return true;
+        }
+
+        if (inputs.Count > VictimViews.MaxViews)
+        {
+            errors[at + ".views"] = [string.Create(CultureInfo.InvariantCulture, $"At most {VictimViews.MaxViews} views per photo; {inputs.Count} were sent.")];
+            return false;
+        }
+
+        var parsed = new List<RobustView>(inputs.Count);
+        var seen = new HashSet<ViewKind>();
+        var ok = true;
+        for (var j = 0; j < inputs.Count; j++)
+        {
+            var view = inputs[j];
+            var where = string.Create(CultureInfo.InvariantCulture, $"{at}.views[{j}]");
+            if (view is null)
+            {
+                errors[where] = ["A view cannot be null."];
+                ok = false;
+                continue;
+            }
+
+            if (!ViewKinds.TryParse(view.Kind, out var kind) || !VictimViews.IsRegistrationKind(kind))
+            {
+                errors[where + ".kind"] = ["Unknown view kind: 'trimmed', 'photo', 'crop2'..'crop24', 'cutbottom2'..'cutbottom24' or 'cuttop2'..'cuttop24' (even numbers)."];
+                ok = false;
+            }
+            else if (!seen.Add(kind))
+            {
+                errors[where + ".kind"] = ["Each view kind may appear once per photo."];
+                ok = false;
+            }
+
+            if (!Hash256.TryParse(view.Hash, out var hash, out _))
+            {
+                errors[where + ".hash"] = ["A view's PDQ hash is 64 hexadecimal digits."];
+                ok = false;
+            }
+
+            if (view.Quality is not null and not (>= 0 and <= 100))
+            {
+                errors[where + ".quality"] = ["A view's quality is between 0 and 100."];
+                ok = false;
+            }
+
+            if (ok)
+            {
+                parsed.Add(new RobustView(kind, hash, view.Quality ?? photoQuality));
+            }
+        }
+
+        if (ok)
+        {
+            views = parsed;
+        }
+
+        return ok;
     }
 
     private static bool IsHex(string s)

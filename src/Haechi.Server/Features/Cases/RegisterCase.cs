@@ -16,6 +16,7 @@ internal sealed partial class RegisterCase(
     Haechi.Data.Audit.AuditLog audit,
     PdqIndex index,
     LocalIndex localIndex,
+    ViewIndex viewIndex,
     TimeProvider time,
     IOptions<CasesOptions> options,
     ILogger<RegisterCase> logger)
@@ -58,14 +59,15 @@ internal sealed partial class RegisterCase(
         {
             db.Cases.Add(record);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            var (stored, indexed, localIndexed) = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            var written = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
+            var stored = written.Stored;
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Registered, At = now, SignalCount = stored });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            index.Add(indexed);
-            localIndex.Add(localIndexed);
-            LogRegistered(logger, record.Id, stored, localIndexed.Count);
+            written.AddToIndexes(index, localIndex, viewIndex);
+            var views = CountViews(written);
+            LogRegistered(logger, record.Id, stored, written.LocalIndexed.Count, views);
         }
 
         return (new CaseCreated(number, pin), errors);
@@ -85,6 +87,17 @@ internal sealed partial class RegisterCase(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Case {CaseId} registered with {SignalCount} signals ({LocalCount} with local features)")]
-    private static partial void LogRegistered(ILogger logger, long caseId, int signalCount, int localCount);
+    internal static int CountViews(CaseSignalsWritten written)
+    {
+        var views = 0;
+        foreach (var (_, entryViews) in written.ViewIndexed)
+        {
+            views += entryViews.Length - 1;
+        }
+
+        return views;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Case {CaseId} registered with {SignalCount} signals ({LocalCount} with local features, {ViewCount} extra views)")]
+    private static partial void LogRegistered(ILogger logger, long caseId, int signalCount, int localCount, int viewCount);
 }

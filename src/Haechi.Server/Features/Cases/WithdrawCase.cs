@@ -13,7 +13,7 @@ namespace Haechi.Server.Features.Cases;
 /// <summary>
 /// Withdraws a case: in one transaction its PDQ entries leave every bank (fingerprints erased), its
 /// MD5 digests are deleted and it is marked withdrawn; right after commit its entries leave the
-/// PDQ and local-feature indexes (its local features are deleted with the entries). What stays is the case number, the PIN hash, the status and counts in the history.
+/// PDQ, view and local-feature indexes (its views and local features are deleted with the entries). What stays is the case number, the PIN hash, the status and counts in the history.
 /// </summary>
 internal sealed partial class WithdrawCase(
     HaechiDbContext db,
@@ -22,6 +22,7 @@ internal sealed partial class WithdrawCase(
     AuditLog audit,
     PdqIndex index,
     LocalIndex localIndex,
+    ViewIndex viewIndex,
     TimeProvider time,
     ILogger<WithdrawCase> logger)
 {
@@ -58,6 +59,7 @@ internal sealed partial class WithdrawCase(
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             index.Remove(entries);
             localIndex.Remove(rows.ConvertAll(r => r.Id));
+            viewIndex.Remove(rows.ConvertAll(r => r.Id));
             LogWithdrawn(logger, record.Id, withdrawn + digests);
         }
 

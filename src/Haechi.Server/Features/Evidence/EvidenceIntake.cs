@@ -3,6 +3,7 @@ using System.Text;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
 using Haechi.Core.Review;
+using Haechi.Core.Robust;
 using Haechi.Core.Sealing;
 using Haechi.Data.Review;
 using Haechi.Media.Images;
@@ -25,7 +26,7 @@ internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Wid
 /// stored sealed (AES-256-GCM, <see cref="ContentSealer"/>) in the report's own transaction, and the
 /// report's review item takes the first screenshot's fingerprints and the strongest bank match.
 /// </summary>
-internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, LocalIndex localIndex, TimeProvider time)
+internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, LocalIndex localIndex, ViewIndex viewIndex, TimeProvider time)
 {
     /// <summary>The content type of each libvips loader Haechi accepts (shared with the investigators' uploads).</summary>
     internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
@@ -96,9 +97,12 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         try
         {
             // One decode for every signal the banks can match: the eight dihedral PDQ hashes (mirrored
-            // and rotated copies), and the keypoints when any entry keeps them (victims who opted in).
-            var parts = FingerprintParts.Dihedral | FingerprintParts.FileDigests | (localIndex.Count > 0 ? FingerprintParts.LocalFeatures : FingerprintParts.Pdq);
-            var fingerprint = new ImageFingerprinter().Fingerprint(bytes, parts);
+            // and rotated copies), the canonical query views when entries keep views (victims' crops), and the
+            // keypoints when any entry keeps them (victims who opted in).
+            var parts = FingerprintParts.Dihedral | FingerprintParts.FileDigests
+                | (localIndex.Count > 0 ? FingerprintParts.LocalFeatures : FingerprintParts.Pdq)
+                | (viewIndex.Count > 0 ? FingerprintParts.RobustViews : FingerprintParts.Pdq);
+            var fingerprint = new ImageFingerprinter { QueryViews = VictimViews.Families }.Fingerprint(bytes, parts);
             var preview = ScanPreview.Jpeg(bytes, options.Value.PreviewSide, reveal: false);
             var best = BestMatch(fingerprint);
             return new CheckedEvidence(
@@ -126,7 +130,8 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
     }
 
     /// <summary>
-    /// The closest bank entry: the smallest distance of any dihedral hash; failing that, a keypoint
+    /// The closest bank entry: the smallest distance of any dihedral hash; failing that, the closest
+    /// registered view (a crop or canonical view of a victim's photo); failing that, a keypoint
     /// match (geometry verified, a-contrario bound), ranked at the radius as the CLI does, since it
     /// has no PDQ distance.
     /// </summary>
@@ -146,6 +151,15 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
                 {
                     best = match;
                 }
+            }
+        }
+
+        if (best is null && fingerprint.Views is { Count: > 0 } views)
+        {
+            var found = viewIndex.Search([.. views]);
+            if (found.Count > 0)
+            {
+                best = new HammingMatch(found[0].ImageId, found[0].Distance);
             }
         }
 

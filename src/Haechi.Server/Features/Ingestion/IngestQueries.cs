@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Ingestion;
 
-/// <summary>One ingestion item as staff see it: source, state, error code, fingerprints summary; never the content.</summary>
+/// <summary>
+/// One ingestion item as staff see it: source, state, error code, fingerprints summary and the signal
+/// that matched it (<c>pdq</c>, <c>view</c>, <c>vpdq</c>, <c>face</c>); never the content.
+/// </summary>
 internal sealed record IngestItemView(
     long Id,
     string SourceKind,
@@ -21,14 +24,15 @@ internal sealed record IngestItemView(
     long? ReviewItemId,
     bool Duplicate,
     DateTimeOffset ReceivedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Signal = null)
 {
     public static IngestItemView Of(IngestItemRecord i)
     {
         ArgumentNullException.ThrowIfNull(i);
         return new IngestItemView(
             i.Id, i.SourceKind, i.SourceId, Name(i.State), i.FailedIn is { } f ? Name(f) : null, i.LastError, i.Attempts, i.ContentKind, i.Length,
-            i.Sha256 is null ? null : Convert.ToHexStringLower(i.Sha256), i.MatchCount, i.ReviewItemId, i.DuplicateOf is not null, i.ReceivedAt, i.UpdatedAt);
+            i.Sha256 is null ? null : Convert.ToHexStringLower(i.Sha256), i.MatchCount, i.ReviewItemId, i.DuplicateOf is not null, i.ReceivedAt, i.UpdatedAt, i.Signal);
     }
 
     public static string Name(IngestState state) => state.ToString().ToLowerInvariant();

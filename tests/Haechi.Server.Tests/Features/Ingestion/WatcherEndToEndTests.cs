@@ -7,16 +7,19 @@ using Haechi.Cli.Tests.Watching;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
+using Haechi.Core.Robust;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
+using Haechi.Server.Tests.Features.Cases;
 using Haechi.Server.Tests.Features.Takedowns;
 
 namespace Haechi.Server.Tests.Features.Ingestion;
 
 /// <summary>
 /// Issue 6's end-to-end run on this machine, over HTTP against the real server on a real SQLite file:
-/// a victim registers two photos (fingerprints only); a local web site serves edited copies of them
-/// (resized, re-encoded, cropped, mirrored) among unrelated photos on two pages; the watcher
+/// a victim registers two photos (fingerprints only: the PDQ and the crop and canonical views the protect
+/// page computes); a local web site serves edited copies of them (resized, re-encoded, cropped 5 % and
+/// 10 %, mirrored) among unrelated photos on two pages, and every copy must be matched; the watcher
 /// connector's scheduler finds them and the ingestion pipeline fetches, seals, fingerprints and
 /// matches them into the review queue in priority order; the analyst confirms two, the victim's case
 /// shows "match found"; notices reach a real SMTP server (aiosmtpd); the site removes one image and the
@@ -59,15 +62,17 @@ public sealed class WatcherEndToEndTests
             using var admin = await factory.AdminAsync();
             using var analyst = await factory.UserAsync(admin, "analyst", "ana");
 
-            // The victim's device hashes her two photos; only the fingerprints are sent.
+            // The victim's device hashes her two photos, the plain PDQ and the crop and canonical views the
+            // protect page computes (same Core code, same shrink-on-decode); only the fingerprints are sent.
             var rgbA = SyntheticImages.DrawRgb(Width, Height, 71);
             var rgbB = SyntheticImages.DrawRgb(Width, Height, 83);
             var fingerprinter = new ImageFingerprinter();
-            var registeredA = fingerprinter.Fingerprint(SyntheticImages.EncodeJpeg(rgbA, Width, Height));
-            var registeredB = fingerprinter.Fingerprint(SyntheticImages.EncodeJpeg(rgbB, Width, Height));
+            var viewsA = DeviceViews.Compute(SyntheticImages.EncodeJpeg(rgbA, Width, Height));
+            var viewsB = DeviceViews.Compute(SyntheticImages.EncodeJpeg(rgbB, Width, Height));
+            Assert.Equal(fingerprinter.Fingerprint(SyntheticImages.EncodeJpeg(rgbA, Width, Height)).Pdq, viewsA[0].Hash);
             using var victim = factory.CreateClient();
             string caseNumber, pin;
-            using (var created = await victim.PostAsJsonAsync("/api/cases", new { signals = new object[] { new { type = "pdq", hash = registeredA.Pdq.ToString(), quality = registeredA.Quality }, new { type = "pdq", hash = registeredB.Pdq.ToString(), quality = registeredB.Quality } }, language = "ko" }, ApiClient.Ct))
+            using (var created = await victim.PostAsJsonAsync("/api/cases", new { signals = new[] { DeviceViews.Signal(viewsA), DeviceViews.Signal(viewsB) }, language = "ko" }, ApiClient.Ct))
             {
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
                 var body = await created.JsonAsync();
@@ -75,14 +80,14 @@ public sealed class WatcherEndToEndTests
             }
 
             // The site: edited copies of both photos and unrelated photos, on a gallery and its next page.
-            var served = new Dictionary<string, (byte[] Bytes, Hash256? Registered)>(StringComparer.Ordinal)
+            var served = new Dictionary<string, (byte[] Bytes, List<RobustView>? Registered)>(StringComparer.Ordinal)
             {
-                ["/media/a-half.jpg"] = (ImageEdits.Apply(rgbA, Width, Height, ImageEdit.Half), registeredA.Pdq),
-                ["/media/a-q30.jpg"] = (ImageEdits.Apply(rgbA, Width, Height, ImageEdit.JpegQ30), registeredA.Pdq),
-                ["/media/b-q70.jpg"] = (ImageEdits.Apply(rgbB, Width, Height, ImageEdit.JpegQ70), registeredB.Pdq),
-                ["/media/b-crop10.jpg"] = (ImageEdits.Apply(rgbB, Width, Height, ImageEdit.Crop10), registeredB.Pdq),
-                ["/media/b-mirror.jpg"] = (ImageEdits.Apply(rgbB, Width, Height, ImageEdit.Mirror), registeredB.Pdq),
-                ["/media/a-crop5-page2.jpg"] = (ImageEdits.Apply(rgbA, Width, Height, ImageEdit.Crop5), registeredA.Pdq),
+                ["/media/a-half.jpg"] = (ImageEdits.Apply(rgbA, Width, Height, ImageEdit.Half), viewsA),
+                ["/media/a-q30.jpg"] = (ImageEdits.Apply(rgbA, Width, Height, ImageEdit.JpegQ30), viewsA),
+                ["/media/b-q70.jpg"] = (ImageEdits.Apply(rgbB, Width, Height, ImageEdit.JpegQ70), viewsB),
+                ["/media/b-crop10.jpg"] = (ImageEdits.Apply(rgbB, Width, Height, ImageEdit.Crop10), viewsB),
+                ["/media/b-mirror.jpg"] = (ImageEdits.Apply(rgbB, Width, Height, ImageEdit.Mirror), viewsB),
+                ["/media/a-crop5-page2.jpg"] = (ImageEdits.Apply(rgbA, Width, Height, ImageEdit.Crop5), viewsA),
                 ["/media/unrelated-1.jpg"] = (SyntheticImages.Jpeg(Width, Height, 72), null),
                 ["/media/unrelated-2.png"] = (SyntheticImages.Png(640, 480, 91), null),
             };
@@ -101,12 +106,12 @@ public sealed class WatcherEndToEndTests
                 """);
             site.Page("/gallery?page=2", """<html><body><img srcset="/media/a-crop5-page2.jpg 640w"></body></html>""");
 
-            // Which copies the pipeline can match: one of the eight dihedral PDQ hashes within the default
-            // radius of the registered hash (the pipeline matches dihedrally by default). The victim-registered
-            // bank holds plain PDQ (no robust views), so resized, re-encoded and mirrored copies match; crops
-            // are printed, not required.
+            // How each copy must be matched: by one of its eight dihedral PDQ hashes within the default radius of
+            // the registered hash (the pipeline matches dihedrally by default), else by the registered views
+            // (crops, canonical views) against the copy's query views. Every copy of a registered photo is required.
             var radius = SignalType.Pdq.DefaultRadius;
-            var expected = new Dictionary<string, double>(StringComparer.Ordinal);
+            var expected = new Dictionary<string, (double Strength, string Signal)>(StringComparer.Ordinal);
+            var figures = new List<string>();
             foreach (var (path, (bytes, registered)) in served)
             {
                 if (registered is { } r)
@@ -114,20 +119,33 @@ public sealed class WatcherEndToEndTests
                     var distance = int.MaxValue;
                     foreach (var variant in fingerprinter.Fingerprint(bytes, FingerprintParts.Dihedral).Dihedral!)
                     {
-                        distance = Math.Min(distance, Hash256.Distance(variant, r));
+                        distance = Math.Min(distance, Hash256.Distance(variant, r[0].Hash));
                     }
 
-                    output?.WriteLine($"{path}: PDQ distance {distance} to the registered photo");
-                    if (distance <= radius)
+                    var signal = "pdq";
+                    if (distance > radius)
                     {
-                        expected[site.Url(path.TrimStart('/')).AbsoluteUri] = ReviewRules.PdqMatchStrength(distance, radius + 1);
+                        var views = new RobustIndex();
+                        views.Add(1, [.. r]);
+                        var found = new List<RobustMatch>();
+                        views.Search([.. new ImageFingerprinter { QueryViews = VictimViews.Families }.Fingerprint(bytes, FingerprintParts.RobustViews).Views!], found);
+                        var match = Assert.Single(found);
+                        figures.Add($"{path}: PDQ distance {distance}; view {match.RegisteredView.Name()} at {match.Distance}");
+                        (distance, signal) = (match.Distance, "view");
                     }
+                    else
+                    {
+                        figures.Add($"{path}: PDQ distance {distance} to the registered photo");
+                    }
+
+                    expected[site.Url(path.TrimStart('/')).AbsoluteUri] = (ReviewRules.PdqMatchStrength(distance, radius + 1), signal);
                 }
             }
 
-            foreach (var path in new[] { "media/a-half.jpg", "media/a-q30.jpg", "media/b-q70.jpg", "media/b-mirror.jpg" })
+            Assert.Equal(6, expected.Count);
+            foreach (var path in new[] { "media/b-crop10.jpg", "media/a-crop5-page2.jpg" })
             {
-                Assert.True(expected.ContainsKey(site.Url(path).AbsoluteUri), path + " is within PDQ's radius of the registered photo");
+                Assert.Equal("view", expected[site.Url(path).AbsoluteUri].Signal);
             }
 
             // The analyst adds the gallery as a watched source; the scheduler visits it, the pipeline ingests what it found.
@@ -147,7 +165,15 @@ public sealed class WatcherEndToEndTests
             Assert.All(queue, i => Assert.Equal("webItem", (string)i["kind"]!));
             foreach (var item in queue)
             {
-                Assert.Equal(expected[(string)item["url"]!], (double)item["matchStrength"]!, 9);
+                Assert.Equal(expected[(string)item["url"]!].Strength, (double)item["matchStrength"]!, 9);
+            }
+
+            // Each item was matched through the expected signal: "view" for the crops, "pdq" for the others.
+            var ingested = (await analyst.GetFromJsonAsync<JsonArray>("/api/admin/ingest/items?take=100", ApiClient.Ct))!.Select(i => i!.AsObject()).ToList();
+            foreach (var item in queue)
+            {
+                var signal = (string?)ingested.Single(i => (long?)i["reviewItemId"] == (long)item["id"]!)["signal"];
+                Assert.Equal(expected[(string)item["url"]!].Signal, signal);
             }
 
             var strengths = queue.Select(i => (double)i["matchStrength"]!).ToList();
@@ -242,7 +268,13 @@ public sealed class WatcherEndToEndTests
                 Assert.DoesNotContain("media/", text, StringComparison.Ordinal);
             }
 
-            output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"E2E figures: {served.Count} media on 2 pages found and ingested in {ingestSeconds:0.0} s; {expected.Count} matched into the queue (not matched: {string.Join(", ", served.Keys.Where(k => !expected.ContainsKey(site.Url(k.TrimStart('/')).AbsoluteUri)))}); 2 confirmed; {mails.Count} notices received by SMTP; time to removal {hoursToRemoval * 3600:0.0} s; whole run {total.Elapsed.TotalSeconds:0.0} s"));
+            figures.Add(string.Create(CultureInfo.InvariantCulture, $"E2E figures: {served.Count} media on 2 pages found and ingested in {ingestSeconds:0.0} s; {expected.Count} matched into the queue ({expected.Values.Count(e => e.Signal == "view")} by a registered view; not matched: {string.Join(", ", served.Keys.Where(k => !expected.ContainsKey(site.Url(k.TrimStart('/')).AbsoluteUri)))}); 2 confirmed; {mails.Count} notices received by SMTP; time to removal {hoursToRemoval * 3600:0.0} s; whole run {total.Elapsed.TotalSeconds:0.0} s"));
+            foreach (var line in figures)
+            {
+                output?.WriteLine(line);
+            }
+
+            await File.WriteAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "watcher-e2e-figures.txt"), figures, ApiClient.Ct);
         }
         finally
         {
