@@ -728,6 +728,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("file_path");
 
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_at");
+
                     b.Property<byte[]>("Frames")
                         .HasColumnType("bytea")
                         .HasColumnName("frames");
@@ -919,6 +923,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<long?>("EvidenceId")
                         .HasColumnType("bigint")
                         .HasColumnName("evidence_id");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_at");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer")

@@ -697,6 +697,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("file_path");
 
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_at");
+
                     b.Property<byte[]>("Frames")
                         .HasColumnType("BLOB")
                         .HasColumnName("frames");
@@ -884,6 +888,10 @@ namespace Haechi.Data.Migrations
                     b.Property<long?>("EvidenceId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("evidence_id");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_at");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER")
