@@ -114,7 +114,7 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         var samples = await PrepareAsync();
 
         // Two benign images and their scores, as the pipeline's classifier computes them.
-        var photo = File.ReadAllBytes(samples[2]);
+        var photo = await File.ReadAllBytesAsync(samples[2], ct);
         var drawing = SyntheticImages.Png(Width, Height, 905);
         double photoScore, drawingScore;
         using (var vision = IngestVision.Load(DataDir))
@@ -128,13 +128,13 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         Assert.NotEqual(photoScore, drawingScore);
         var (over, under) = photoScore > drawingScore ? ("photo.jpg", "drawing.png") : ("drawing.png", "photo.jpg");
         var threshold = (photoScore + drawingScore) / 2;
-        File.WriteAllBytes(Path.Combine(_dir, "photo.jpg"), photo);
-        File.WriteAllBytes(Path.Combine(_dir, "drawing.png"), drawing);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "photo.jpg"), photo, ct);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "drawing.png"), drawing, ct);
 
         // A registered photo's copy: a fingerprint match, which stays above any nudity-only item.
         var registered = SyntheticImages.DrawRgb(Width, Height, 71);
-        File.WriteAllBytes(Path.Combine(_dir, "registered.jpg"), SyntheticImages.EncodeJpeg(registered, Width, Height));
-        File.WriteAllBytes(Path.Combine(_dir, "copy.jpg"), ImageEdits.Apply(registered, Width, Height, ImageEdit.JpegQ30));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "registered.jpg"), SyntheticImages.EncodeJpeg(registered, Width, Height), ct);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "copy.jpg"), ImageEdits.Apply(registered, Width, Height, ImageEdit.JpegQ30), ct);
         Assert.Equal(0, Haechi("bank", "create", "victims").ExitCode);
         Assert.Equal(0, Haechi("bank", "add", "victims", "--id", "case-2", Path.Combine(_dir, "registered.jpg")).ExitCode);
         Assert.Equal(0, Haechi("ingest", "add", Path.Combine(_dir, over), Path.Combine(_dir, under), Path.Combine(_dir, "copy.jpg")).ExitCode);

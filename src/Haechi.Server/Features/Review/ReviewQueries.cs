@@ -12,10 +12,11 @@ namespace Haechi.Server.Features.Review;
 /// <summary>The report behind a review item, as an analyst sees it (text only: rendered as text, never markup).</summary>
 internal sealed record ReviewReportView(string Receipt, ReportPlatform Platform, IReadOnlyList<string> Urls, string? Channel, string? Description, DateTimeOffset ReceivedAt);
 
-/// <summary>One open item of the queue.</summary>
-/// <param name="Signal">The signal that queued it ("pdq", "view", "vpdq", "face", "nudity"), or null (a report).</param>
-/// <param name="Priority">0..1, the queue's order after the possible-minor flag.</param>
-/// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
+/// <summary>
+/// One open item of the queue, with the signal that queued it ("pdq", "view", "vpdq", "face",
+/// "nudity", or null for a report), its priority (0..1, the order after the possible-minor flag) and,
+/// for a video, the time in seconds of the frame behind the signal.
+/// </summary>
 internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report, string? Url = null, string? Signal = null, double Priority = 0, double? FrameAt = null)
 {
     /// <summary>The signal stored, or for producers that store none, the one that follows from the kind (as the queue's default priority reads it).</summary>
