@@ -703,6 +703,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("explicit_score");
+
                     b.Property<int?>("FaceCount")
                         .HasColumnType("integer")
                         .HasColumnName("face_count");

@@ -107,6 +107,9 @@ public sealed class IngestItemRecord
     /// <summary>0..1, nudity triage score (porn + hentai + sexy; for a video, the highest of its sampled frames), or null when not scored (model not installed).</summary>
     public double? NudityScore { get; set; }
 
+    /// <summary>0..1, explicit score (porn + hentai; for a video, the highest of its sampled frames): what queues an unmatched item (signal "nudity"); null when not scored.</summary>
+    public double? ExplicitScore { get; set; }
+
     /// <summary>For a video: seconds into it of the frame behind the signal (the best face match, else the highest nudity score); null for an image.</summary>
     public double? FrameAt { get; set; }
 

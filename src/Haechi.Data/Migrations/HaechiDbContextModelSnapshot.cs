@@ -672,6 +672,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("explicit_score");
+
                     b.Property<int?>("FaceCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("face_count");

@@ -74,6 +74,12 @@ public sealed record VideoAnalysis
     /// <summary>The highest nudity priority (porn + hentai + sexy) of one sampled frame, 0..1; null when nudity was not asked for or no frame was read.</summary>
     public double? NudityPeak { get; init; }
 
+    /// <summary>The highest explicit score (porn + hentai) of one sampled frame, 0..1; null when nudity was not asked for or no frame was read.</summary>
+    public double? ExplicitPeak { get; init; }
+
+    /// <summary>Time of the frame with <see cref="ExplicitPeak"/>.</summary>
+    public double? ExplicitPeakAt { get; init; }
+
     public required IReadOnlyList<VideoKeyframe> Keyframes { get; init; }
 
     public required TimeSpan DecodeTime { get; init; }
@@ -111,6 +117,8 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
         float[] max = new float[5], sum = new float[5];
         var peak = -1f;
         double? peakAt = null;
+        var explicitPeak = -1f;
+        double? explicitAt = null;
         byte[]? peakJpeg = null;
         Span<FaceMatch> best = stackalloc FaceMatch[1];
         while ((_options.MaxFrames <= 0 || frames < _options.MaxFrames) && reader.TryRead(out var frame))
@@ -175,6 +183,12 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                     sum[i] += values[i];
                 }
 
+                if (s.Explicit > explicitPeak)
+                {
+                    explicitPeak = s.Explicit;
+                    explicitAt = time;
+                }
+
                 if (s.Priority > peak)
                 {
                     peak = s.Priority;
@@ -217,6 +231,8 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
             NudityMean = nudity is null || frames == 0 ? null : new NudityScores(sum[0] / frames, sum[1] / frames, sum[2] / frames, sum[3] / frames, sum[4] / frames),
             NudityPeakAt = peakAt,
             NudityPeak = peakAt is null ? null : Math.Clamp(peak, 0, 1),
+            ExplicitPeak = explicitAt is null ? null : Math.Clamp(explicitPeak, 0, 1),
+            ExplicitPeakAt = explicitAt,
             Keyframes = keyframes,
             DecodeTime = reader.ReadTime,
             ModelTime = modelTime > elapsed ? elapsed : modelTime,

@@ -28,7 +28,7 @@ namespace Haechi.Watch.Ingestion;
 /// <see cref="BankMatcher"/>; when the vision models are installed, faces against every face bank
 /// and the nudity score, for videos on a bounded number of frames spread over them; the priority
 /// from <see cref="ReviewPriority"/>) → done (sent to the <see cref="IReviewSink"/> when it matched,
-/// or when nothing matched but the nudity score is over <see cref="IngestionOptions.QueueNudityAbove"/>). A worker claims a batch of items with a lease,
+/// or when nothing matched but the explicit score is over <see cref="IngestionOptions.QueueNudityAbove"/>). A worker claims a batch of items with a lease,
 /// runs their steps in memory and commits the batch's results in one transaction (group commit),
 /// only for the items whose lease it still holds, so a worker killed at any point leaves each item
 /// as its last commit left it and another worker repeats only uncommitted work after the lease ends.
@@ -586,6 +586,7 @@ public sealed class IngestionPipeline(
         item.FaceEntryId = null;
         item.FaceSimilarity = null;
         item.NudityScore = null;
+        item.ExplicitScore = null;
         item.FrameAt = null;
         item.Signal = null;
         item.Priority = 0;
@@ -754,7 +755,7 @@ public sealed class IngestionPipeline(
     /// <summary>
     /// Banks (PDQ and extra views, or vPDQ), then faces against every face bank and the nudity score
     /// when the models are installed (for a video, on sampled frames); the strongest signal sets the
-    /// priority (<see cref="ReviewPriority"/>). An unmatched item over the nudity threshold is queued
+    /// priority (<see cref="ReviewPriority"/>). An unmatched item over the explicit threshold is queued
     /// with signal "nudity" (tier 0). Queued items wait for review; the others are done.
     /// </summary>
     private async Task MatchAsync(ItemWork work, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
@@ -798,6 +799,7 @@ public sealed class IngestionPipeline(
         item.FaceEntryId = null;
         item.FaceSimilarity = null;
         item.NudityScore = null;
+        item.ExplicitScore = null;
         item.FrameAt = null;
         var seen = new VisionResult(null, null, null);
         if (_vision.Enabled)
@@ -807,6 +809,7 @@ public sealed class IngestionPipeline(
                 : AnalyseImage(await ContentAsync(work, cancellationToken).ConfigureAwait(false), faceBanks);
             item.FaceCount = seen.FaceCount;
             item.NudityScore = seen.Nudity;
+            item.ExplicitScore = seen.Explicit;
             if (seen.Match is { } face)
             {
                 item.FaceEntryId = face.Id;
@@ -827,16 +830,22 @@ public sealed class IngestionPipeline(
             }
         }
 
-        // Nothing matched, but the classifier scores it as sexual: queued below every match (it may show an unregistered victim).
-        if (signal == MatchSignal.None && item.NudityScore is { } scored && _options.QueueNudityAbove is { } above && scored > above)
+        // Nothing matched, but the classifier scores it as explicit: queued below every match (it may
+        // show an unregistered victim). The explicit score leaves out "sexy", which many clothed photos get.
+        if (signal == MatchSignal.None && item.ExplicitScore is { } explicitScore && _options.QueueNudityAbove is { } above && explicitScore > above)
         {
             signal = MatchSignal.Nudity;
-            priority = ReviewPriority.Compute(MatchSignal.Nudity, 0, scored);
+            priority = ReviewPriority.Compute(MatchSignal.Nudity, 0, nudity);
         }
 
         if (item.ContentKind == "video")
         {
-            item.FrameAt = signal == MatchSignal.Face ? seen.FaceAt : seen.NudityAt;
+            item.FrameAt = signal switch
+            {
+                MatchSignal.Face => seen.FaceAt,
+                MatchSignal.Nudity => seen.ExplicitAt,
+                _ => seen.NudityAt,
+            };
         }
 
         item.Signal = ReviewPriority.Name(signal);

@@ -12,8 +12,8 @@ namespace Haechi.Cli.Tests.Ingesting;
 /// The triage of <c>haechi ingest run</c> beyond images: faces and nudity on frames sampled over a
 /// video (built with ffmpeg at test time from a face-api sample photo, pulled at test time, never
 /// committed), and unmatched content over the nudity threshold queued with signal <c>nudity</c>
-/// below every match. No sexual imagery is used: the threshold is set between the scores of two
-/// benign images, as the classifier computes them.
+/// below every match. No sexual imagery is used: the threshold is set between the explicit scores of
+/// two benign images, as the classifier computes them.
 /// </summary>
 public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
 {
@@ -113,21 +113,22 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var samples = await PrepareAsync();
 
-        // Two benign images and their scores, as the pipeline's classifier computes them.
-        var photo = await File.ReadAllBytesAsync(samples[2], ct);
+        // Two benign images and their explicit scores (porn + hentai), as the pipeline's classifier computes them.
+        var photo = await File.ReadAllBytesAsync(samples[4], ct);
         var drawing = SyntheticImages.Png(Width, Height, 905);
-        double photoScore, drawingScore;
+        VisionResult photoSeen, drawingSeen;
         using (var vision = IngestVision.Load(DataDir))
         {
             Assert.Equal("on", vision.Status.Nudity);
-            photoScore = vision.Analyse(photo, [], IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode).Nudity!.Value;
-            drawingScore = vision.Analyse(drawing, [], IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode).Nudity!.Value;
+            photoSeen = vision.Analyse(photo, [], IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode);
+            drawingSeen = vision.Analyse(drawing, [], IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode);
         }
 
-        output.WriteLine($"photo nudity={photoScore} drawing nudity={drawingScore}");
-        Assert.NotEqual(photoScore, drawingScore);
-        var (over, under) = photoScore > drawingScore ? ("photo.jpg", "drawing.png") : ("drawing.png", "photo.jpg");
-        var threshold = (photoScore + drawingScore) / 2;
+        output.WriteLine($"photo nudity={photoSeen.Nudity} explicit={photoSeen.Explicit}; drawing nudity={drawingSeen.Nudity} explicit={drawingSeen.Explicit}");
+        Assert.NotEqual(photoSeen.Explicit!.Value, drawingSeen.Explicit!.Value);
+        var (over, under) = photoSeen.Explicit > drawingSeen.Explicit ? (photoSeen, drawingSeen) : (drawingSeen, photoSeen);
+        var (overFile, underFile) = photoSeen.Explicit > drawingSeen.Explicit ? ("photo.jpg", "drawing.png") : ("drawing.png", "photo.jpg");
+        var threshold = (photoSeen.Explicit.Value + drawingSeen.Explicit.Value) / 2;
         await File.WriteAllBytesAsync(Path.Combine(_dir, "photo.jpg"), photo, ct);
         await File.WriteAllBytesAsync(Path.Combine(_dir, "drawing.png"), drawing, ct);
 
@@ -137,7 +138,7 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(_dir, "copy.jpg"), ImageEdits.Apply(registered, Width, Height, ImageEdit.JpegQ30), ct);
         Assert.Equal(0, Haechi("bank", "create", "victims").ExitCode);
         Assert.Equal(0, Haechi("bank", "add", "victims", "--id", "case-2", Path.Combine(_dir, "registered.jpg")).ExitCode);
-        Assert.Equal(0, Haechi("ingest", "add", Path.Combine(_dir, over), Path.Combine(_dir, under), Path.Combine(_dir, "copy.jpg")).ExitCode);
+        Assert.Equal(0, Haechi("ingest", "add", Path.Combine(_dir, overFile), Path.Combine(_dir, underFile), Path.Combine(_dir, "copy.jpg")).ExitCode);
 
         var run = Haechi("ingest", "run", "--until-idle", "--queue-nudity-above", threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(run.ExitCode == 0, run.Error);
@@ -148,19 +149,20 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         var (queued, left, copy) = (items[0], items[1], items[2]);
         foreach (var item in items)
         {
-            output.WriteLine($"item {item.Id}: nudity={item.NudityScore} signal={item.Signal} priority={item.Priority} review={item.ReviewItemId}");
+            output.WriteLine($"item {item.Id}: nudity={item.NudityScore} explicit={item.ExplicitScore} signal={item.Signal} priority={item.Priority} review={item.ReviewItemId}");
         }
 
-        // Over the threshold, nothing matched: queued with signal nudity, in the lowest tier.
+        // Over the threshold, nothing matched: queued with signal nudity, in the lowest tier, by its nudity score.
         Assert.Equal("nudity", queued.Signal);
-        Assert.Equal(Math.Max(photoScore, drawingScore), queued.NudityScore!.Value, 6);
+        Assert.Equal(over.Explicit!.Value, queued.ExplicitScore!.Value, 6);
+        Assert.Equal(over.Nudity!.Value, queued.NudityScore!.Value, 6);
         Assert.Equal(ReviewPriority.Compute(MatchSignal.Nudity, 0, queued.NudityScore.Value), queued.Priority, 9);
         Assert.NotNull(queued.ReviewItemId);
 
         // Under it: scored, done, not queued.
         Assert.Null(left.Signal);
         Assert.Null(left.ReviewItemId);
-        Assert.Equal(Math.Min(photoScore, drawingScore), left.NudityScore!.Value, 6);
+        Assert.Equal(under.Explicit!.Value, left.ExplicitScore!.Value, 6);
 
         var review = await db.ReviewItems.AsNoTracking().OrderByDescending(r => r.Priority).ToListAsync(ct);
         Assert.Equal(2, review.Count);
@@ -178,12 +180,13 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Run_DefaultNudityThreshold_BenignImagesNotQueued()
+    public async Task Run_DefaultThreshold_ClothedPhotosScoredSexyByTheModel_NotQueued()
     {
         var ct = TestContext.Current.CancellationToken;
         var samples = await PrepareAsync();
-        Assert.Equal(0, Haechi("ingest", "add", samples[1], samples[2]).ExitCode);
 
+        // Samples 2 and 5: the highest porn + hentai of the six face-api photos (clothed people).
+        Assert.Equal(0, Haechi("ingest", "add", samples[1], samples[4]).ExitCode);
         var run = Haechi("ingest", "run", "--until-idle");
         Assert.True(run.ExitCode == 0, run.Error);
 
@@ -192,8 +195,11 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, items.Count);
         Assert.All(items, i =>
         {
-            Assert.InRange(i.NudityScore!.Value, 0, IngestionOptions.DefaultQueueNudityAbove);
+            output.WriteLine($"item {i.Id}: nudity={i.NudityScore} explicit={i.ExplicitScore}");
+            Assert.InRange(i.ExplicitScore!.Value, 0, IngestionOptions.DefaultQueueNudityAbove);
+            Assert.InRange(i.ExplicitScore.Value, 0, i.NudityScore!.Value);
             Assert.Null(i.Signal);
+            Assert.Null(i.ReviewItemId);
         });
         Assert.Equal(0, await db.ReviewItems.CountAsync(ct));
     }

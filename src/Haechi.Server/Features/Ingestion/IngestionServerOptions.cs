@@ -26,8 +26,9 @@ internal sealed class IngestionServerOptions
     public int RetryDelaySeconds { get; set; } = 30;
 
     /// <summary>
-    /// Nudity score (0..1) above which an item that matched nothing is still queued for review (signal
-    /// "nudity", below every match); 1 queues none. Has no effect when the nudity classifier is not installed.
+    /// Explicit score (0..1, porn + hentai of the nudity classifier) above which an item that matched
+    /// nothing is still queued for review (signal "nudity", below every match); 1 queues none. Has no
+    /// effect when the nudity classifier is not installed.
     /// </summary>
     [Range(0.0, 1.0)]
     public double QueueNudityAbove { get; set; } = Haechi.Watch.Ingestion.IngestionOptions.DefaultQueueNudityAbove;

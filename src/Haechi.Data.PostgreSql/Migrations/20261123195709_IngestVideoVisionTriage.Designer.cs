@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Haechi.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261123193444_VideoVisionFrameAt")]
-    partial class VideoVisionFrameAt
+    [Migration("20261123195709_IngestVideoVisionTriage")]
+    partial class IngestVideoVisionTriage
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -705,6 +705,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<long?>("DuplicateOf")
                         .HasColumnType("bigint")
                         .HasColumnName("duplicate_of");
+
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("explicit_score");
 
                     b.Property<int?>("FaceCount")
                         .HasColumnType("integer")

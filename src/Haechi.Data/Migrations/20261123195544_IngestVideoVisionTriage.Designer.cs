@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Haechi.Data.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261123193317_VideoVisionFrameAt")]
-    partial class VideoVisionFrameAt
+    [Migration("20261123195544_IngestVideoVisionTriage")]
+    partial class IngestVideoVisionTriage
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -674,6 +674,10 @@ namespace Haechi.Data.Migrations
                     b.Property<long?>("DuplicateOf")
                         .HasColumnType("INTEGER")
                         .HasColumnName("duplicate_of");
+
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("explicit_score");
 
                     b.Property<int?>("FaceCount")
                         .HasColumnType("INTEGER")

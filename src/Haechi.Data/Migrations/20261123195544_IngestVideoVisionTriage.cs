@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Haechi.Data.PostgreSql.Migrations
+namespace Haechi.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class VideoVisionFrameAt : Migration
+    public partial class IngestVideoVisionTriage : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,13 +13,19 @@ namespace Haechi.Data.PostgreSql.Migrations
             migrationBuilder.AddColumn<double>(
                 name: "frame_at",
                 table: "review_items",
-                type: "double precision",
+                type: "REAL",
+                nullable: true);
+
+            migrationBuilder.AddColumn<double>(
+                name: "explicit_score",
+                table: "ingest_items",
+                type: "REAL",
                 nullable: true);
 
             migrationBuilder.AddColumn<double>(
                 name: "frame_at",
                 table: "ingest_items",
-                type: "double precision",
+                type: "REAL",
                 nullable: true);
         }
 
@@ -29,6 +35,10 @@ namespace Haechi.Data.PostgreSql.Migrations
             migrationBuilder.DropColumn(
                 name: "frame_at",
                 table: "review_items");
+
+            migrationBuilder.DropColumn(
+                name: "explicit_score",
+                table: "ingest_items");
 
             migrationBuilder.DropColumn(
                 name: "frame_at",
