@@ -49,6 +49,15 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         return enrol;
     }
 
+    [Theory]
+    [InlineData(12.0, 4, 1.0 / 3)] // 0, 3, 6, 9 s
+    [InlineData(800.0, 8, 0.01)] // one frame every 100 s
+    [InlineData(5.0, 8, 1.0)] // short: one per second, fewer than the cap
+    [InlineData(8.0, 8, 1.0)]
+    [InlineData(0.0, 8, 1.0)] // duration unknown: one per second, the frame cap still holds
+    public void SampleRate_SpreadsTheCappedFramesOverTheVideo(double seconds, int maxFrames, double expected) =>
+        Assert.Equal(expected, IngestVision.SampleRate(seconds, maxFrames), 9);
+
     [Fact]
     public async Task Run_VideoWithEnrolledFaceLate_FramesSpreadOverVideo_FaceMatchAtItsFrame_WithPriority()
     {
