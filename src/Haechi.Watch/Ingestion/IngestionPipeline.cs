@@ -28,10 +28,11 @@ namespace Haechi.Watch.Ingestion;
 /// <see cref="BankMatcher"/>; when the vision models are installed, faces against every face bank
 /// and the nudity score, for videos on a bounded number of frames spread over them; the priority
 /// from <see cref="ReviewPriority"/>) → done (sent to the <see cref="IReviewSink"/> when it matched,
-/// or when nothing matched but the explicit score is over <see cref="IngestionOptions.QueueNudityAbove"/>). A worker claims a batch of items with a lease,
-/// runs their steps in memory and commits the batch's results in one transaction (group commit),
-/// only for the items whose lease it still holds, so a worker killed at any point leaves each item
-/// as its last commit left it and another worker repeats only uncommitted work after the lease ends.
+/// or when nothing matched but the explicit score is over <see cref="IngestionOptions.QueueNudityAbove"/>).
+/// A worker claims a batch of items with a lease, runs their steps in memory and commits the
+/// batch's results in one transaction (group commit), only for the items whose lease it still
+/// holds, so a worker killed at any point leaves each item as its last commit left it and another
+/// worker repeats only uncommitted work after the lease ends.
 /// </summary>
 public sealed class IngestionPipeline(
     Func<CancellationToken, Task<HaechiDbContext>> openContext,
