@@ -77,6 +77,11 @@ public sealed class AnalystFlowTests(BrowserFixture fixture) : IDisposable
         var first = rows.First;
         Assert.Contains("미성년자 가능성", await first.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains(receipt!, await first.InnerTextAsync(), StringComparison.Ordinal);
+
+        // The signal and priority columns: a report carries no automatic signal.
+        Assert.Equal("none", await first.GetByTestId("queue-signal").GetAttributeAsync("data-signal"));
+        Assert.Equal("없음", (await first.GetByTestId("queue-signal").InnerTextAsync()).Trim());
+        Assert.Matches("^[0-9][.,][0-9]{2}$", (await first.GetByTestId("queue-priority").InnerTextAsync()).Replace("미성년자 가능성", string.Empty, StringComparison.Ordinal).Trim());
         var preview = first.GetByTestId("queue-preview");
         await preview.ScrollIntoViewIfNeededAsync();
         await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await preview.ElementHandleAsync());
@@ -86,6 +91,7 @@ public sealed class AnalystFlowTests(BrowserFixture fixture) : IDisposable
         // The item page: still blurred until the analyst chooses to look.
         await first.Locator("a").First.ClickAsync();
         await page.GetByTestId("item-preview").WaitForAsync();
+        Assert.Contains("자동 신호 없음", await page.GetByTestId("item-explain").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(fetched, url => url.Contains("/reveal", StringComparison.Ordinal));
         Assert.Equal(0, await page.GetByTestId("revealed").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "review-item-blurred.png"), FullPage = true });

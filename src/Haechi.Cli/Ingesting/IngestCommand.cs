@@ -112,9 +112,11 @@ internal static class IngestCommand
         var radius = new Option<int>("--radius") { Description = "Largest PDQ Hamming distance that matches (inclusive).", DefaultValueFactory = _ => SignalType.Pdq.DefaultRadius };
         var batch = new Option<int>("--batch") { Description = "Items claimed and committed together (group commit).", DefaultValueFactory = _ => IngestionOptions.Default.BatchSize };
         var noVision = new Option<bool>("--no-vision") { Description = "Leave faces and nudity off even when the models are installed." };
-        var command = new Command("run", "Run the pipeline's workers on the data directory: fetch, seal, de-duplicate, fingerprint, match banks, faces (enrolled victims) and nudity when the models are installed, and send matches to the review queue.")
+        var queueNudity = new Option<double>("--queue-nudity-above") { Description = "Explicit score (0..1, porn + hentai of the nudity classifier) above which an item that matched nothing still goes to review (signal nudity, below every match); 1 queues none.", DefaultValueFactory = _ => IngestionOptions.DefaultQueueNudityAbove };
+        var videoFrames = new Option<int>("--video-frames") { Description = "Most frames of one video that go through the face and nudity models (spread over the video).", DefaultValueFactory = _ => IngestionOptions.Default.VideoVisionFrames };
+        var command = new Command("run", "Run the pipeline's workers on the data directory: fetch, seal, de-duplicate, fingerprint, match banks, faces (enrolled victims) and nudity when the models are installed (videos on sampled frames), and send matches, and unmatched items over the explicit-nudity threshold, to the review queue.")
         {
-            untilIdle, jobs, lease, retryDelay, attempts, allowPrivate, radius, batch, noVision,
+            untilIdle, jobs, lease, retryDelay, attempts, allowPrivate, radius, batch, noVision, queueNudity, videoFrames,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -127,6 +129,8 @@ internal static class IngestCommand
                 PollInterval = TimeSpan.FromMilliseconds(200),
                 Filter = MatchFilter.Default with { Radius = result.GetValue(radius) },
                 BatchSize = Math.Clamp(result.GetValue(batch), 1, 1000),
+                QueueNudityAbove = Math.Clamp(result.GetValue(queueNudity), 0, 1),
+                VideoVisionFrames = Math.Clamp(result.GetValue(videoFrames), 1, 64),
             };
             using var vision = result.GetValue(noVision) ? IngestVision.None() : IngestVision.Load(DataDirectoryOption.Resolve(result));
             var (pipeline, fetcher) = await OpenAsync(result, options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, vision).ConfigureAwait(false);

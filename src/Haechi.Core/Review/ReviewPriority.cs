@@ -17,6 +17,12 @@ public enum MatchSignal
 
     /// <summary>A face embedding of an enrolled victim (consented), found in content that is not a copy of her photos.</summary>
     Face = 4,
+
+    /// <summary>
+    /// No bank and no enrolled face matched, but the nudity score is over the queueing threshold: sexual
+    /// content that may show a victim who has not registered. Ordered like <see cref="None"/> (tier 0), below every match.
+    /// </summary>
+    Nudity = 5,
 }
 
 /// <summary>
@@ -27,7 +33,7 @@ public enum MatchSignal
 /// <item>0.75..1: an enrolled victim's face on sexual content (nudity ≥ <see cref="SexualContent"/>): a new deepfake of her, which no fingerprint can find.</item>
 /// <item>0.50..0.75: a fingerprint match (pdq, view, vpdq): a copy of content she registered.</item>
 /// <item>0.25..0.50: her face on content not scored as sexual.</item>
-/// <item>0..0.25: no match, nudity only.</item>
+/// <item>0..0.25: no match, nudity only (<see cref="MatchSignal.Nudity"/> or <see cref="MatchSignal.None"/>).</item>
 /// </list>
 /// Within a tier: 0.7 × match score + 0.3 × nudity score, scaled into the tier.
 /// </summary>
@@ -57,13 +63,14 @@ public static class ReviewPriority
         return (tier * TierWidth) + (WithinTier * within);
     }
 
-    /// <summary>"pdq", "view", "vpdq", "face", or null for <see cref="MatchSignal.None"/>.</summary>
+    /// <summary>"pdq", "view", "vpdq", "face", "nudity", or null for <see cref="MatchSignal.None"/>.</summary>
     public static string? Name(MatchSignal signal) => signal switch
     {
         MatchSignal.Pdq => "pdq",
         MatchSignal.View => "view",
         MatchSignal.Vpdq => "vpdq",
         MatchSignal.Face => "face",
+        MatchSignal.Nudity => "nudity",
         _ => null,
     };
 
@@ -74,6 +81,7 @@ public static class ReviewPriority
         "view" => MatchSignal.View,
         "vpdq" => MatchSignal.Vpdq,
         "face" => MatchSignal.Face,
+        "nudity" => MatchSignal.Nudity,
         _ => MatchSignal.None,
     };
 

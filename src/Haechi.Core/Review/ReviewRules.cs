@@ -14,6 +14,12 @@ public enum ReviewItemKind
 
     /// <summary>Content a watcher or ingestion pipeline found on the web.</summary>
     WebItem = 3,
+
+    /// <summary>
+    /// Ingested content that matched no bank and no enrolled face but that the nudity classifier scored
+    /// over the queueing threshold: it may show a victim who has not registered (signal "nudity").
+    /// </summary>
+    NudityTriage = 4,
 }
 
 /// <summary>Where an item stands. Stored as its number.</summary>

@@ -703,6 +703,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("explicit_score");
+
                     b.Property<int?>("FaceCount")
                         .HasColumnType("integer")
                         .HasColumnName("face_count");
@@ -727,6 +731,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("file_path");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_at");
 
                     b.Property<byte[]>("Frames")
                         .HasColumnType("bytea")
@@ -975,6 +983,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<long?>("EvidenceId")
                         .HasColumnType("bigint")
                         .HasColumnName("evidence_id");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_at");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer")

@@ -95,7 +95,7 @@ public sealed class IngestItemRecord
     /// <summary>0..1, strongest match.</summary>
     public double MatchStrength { get; set; }
 
-    /// <summary>Faces found by the detector, or null when faces were not looked for (models not installed, a video).</summary>
+    /// <summary>Faces found by the detector (for a video, the most in one sampled frame), or null when faces were not looked for (models not installed).</summary>
     public int? FaceCount { get; set; }
 
     /// <summary>The face bank entry (an enrolled victim's consented embedding) the best face matched, if any.</summary>
@@ -104,10 +104,16 @@ public sealed class IngestItemRecord
     /// <summary>Cosine similarity of that face match.</summary>
     public double? FaceSimilarity { get; set; }
 
-    /// <summary>0..1, nudity triage score (porn + hentai + sexy), or null when not scored (model not installed, a video).</summary>
+    /// <summary>0..1, nudity triage score (porn + hentai + sexy; for a video, the highest of its sampled frames), or null when not scored (model not installed).</summary>
     public double? NudityScore { get; set; }
 
-    /// <summary>The signal that decided the priority: "pdq", "view", "vpdq" or "face"; null when nothing matched.</summary>
+    /// <summary>0..1, explicit score (porn + hentai; for a video, the highest of its sampled frames): what queues an unmatched item (signal "nudity"); null when not scored.</summary>
+    public double? ExplicitScore { get; set; }
+
+    /// <summary>For a video: seconds into it of the frame behind the signal (the best face match, else the highest nudity score); null for an image.</summary>
+    public double? FrameAt { get; set; }
+
+    /// <summary>The signal that decided the priority: "pdq", "view", "vpdq", "face" or "nudity"; null when nothing matched or was queued.</summary>
     public string? Signal { get; set; }
 
     /// <summary>0..1, review priority (see <c>ReviewPriority</c>).</summary>

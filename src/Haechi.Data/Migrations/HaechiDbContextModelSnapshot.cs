@@ -672,6 +672,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("explicit_score");
+
                     b.Property<int?>("FaceCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("face_count");
@@ -696,6 +700,10 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT")
                         .HasColumnName("file_path");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_at");
 
                     b.Property<byte[]>("Frames")
                         .HasColumnType("BLOB")
@@ -938,6 +946,10 @@ namespace Haechi.Data.Migrations
                     b.Property<long?>("EvidenceId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("evidence_id");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_at");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER")

@@ -24,8 +24,11 @@ public sealed class ReviewItemRecord
     /// <summary>0..1, nudity score (0 when not scored).</summary>
     public double NudityScore { get; set; }
 
-    /// <summary>The signal that matched: "pdq", "view", "vpdq" or "face"; null when none (a report).</summary>
+    /// <summary>The signal that queued it: "pdq", "view", "vpdq", "face" or "nudity" (unmatched, scored as sexual); null when none (a report).</summary>
     public string? Signal { get; set; }
+
+    /// <summary>For a video: seconds into it of the frame behind the signal (best face match, or highest nudity score); null otherwise.</summary>
+    public double? FrameAt { get; set; }
 
     /// <summary>0..1, review priority from the signal, its score and the nudity score (see <see cref="ReviewPriority"/>); ordered after the possible-minor flag.</summary>
     public double Priority { get; set; }

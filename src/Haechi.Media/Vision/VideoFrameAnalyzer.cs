@@ -19,6 +19,9 @@ public sealed record VideoAnalysisOptions
     /// <summary>Longest side of the frames handed to the models (ffmpeg scales down before the pipe); 0 keeps the decoded size.</summary>
     public int MaxSide { get; init; } = 1280;
 
+    /// <summary>Stop after this many analysed frames (0: no limit): bounded work per video, whatever its length.</summary>
+    public int MaxFrames { get; init; }
+
     /// <summary>Keep small keyframes in memory for the review queue (first sighting of each subject, the most sexual frame).</summary>
     public bool Keyframes { get; init; }
 
@@ -33,7 +36,11 @@ public sealed record VideoAnalysisOptions
 public readonly record struct TimeRange(double Start, double End);
 
 /// <summary>An enrolled subject seen in a video: when, in how many sampled frames, and how alike at best.</summary>
-public sealed record VideoFaceSighting(string Bank, string Subject, long EntryId, float BestSimilarity, int Frames, IReadOnlyList<TimeRange> Ranges);
+public sealed record VideoFaceSighting(string Bank, string Subject, long EntryId, float BestSimilarity, int Frames, IReadOnlyList<TimeRange> Ranges)
+{
+    /// <summary>Time in seconds of the sampled frame with <see cref="BestSimilarity"/>.</summary>
+    public double BestAt { get; init; }
+}
 
 /// <summary>A small frame kept for the review queue, JPEG, blurred and grey unless revealed.</summary>
 public sealed record VideoKeyframe(double Timestamp, string Reason, byte[] Jpeg);
@@ -63,6 +70,15 @@ public sealed record VideoAnalysis
 
     /// <summary>Time of the frame with the highest nudity priority (porn + hentai + sexy).</summary>
     public double? NudityPeakAt { get; init; }
+
+    /// <summary>The highest nudity priority (porn + hentai + sexy) of one sampled frame, 0..1; null when nudity was not asked for or no frame was read.</summary>
+    public double? NudityPeak { get; init; }
+
+    /// <summary>The highest explicit score (porn + hentai) of one sampled frame, 0..1; null when nudity was not asked for or no frame was read.</summary>
+    public double? ExplicitPeak { get; init; }
+
+    /// <summary>Time of the frame with <see cref="ExplicitPeak"/>.</summary>
+    public double? ExplicitPeakAt { get; init; }
 
     public required IReadOnlyList<VideoKeyframe> Keyframes { get; init; }
 
@@ -101,9 +117,11 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
         float[] max = new float[5], sum = new float[5];
         var peak = -1f;
         double? peakAt = null;
+        var explicitPeak = -1f;
+        double? explicitAt = null;
         byte[]? peakJpeg = null;
         Span<FaceMatch> best = stackalloc FaceMatch[1];
-        while (reader.TryRead(out var frame))
+        while ((_options.MaxFrames <= 0 || frames < _options.MaxFrames) && reader.TryRead(out var frame))
         {
             var t0 = Stopwatch.GetTimestamp();
             var time = VpdqSampling.Timestamp(frame.FrameNumber, probe.FrameRate);
@@ -165,6 +183,12 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                     sum[i] += values[i];
                 }
 
+                if (s.Explicit > explicitPeak)
+                {
+                    explicitPeak = s.Explicit;
+                    explicitAt = time;
+                }
+
                 if (s.Priority > peak)
                 {
                     peak = s.Priority;
@@ -190,7 +214,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
         {
             var sighting = sightings[key];
             var bank = faceBanks[key.Bank];
-            found.Add(new VideoFaceSighting(bank.Name, bank.SubjectOf(key.Id), key.Id, sighting.Best, sighting.Frames, sighting.Ranges));
+            found.Add(new VideoFaceSighting(bank.Name, bank.SubjectOf(key.Id), key.Id, sighting.Best, sighting.Frames, sighting.Ranges) { BestAt = sighting.BestAt });
         }
 
         var elapsed = Stopwatch.GetElapsedTime(start);
@@ -206,6 +230,9 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
             NudityMax = nudity is null ? null : new NudityScores(max[0], max[1], max[2], max[3], max[4]),
             NudityMean = nudity is null || frames == 0 ? null : new NudityScores(sum[0] / frames, sum[1] / frames, sum[2] / frames, sum[3] / frames, sum[4] / frames),
             NudityPeakAt = peakAt,
+            NudityPeak = peakAt is null ? null : Math.Clamp(peak, 0, 1),
+            ExplicitPeak = explicitAt is null ? null : Math.Clamp(explicitPeak, 0, 1),
+            ExplicitPeakAt = explicitAt,
             Keyframes = keyframes,
             DecodeTime = reader.ReadTime,
             ModelTime = modelTime > elapsed ? elapsed : modelTime,
@@ -241,6 +268,8 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
 
         public float Best { get; private set; } = float.NegativeInfinity;
 
+        public double BestAt { get; private set; }
+
         public int Frames { get; private set; }
 
         public IReadOnlyList<TimeRange> Ranges => _ranges;
@@ -248,7 +277,12 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
         /// <summary>Adds a sampled frame at <paramref name="time"/>; a range runs until the next sample (<paramref name="interval"/> later).</summary>
         public void Add(double time, float similarity, double interval)
         {
-            Best = MathF.Max(Best, similarity);
+            if (similarity > Best)
+            {
+                Best = similarity;
+                BestAt = time;
+            }
+
             if (_ranges.Count > 0 && time <= _last)
             {
                 return; // a second face of the same frame

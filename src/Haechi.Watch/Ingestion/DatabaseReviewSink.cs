@@ -19,7 +19,7 @@ public sealed class DatabaseReviewSink(Func<CancellationToken, Task<HaechiDbCont
         ArgumentNullException.ThrowIfNull(candidate);
         await using var db = await openContext(cancellationToken).ConfigureAwait(false);
         var existing = await db.ReviewItems.AsNoTracking()
-            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch) && r.SourceId == candidate.SourceId)
+            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch || r.Kind == ReviewItemKind.NudityTriage) && r.SourceId == candidate.SourceId)
             .Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (existing is { } id)
         {
@@ -40,6 +40,7 @@ public sealed class DatabaseReviewSink(Func<CancellationToken, Task<HaechiDbCont
             MatchStrength = Math.Clamp(candidate.MatchStrength, 0, 1),
             NudityScore = Math.Clamp(candidate.NudityScore, 0, 1),
             Signal = candidate.Signal,
+            FrameAt = candidate.FrameAt,
             Priority = Math.Clamp(candidate.Priority, 0, 1),
             MatchedEntryId = candidate.MatchedEntryId,
             Sha256 = candidate.Sha256,

@@ -9,10 +9,11 @@ namespace Haechi.Watch.Ingestion;
 /// <param name="MatchedEntryId">The strongest bank entry matched.</param>
 /// <param name="Sha256">SHA-256 of the bytes (32 bytes).</param>
 /// <param name="Pdq">PDQ of an image.</param>
-/// <param name="Kind">Face match (an enrolled face) or bank match (a fingerprint).</param>
-/// <param name="Signal">The signal that matched: "pdq", "view", "vpdq" or "face".</param>
+/// <param name="Kind">Face match (an enrolled face), bank match (a fingerprint) or nudity triage (nothing matched, scored as sexual).</param>
+/// <param name="Signal">The signal that queued it: "pdq", "view", "vpdq", "face" or "nudity".</param>
 /// <param name="NudityScore">0..1, or 0 when not scored.</param>
 /// <param name="Priority">0..1, see <see cref="ReviewPriority"/>.</param>
+/// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
 public sealed record ReviewCandidate(
     string SourceId,
     double MatchStrength,
@@ -22,7 +23,8 @@ public sealed record ReviewCandidate(
     ReviewItemKind Kind = ReviewItemKind.BankMatch,
     string? Signal = null,
     double NudityScore = 0,
-    double Priority = 0);
+    double Priority = 0,
+    double? FrameAt = null);
 
 /// <summary>
 /// Where matched items go: the server implements it with its review queue; the CLI writes the review

@@ -1,6 +1,7 @@
 using Haechi.Core.Faces;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
+using Haechi.Media.Video;
 using Haechi.Media.Vision;
 
 namespace Haechi.Watch.Ingestion;
@@ -14,11 +15,16 @@ public sealed record VisionStatus(string Faces, string Nudity)
     public static VisionStatus Off { get; } = new("off", "off");
 }
 
-/// <summary>One image's faces and nudity: the faces found, the best enrolled face matched (if any) and the nudity score.</summary>
-/// <param name="FaceCount">Faces detected (null when faces are off).</param>
+/// <summary>One image's or video's faces and nudity: the faces found, the best enrolled face matched (if any) and the nudity score.</summary>
+/// <param name="FaceCount">Faces detected (for a video, the most in one sampled frame); null when faces are off.</param>
 /// <param name="Match">The best match of an embedded face against the face banks, at or above the threshold.</param>
-/// <param name="Nudity">0..1 (porn + hentai + sexy), null when the classifier is off.</param>
-public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity);
+/// <param name="Nudity">0..1 (porn + hentai + sexy; for a video, the highest of one sampled frame), null when the classifier is off.</param>
+/// <param name="FaceAt">For a video: seconds into it of the frame with the best face match.</param>
+/// <param name="NudityAt">For a video: seconds into it of the frame with the highest nudity score.</param>
+/// <param name="Frames">For a video: sampled frames analysed.</param>
+/// <param name="Explicit">0..1 (porn + hentai; for a video, the highest of one sampled frame), null when the classifier is off.</param>
+/// <param name="ExplicitAt">For a video: seconds into it of the frame with the highest explicit score.</param>
+public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null);
 
 /// <summary>
 /// The vision models of the pipeline (face detector, FaceRes embedder, nudity classifier), loaded
@@ -96,7 +102,7 @@ public sealed class IngestVision : IDisposable
 
     /// <summary>
     /// Detects and embeds the faces of the image and matches each against every face bank (best
-    /// similarity at or above <paramref name="threshold"/>), and scores nudity.
+    /// similarity at or above <paramref name="threshold"/>), and scores nudity (triage and explicit).
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
     public VisionResult Analyse(byte[] bytes, IReadOnlyList<FaceBank> banks, float threshold, ImageDecodeOptions decode)
@@ -140,9 +146,58 @@ public sealed class IngestVision : IDisposable
             }
         }
 
-        double? nudity = Nudity is null ? null : Math.Clamp(Nudity.Classify(image).Priority, 0, 1);
-        return new VisionResult(faceCount, best, nudity);
+        NudityScores? scores = Nudity?.Classify(image);
+        return scores is { } s
+            ? new VisionResult(faceCount, best, Math.Clamp(s.Priority, 0, 1), Explicit: Math.Clamp(s.Explicit, 0, 1))
+            : new VisionResult(faceCount, best, null);
     }
+
+    /// <summary>
+    /// Samples at most <paramref name="maxFrames"/> frames spread over the video (one per second for
+    /// short videos, fewer per second for long ones; each frame scaled so its longer side is at most
+    /// <paramref name="maxSide"/>), and runs the face detector, embedder and nudity classifier on each.
+    /// Keeps the best enrolled face match and the highest nudity and explicit scores of one frame, with their times.
+    /// </summary>
+    /// <exception cref="VideoDecodeException">The video is refused, cannot be decoded, or took too long.</exception>
+    public VisionResult AnalyseVideo(string path, IReadOnlyList<FaceBank> banks, float threshold, VideoDecodeOptions decode, int maxFrames, int maxSide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(banks);
+        ArgumentNullException.ThrowIfNull(decode);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFrames, 1);
+        if (!Enabled)
+        {
+            return new VisionResult(null, null, null);
+        }
+
+        var probe = VideoDecoder.Probe(path, decode, cancellationToken);
+        var seconds = probe.Duration?.TotalSeconds ?? 0;
+        var options = new VideoAnalysisOptions
+        {
+            FramesPerSecond = SampleRate(seconds, maxFrames),
+            Threshold = threshold,
+            MaxSide = maxSide,
+            MaxFrames = maxFrames,
+            Decode = decode,
+        };
+        var faces = Detector is not null && Embedder is not null;
+        var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options).Analyze(path, cancellationToken);
+        FaceMatch? best = null;
+        double? faceAt = null;
+        foreach (var sighting in analysis.Sightings)
+        {
+            if (best is null || sighting.BestSimilarity > best.Value.Similarity)
+            {
+                best = new FaceMatch(sighting.EntryId, sighting.BestSimilarity);
+                faceAt = sighting.BestAt;
+            }
+        }
+
+        return new VisionResult(faces ? analysis.MaxFacesInFrame : null, best, analysis.NudityPeak, faceAt, analysis.NudityPeakAt, analysis.FramesAnalysed, analysis.ExplicitPeak, analysis.ExplicitPeakAt);
+    }
+
+    /// <summary>Frames per second that spread <paramref name="maxFrames"/> over <paramref name="seconds"/>: at most 1, and 1 when the duration is unknown (the frame cap still holds).</summary>
+    internal static double SampleRate(double seconds, int maxFrames) =>
+        seconds > maxFrames ? maxFrames / seconds : 1;
 
     /// <inheritdoc />
     public void Dispose()

@@ -28,6 +28,27 @@ public sealed record IngestionOptions
     [Range(0.0, 1.0)]
     public float FaceThreshold { get; init; } = Haechi.Core.Faces.FaceBank.DefaultThreshold;
 
+    /// <summary>
+    /// Explicit score (0..1, porn + hentai of the nudity classifier) above which an item that matched
+    /// no bank and no enrolled face still goes to the review queue (signal "nudity", below every match):
+    /// it may show a victim who has not registered. The explicit score leaves out the classifier's
+    /// "sexy" class, which many clothed photos get. Null (or 1) leaves unmatched items out of the queue;
+    /// nothing is queued this way when the nudity classifier is not installed.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double? QueueNudityAbove { get; init; } = DefaultQueueNudityAbove;
+
+    /// <summary>The default of <see cref="QueueNudityAbove"/>: the classifier is confident (porn + hentai 0.04 to 0.25 on the face-api sample photos of clothed people).</summary>
+    public const double DefaultQueueNudityAbove = 0.7;
+
+    /// <summary>Most frames of one video that go through the face and nudity models (spread over the video).</summary>
+    [Range(1, 64)]
+    public int VideoVisionFrames { get; init; } = 8;
+
+    /// <summary>Longest side, in pixels, of a video frame handed to the face and nudity models (ffmpeg scales down before the pipe).</summary>
+    [Range(64, 4096)]
+    public int VideoVisionMaxSide { get; init; } = 1280;
+
     /// <summary>Unfinished items above which enqueue is refused (back-pressure).</summary>
     [Range(1, int.MaxValue)]
     public int MaxPending { get; init; } = 10_000;

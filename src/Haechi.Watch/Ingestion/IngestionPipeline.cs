@@ -25,12 +25,14 @@ namespace Haechi.Watch.Ingestion;
 /// The embedded ingestion pipeline: a durable queue in Haechi's store and in-process workers.
 /// Each item goes queued → fetched (bytes sealed at rest, SHA-256, exact repeats counted and
 /// finished) → fingerprinted (PDQ, or vPDQ for videos) → matched (every bank, through
-/// <see cref="BankMatcher"/>; for images, when the vision models are installed, faces against every
-/// face bank and the nudity score; the priority from <see cref="ReviewPriority"/>) → done (sent to
-/// the <see cref="IReviewSink"/> when it matched). A worker claims a batch of items with a lease,
-/// runs their steps in memory and commits the batch's results in one transaction (group commit),
-/// only for the items whose lease it still holds, so a worker killed at any point leaves each item
-/// as its last commit left it and another worker repeats only uncommitted work after the lease ends.
+/// <see cref="BankMatcher"/>; when the vision models are installed, faces against every face bank
+/// and the nudity score, for videos on a bounded number of frames spread over them; the priority
+/// from <see cref="ReviewPriority"/>) → done (sent to the <see cref="IReviewSink"/> when it matched,
+/// or when nothing matched but the explicit score is over <see cref="IngestionOptions.QueueNudityAbove"/>).
+/// A worker claims a batch of items with a lease, runs their steps in memory and commits the
+/// batch's results in one transaction (group commit), only for the items whose lease it still
+/// holds, so a worker killed at any point leaves each item as its last commit left it and another
+/// worker repeats only uncommitted work after the lease ends.
 /// </summary>
 public sealed class IngestionPipeline(
     Func<CancellationToken, Task<HaechiDbContext>> openContext,
@@ -404,17 +406,19 @@ public sealed class IngestionPipeline(
 
     private static ReviewCandidate Candidate(IngestItemRecord item)
     {
-        var face = item.Signal == ReviewPriority.Name(MatchSignal.Face);
+        var signal = ReviewPriority.Parse(item.Signal);
+        var face = signal == MatchSignal.Face;
         return new ReviewCandidate(
             string.Create(CultureInfo.InvariantCulture, $"ingest:{item.Id}"),
             face ? item.FaceSimilarity ?? 0 : item.MatchStrength,
             face ? item.FaceEntryId : item.MatchedEntryId,
             item.Sha256,
             item.Pdq is { } pdq ? Hash256.ReadBigEndian(pdq) : null,
-            face ? ReviewItemKind.FaceMatch : ReviewItemKind.BankMatch,
+            signal switch { MatchSignal.Face => ReviewItemKind.FaceMatch, MatchSignal.Nudity => ReviewItemKind.NudityTriage, _ => ReviewItemKind.BankMatch },
             item.Signal,
             item.NudityScore ?? 0,
-            item.Priority);
+            item.Priority,
+            item.FrameAt);
     }
 
     /// <summary>Runs the item's steps in memory until it is done, matched (waiting for review) or failed; touches no shared context.</summary>
@@ -583,6 +587,8 @@ public sealed class IngestionPipeline(
         item.FaceEntryId = null;
         item.FaceSimilarity = null;
         item.NudityScore = null;
+        item.ExplicitScore = null;
+        item.FrameAt = null;
         item.Signal = null;
         item.Priority = 0;
     }
@@ -748,9 +754,10 @@ public sealed class IngestionPipeline(
     }
 
     /// <summary>
-    /// Banks (PDQ and extra views, or vPDQ), then for images faces against every face bank and the
-    /// nudity score when the models are installed; the strongest signal sets the priority
-    /// (<see cref="ReviewPriority"/>). Matched items wait for review; the others are done.
+    /// Banks (PDQ and extra views, or vPDQ), then faces against every face bank and the nudity score
+    /// when the models are installed (for a video, on sampled frames); the strongest signal sets the
+    /// priority (<see cref="ReviewPriority"/>). An unmatched item over the explicit threshold is queued
+    /// with signal "nudity" (tier 0). Queued items wait for review; the others are done.
     /// </summary>
     private async Task MatchAsync(ItemWork work, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
     {
@@ -793,20 +800,17 @@ public sealed class IngestionPipeline(
         item.FaceEntryId = null;
         item.FaceSimilarity = null;
         item.NudityScore = null;
-        if (item.ContentKind != "video" && _vision.Enabled)
+        item.ExplicitScore = null;
+        item.FrameAt = null;
+        var seen = new VisionResult(null, null, null);
+        if (_vision.Enabled)
         {
-            VisionResult seen;
-            try
-            {
-                seen = _vision.Analyse(await ContentAsync(work, cancellationToken).ConfigureAwait(false), faceBanks, _options.FaceThreshold, _options.ImageDecode);
-            }
-            catch (ImageDecodeException ex)
-            {
-                throw new StepFailedException(ex.Error == ImageDecodeError.TooManyPixels ? "too-many-pixels" : "undecodable", permanent: true);
-            }
-
+            seen = item.ContentKind == "video"
+                ? await AnalyseVideoAsync(work, faceBanks, cancellationToken).ConfigureAwait(false)
+                : AnalyseImage(await ContentAsync(work, cancellationToken).ConfigureAwait(false), faceBanks);
             item.FaceCount = seen.FaceCount;
             item.NudityScore = seen.Nudity;
+            item.ExplicitScore = seen.Explicit;
             if (seen.Match is { } face)
             {
                 item.FaceEntryId = face.Id;
@@ -827,9 +831,60 @@ public sealed class IngestionPipeline(
             }
         }
 
+        // Nothing matched, but the classifier scores it as explicit: queued below every match (it may
+        // show an unregistered victim). The explicit score leaves out "sexy", which many clothed photos get.
+        if (signal == MatchSignal.None && item.ExplicitScore is { } explicitScore && _options.QueueNudityAbove is { } above && explicitScore > above)
+        {
+            signal = MatchSignal.Nudity;
+            priority = ReviewPriority.Compute(MatchSignal.Nudity, 0, nudity);
+        }
+
+        if (item.ContentKind == "video")
+        {
+            item.FrameAt = signal switch
+            {
+                MatchSignal.Face => seen.FaceAt,
+                MatchSignal.Nudity => seen.ExplicitAt,
+                _ => seen.NudityAt,
+            };
+        }
+
         item.Signal = ReviewPriority.Name(signal);
         item.Priority = priority;
         Advance(item, signal == MatchSignal.None || item.ReviewItemId is not null ? IngestState.Done : IngestState.Matched);
+    }
+
+    private VisionResult AnalyseImage(byte[] bytes, IReadOnlyList<FaceBank> faceBanks)
+    {
+        try
+        {
+            return _vision.Analyse(bytes, faceBanks, _options.FaceThreshold, _options.ImageDecode);
+        }
+        catch (ImageDecodeException ex)
+        {
+            throw new StepFailedException(ex.Error == ImageDecodeError.TooManyPixels ? "too-many-pixels" : "undecodable", permanent: true);
+        }
+    }
+
+    /// <summary>Faces and nudity on at most <see cref="IngestionOptions.VideoVisionFrames"/> frames spread over the video.</summary>
+    private async Task<VisionResult> AnalyseVideoAsync(ItemWork work, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
+    {
+        var bytes = await ContentAsync(work, cancellationToken).ConfigureAwait(false);
+        var directory = Directory.CreateTempSubdirectory("haechi-ingest-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "item.video");
+            await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            return _vision.AnalyseVideo(path, faceBanks, _options.FaceThreshold, _options.VideoDecode, _options.VideoVisionFrames, _options.VideoVisionMaxSide, cancellationToken);
+        }
+        catch (VideoDecodeException)
+        {
+            throw new StepFailedException("undecodable", permanent: true);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     /// <summary>One claimed item during a batch: its tracked record, its bytes and sealed blob once fetched, and a failure.</summary>

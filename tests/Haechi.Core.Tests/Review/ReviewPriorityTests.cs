@@ -59,9 +59,28 @@ public sealed class ReviewPriorityTests
     [InlineData(MatchSignal.View, "view")]
     [InlineData(MatchSignal.Vpdq, "vpdq")]
     [InlineData(MatchSignal.Face, "face")]
+    [InlineData(MatchSignal.Nudity, "nudity")]
     public void Name_Parse_RoundTrip(MatchSignal signal, string name)
     {
         Assert.Equal(name, ReviewPriority.Name(signal));
         Assert.Equal(signal, ReviewPriority.Parse(name));
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(0.9, 1.0)]
+    [InlineData(1.0, 0.51)]
+    public void Compute_NudityOnly_BelowEveryMatch_OrderedByNudity(double score, double nudity)
+    {
+        // Unmatched sexual content is queued, but after the weakest match of any signal.
+        var queued = ReviewPriority.Compute(MatchSignal.Nudity, score, nudity);
+        Assert.InRange(queued, 0, 0.25);
+        Assert.Equal(ReviewPriority.Compute(MatchSignal.None, score, nudity), queued);
+        foreach (var matched in new[] { MatchSignal.Pdq, MatchSignal.View, MatchSignal.Vpdq, MatchSignal.Face })
+        {
+            Assert.True(ReviewPriority.Compute(matched, 0, 0) > queued);
+        }
+
+        Assert.True(ReviewPriority.Compute(MatchSignal.Nudity, 0, Math.Min(1, nudity + 0.05)) >= queued);
     }
 }

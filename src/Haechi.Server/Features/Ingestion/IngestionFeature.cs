@@ -73,6 +73,8 @@ internal static class IngestionFeature
                     Lease = TimeSpan.FromSeconds(o.LeaseSeconds),
                     RetryDelay = TimeSpan.FromSeconds(o.RetryDelaySeconds),
                     PollInterval = TimeSpan.FromMilliseconds(500),
+                    QueueNudityAbove = o.QueueNudityAbove,
+                    VideoVisionFrames = o.VideoVisionFrames,
                 },
                 sp.GetRequiredService<TimeProvider>(),
                 vision: sp.GetRequiredService<IngestVision>());

@@ -29,6 +29,18 @@ internal sealed class IngestionServerOptions
     [Range(0, 86_400)]
     public int RetryDelaySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Explicit score (0..1, porn + hentai of the nudity classifier) above which an item that matched
+    /// nothing is still queued for review (signal "nudity", below every match); 1 queues none. Has no
+    /// effect when the nudity classifier is not installed.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double QueueNudityAbove { get; set; } = Haechi.Watch.Ingestion.IngestionOptions.DefaultQueueNudityAbove;
+
+    /// <summary>Most frames of one video that go through the face and nudity models.</summary>
+    [Range(1, 64)]
+    public int VideoVisionFrames { get; set; } = 8;
+
     /// <summary>Let fetches reach loopback and private addresses (tests only).</summary>
     public bool AllowPrivateAddresses { get; set; }
 

@@ -22,7 +22,7 @@ internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
         var existing = await db.ReviewItems.AsNoTracking()
-            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch || r.Kind == ReviewItemKind.WebItem) && r.SourceId == candidate.SourceId)
+            .Where(r => (r.Kind == ReviewItemKind.BankMatch || r.Kind == ReviewItemKind.FaceMatch || r.Kind == ReviewItemKind.WebItem || r.Kind == ReviewItemKind.NudityTriage) && r.SourceId == candidate.SourceId)
             .Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (existing is { } id)
         {
@@ -40,13 +40,13 @@ internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
 
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority),
+            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }
 
-    // A face match stays a face match (it names a person, not a copy); a fingerprint match fetched
-    // from a URL is a web item that keeps its URL for the notice.
+    // A face match stays a face match (it names a person, not a copy) and a nudity triage item stays
+    // one (nothing matched); a fingerprint match fetched from a URL is a web item. All keep their URL for the notice.
     private static ReviewItemKind KindOf(ReviewItemKind kind, Uri? url) =>
-        kind == ReviewItemKind.FaceMatch ? kind : url is null ? ReviewItemKind.BankMatch : ReviewItemKind.WebItem;
+        kind is ReviewItemKind.FaceMatch or ReviewItemKind.NudityTriage ? kind : url is null ? ReviewItemKind.BankMatch : ReviewItemKind.WebItem;
 }

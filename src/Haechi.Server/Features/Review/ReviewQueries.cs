@@ -12,8 +12,26 @@ namespace Haechi.Server.Features.Review;
 /// <summary>The report behind a review item, as an analyst sees it (text only: rendered as text, never markup).</summary>
 internal sealed record ReviewReportView(string Receipt, ReportPlatform Platform, IReadOnlyList<string> Urls, string? Channel, string? Description, DateTimeOffset ReceivedAt);
 
-/// <summary>One open item of the queue.</summary>
-internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report, string? Url = null);
+/// <summary>
+/// One open item of the queue, with the signal that queued it ("pdq", "view", "vpdq", "face",
+/// "nudity", or null for a report), its priority (0..1, the order after the possible-minor flag) and,
+/// for a video, the time in seconds of the frame behind the signal.
+/// </summary>
+internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report, string? Url = null, string? Signal = null, double Priority = 0, double? FrameAt = null)
+{
+    /// <summary>The signal stored, or for producers that store none, the one that follows from the kind (as the queue's default priority reads it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MatchSignal SignalKind => Signal is not null ? ReviewPriority.Parse(Signal)
+        : MatchStrength <= 0 ? MatchSignal.None
+        : Kind == ReviewItemKind.FaceMatch ? MatchSignal.Face
+        : MatchSignal.Pdq;
+
+    /// <summary>The signal's resource key suffix: "pdq", "view", "vpdq", "face", "nudity", or "none".</summary>
+    public string SignalKey => ReviewPriority.Name(SignalKind) ?? "none";
+
+    /// <summary>The face similarity when an enrolled face queued it (the match strength of a face match), else null.</summary>
+    public double? FaceSimilarity => SignalKind == MatchSignal.Face ? MatchStrength : null;
+}
 
 /// <summary>The queue: open items in priority order, and how many returning items were classified without being shown.</summary>
 internal sealed record ReviewQueueView(IReadOnlyList<ReviewItemView> Items, int OpenCount, int AutoClassifiedCount);
@@ -66,7 +84,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             reports.TryGetValue(reportId, out report);
         }
 
-        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report, r.Url);
+        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report, r.Url, r.Signal, r.Priority, r.FrameAt);
     }
 }
 

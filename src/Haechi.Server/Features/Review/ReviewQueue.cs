@@ -19,8 +19,9 @@ namespace Haechi.Server.Features.Review;
 /// <param name="EvidenceId">The encrypted content, if any.</param>
 /// <param name="MatchedEntryId">The bank entry matched, if any.</param>
 /// <param name="Url">Where the content was seen, if anywhere (what a takedown notice names).</param>
-/// <param name="Signal">The signal that matched ("pdq", "view", "vpdq", "face"), if any.</param>
+/// <param name="Signal">The signal that queued it ("pdq", "view", "vpdq", "face", "nudity"), if any.</param>
 /// <param name="Priority">0..1 (see <see cref="ReviewPriority"/>); null: computed from the kind, match strength and nudity score.</param>
+/// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
 internal sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
@@ -34,7 +35,8 @@ internal sealed record ReviewItemInput(
     long? MatchedEntryId = null,
     Uri? Url = null,
     string? Signal = null,
-    double? Priority = null);
+    double? Priority = null,
+    double? FrameAt = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
 internal sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
@@ -99,6 +101,7 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 MatchStrength = Math.Clamp(input.MatchStrength, 0, 1),
                 NudityScore = Math.Clamp(input.NudityScore, 0, 1),
                 Signal = input.Signal,
+                FrameAt = input.FrameAt,
                 Priority = Math.Clamp(input.Priority ?? DefaultPriority(input), 0, 1),
                 Sha256 = input.Sha256,
                 Md5 = input.Md5,

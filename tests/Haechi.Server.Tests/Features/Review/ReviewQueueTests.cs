@@ -181,4 +181,51 @@ public sealed class ReviewQueueTests : IAsyncLifetime
         Assert.Contains("결정 기록", korean, StringComparison.Ordinal);
         Assert.Contains("검토 대기열", await admin.GetStringAsync("/review?culture=ko", ApiClient.Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task QueuePage_SignalPriorityScoresFrameTime_OrderedByPriority_ItemPageExplains_KoreanAndEnglish()
+    {
+        using var admin = await _factory.AdminAsync();
+        var nudityOnly = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.NudityTriage, "ingest:3", NudityScore: 0.93, Signal: "nudity", Priority: ReviewPriority.Compute(MatchSignal.Nudity, 0, 0.93)));
+        var copy = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.BankMatch, "ingest:1", MatchStrength: 0.9, NudityScore: 0.1, Signal: "pdq", Priority: ReviewPriority.Compute(MatchSignal.Pdq, 0.9, 0.1)));
+        var face = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.FaceMatch, "ingest:2", MatchStrength: 0.71, NudityScore: 0.86, Signal: "face", Priority: ReviewPriority.Compute(MatchSignal.Face, 0.71, 0.86), FrameAt: 9));
+
+        var english = await admin.GetStringAsync("/review?culture=en", ApiClient.Ct);
+
+        // Most urgent first: her face on sexual content, then the copy, then the unmatched sexual content.
+        var order = System.Text.RegularExpressions.Regex.Matches(english, "data-signal=\"([a-z]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["face", "pdq", "nudity"], order);
+        Assert.Contains("Signal", english, StringComparison.Ordinal);
+        Assert.Contains("Enrolled face", english, StringComparison.Ordinal);
+        Assert.Contains("frame at 9.0 s", english, StringComparison.Ordinal);
+        Assert.Contains("face similarity 0.71", english, StringComparison.Ordinal);
+        Assert.Contains("bank match 90", english, StringComparison.Ordinal);
+        Assert.Contains("nudity 93", english, StringComparison.Ordinal);
+        Assert.Contains(">Nudity", english, StringComparison.Ordinal);
+        Assert.Contains(ReviewPriority.Compute(MatchSignal.Face, 0.71, 0.86).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), english, StringComparison.Ordinal);
+        var korean = await admin.GetStringAsync("/review?culture=ko", ApiClient.Ct);
+        Assert.Contains("등록된 얼굴", korean, StringComparison.Ordinal);
+        Assert.Contains("9.0초 지점 프레임", korean, StringComparison.Ordinal);
+        Assert.Contains("얼굴 유사도 0.71", korean, StringComparison.Ordinal);
+
+        // The item pages say the same, with why each is in the queue.
+        var faceEn = await admin.GetStringAsync($"/review/{face.Id}?culture=en", ApiClient.Ct);
+        Assert.Contains("data-signal=\"face\"", faceEn, StringComparison.Ordinal);
+        Assert.Contains("face similarity 0.71", faceEn, StringComparison.Ordinal);
+        Assert.Contains("frame at 9.0 s", faceEn, StringComparison.Ordinal);
+        Assert.Contains("may be a new deepfake of her", faceEn, StringComparison.Ordinal);
+        var nudityEn = await admin.GetStringAsync($"/review/{nudityOnly.Id}?culture=en", ApiClient.Ct);
+        Assert.Contains("Nudity triage", nudityEn, StringComparison.Ordinal);
+        Assert.Contains("may show a victim who has not registered", nudityEn, StringComparison.Ordinal);
+        Assert.DoesNotContain("face similarity", nudityEn, StringComparison.Ordinal);
+        var copyKo = await admin.GetStringAsync($"/review/{copy.Id}?culture=ko", ApiClient.Ct);
+        Assert.Contains("대기열에 오른 이유", copyKo, StringComparison.Ordinal);
+        Assert.Contains("PDQ 지문이 등록된 사진의 일치 반경 안에", copyKo, StringComparison.Ordinal);
+
+        // The API lists the same signal, priority and frame time.
+        var items = (await QueueAsync(admin))["items"]!.AsArray();
+        Assert.Equal("face", (string)items[0]!["signal"]!);
+        Assert.Equal(9.0, (double)items[0]!["frameAt"]!);
+        Assert.Equal("nudityTriage", (string)items[2]!["kind"]!);
+    }
 }
