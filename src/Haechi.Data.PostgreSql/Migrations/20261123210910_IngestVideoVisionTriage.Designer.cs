@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Haechi.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261123195709_IngestVideoVisionTriage")]
+    [Migration("20261123210910_IngestVideoVisionTriage")]
     partial class IngestVideoVisionTriage
     {
         /// <inheritdoc />
@@ -899,6 +899,62 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasIndex("ReportId");
 
                     b.ToTable("evidence", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Review.ReportAttachmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeclaredBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("declared_bytes");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<long?>("EvidenceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("evidence_id");
+
+                    b.Property<int?>("Frames")
+                        .HasColumnType("integer")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_bytes");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_attachments", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Review.ReviewItemRecord", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Haechi.Data.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261123195544_IngestVideoVisionTriage")]
+    [Migration("20261123210906_IngestVideoVisionTriage")]
     partial class IngestVideoVisionTriage
     {
         /// <inheritdoc />
@@ -866,6 +866,60 @@ namespace Haechi.Data.Migrations
                     b.HasIndex("ReportId");
 
                     b.ToTable("evidence", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Review.ReportAttachmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeclaredBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("declared_bytes");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<long?>("EvidenceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evidence_id");
+
+                    b.Property<int?>("Frames")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_bytes");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_attachments", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Review.ReviewItemRecord", b =>
