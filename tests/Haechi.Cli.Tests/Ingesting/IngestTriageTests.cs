@@ -74,7 +74,7 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         }
 
         var video = Path.Combine(_dir, "clip.mp4");
-        Ffmpeg(
+        FfmpegTool.Run(
             "-f", "lavfi", "-i", "color=c=0x336699:s=640x480:d=8.5:r=25",
             "-loop", "1", "-framerate", "25", "-t", "3.5", "-i", sighting,
             "-filter_complex", "[0:v]setsar=1,format=yuv420p[a];[1:v]scale=480:480,pad=640:480:80:0,setsar=1,format=yuv420p[b];[a][b]concat=n=2:v=1:a=0",
@@ -211,39 +211,5 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
             Assert.Null(i.ReviewItemId);
         });
         Assert.Equal(0, await db.ReviewItems.CountAsync(ct));
-    }
-
-    private static void Ffmpeg(params string[] arguments)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        System.Diagnostics.Process process;
-        try
-        {
-            process = System.Diagnostics.Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            // test.sh installs ffmpeg; without it the test fails under CI and skips elsewhere.
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail("FFmpeg is not installed: " + ex.Message);
-            }
-
-            Assert.Skip("FFmpeg is not installed: " + ex.Message);
-            return;
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, "ffmpeg failed: " + stderr.GetAwaiter().GetResult());
-        }
     }
 }

@@ -115,7 +115,7 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
 
         // 6 s at 25 fps: a plain colour, the face (2.0 to 4.0 s), another colour.
         var video = Path.Combine(_data, "clip.mp4");
-        Ffmpeg(
+        FfmpegTool.Run(
             "-f", "lavfi", "-i", "color=c=0x336699:s=640x480:d=2:r=25",
             "-loop", "1", "-framerate", "25", "-t", "2", "-i", crop,
             "-f", "lavfi", "-i", "color=c=0x996633:s=640x480:d=2:r=25",
@@ -168,40 +168,6 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("bad.mp4", refused.Error, StringComparison.Ordinal);
         Assert.Empty(CliRunner.Lines(refused.Out));
-    }
-
-    private static void Ffmpeg(params string[] arguments)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        System.Diagnostics.Process process;
-        try
-        {
-            process = System.Diagnostics.Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            // test.sh installs ffmpeg; without it the test fails under CI and skips elsewhere.
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail("FFmpeg is not installed: " + ex.Message);
-            }
-
-            Assert.Skip("FFmpeg is not installed: " + ex.Message);
-            return;
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, "ffmpeg failed: " + stderr.GetAwaiter().GetResult());
-        }
     }
 
     [Fact]

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Haechi.Cli.Tests;
 using Haechi.Core.Banks;
 using Haechi.Data;
 using Haechi.Data.Banks;
@@ -322,7 +322,7 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         }
 
         var output = Path.Combine(_work, name);
-        Ffmpeg("-framerate", "2", "-i", Path.Combine(frames, "f%02d.jpg"), "-r", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", crf.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
+        FfmpegTool.Run("-framerate", "2", "-i", Path.Combine(frames, "f%02d.jpg"), "-r", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", crf.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
         return output;
     }
 
@@ -330,43 +330,8 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
     private string Transcode(string input, string name, int width, int height, int crf)
     {
         var output = Path.Combine(_work, name);
-        Ffmpeg("-i", input, "-vf", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", crf.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
+        FfmpegTool.Run("-i", input, "-vf", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", crf.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
         return output;
-    }
-
-    /// <summary>Runs ffmpeg; without it the test skips on a developer machine and fails when <c>CI=true</c> (test.sh installs it).</summary>
-    private static void Ffmpeg(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            var message = "FFmpeg is not installed (apt-get install ffmpeg): " + ex.Message;
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail(message);
-            }
-
-            Assert.Skip(message);
-            return;
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync(ApiClient.Ct);
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, "ffmpeg failed: " + stderr.GetAwaiter().GetResult());
-        }
     }
 
     [GeneratedRegex("data-testid=\"attachment-video\">([^<]*)<")]
