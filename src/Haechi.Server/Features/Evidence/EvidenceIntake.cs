@@ -39,6 +39,20 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         ["heifload"] = "image/heif",
     };
 
+    /// <summary>An evidence file of report <paramref name="reportId"/>, its original and preview sealed with the current key.</summary>
+    public static EvidenceRecord Seal(ContentSealer sealer, long reportId, string contentType, byte[] bytes, int width, int height, byte[] preview, DateTimeOffset createdAt) => new()
+    {
+        ReportId = reportId,
+        ContentType = contentType,
+        Length = bytes.Length,
+        Width = width,
+        Height = height,
+        KeyId = sealer.CurrentKeyId,
+        Sealed = sealer.Seal(bytes, Context(reportId, preview: false)),
+        SealedPreview = sealer.Seal(preview, Context(reportId, preview: true)),
+        CreatedAt = createdAt,
+    };
+
     /// <summary>The sealing context of an evidence file: bound to its report, so a blob moved to another report does not open.</summary>
     public static byte[] Context(long reportId, bool preview) =>
         Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"haechi-evidence-v1|{(preview ? "preview" : "original")}|report:{reportId}"));
@@ -190,18 +204,7 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         var records = new List<EvidenceRecord>(evidence.Count);
         foreach (var file in evidence)
         {
-            var record = new EvidenceRecord
-            {
-                ReportId = report.Id,
-                ContentType = file.ContentType,
-                Length = file.Bytes.Length,
-                Width = file.Width,
-                Height = file.Height,
-                KeyId = sealer.CurrentKeyId,
-                Sealed = sealer.Seal(file.Bytes, Context(report.Id, preview: false)),
-                SealedPreview = sealer.Seal(file.Preview, Context(report.Id, preview: true)),
-                CreatedAt = time.GetUtcNow(),
-            };
+            var record = Seal(sealer, report.Id, file.ContentType, file.Bytes, file.Width, file.Height, file.Preview, time.GetUtcNow());
             records.Add(record);
             db.Evidence.Add(record);
         }

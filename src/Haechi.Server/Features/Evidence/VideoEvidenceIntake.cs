@@ -113,18 +113,7 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
             return item;
         }
 
-        var evidence = new EvidenceRecord
-        {
-            ReportId = report.Id,
-            ContentType = video.ContentType,
-            Length = video.Bytes.Length,
-            Width = video.Width,
-            Height = video.Height,
-            KeyId = sealer.CurrentKeyId,
-            Sealed = sealer.Seal(video.Bytes, EvidenceIntake.Context(report.Id, preview: false)),
-            SealedPreview = sealer.Seal(video.Poster, EvidenceIntake.Context(report.Id, preview: true)),
-            CreatedAt = now,
-        };
+        var evidence = EvidenceIntake.Seal(sealer, report.Id, video.ContentType, video.Bytes, video.Width, video.Height, video.Poster, now);
         db.Evidence.Add(evidence);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         db.ReportAttachments.Add(new ReportAttachmentRecord
