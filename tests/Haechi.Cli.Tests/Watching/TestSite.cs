@@ -30,6 +30,9 @@ internal sealed class TestSite : IAsyncDisposable
 
     public int MediaRequests;
 
+    /// <summary>How long each image waits before its answer, like a remote host's (none by default).</summary>
+    public TimeSpan MediaDelay { get; set; }
+
     public static async Task<TestSite> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -98,6 +101,18 @@ internal sealed class TestSite : IAsyncDisposable
         Interlocked.Increment(ref MediaRequests);
         if (bytes is not null)
         {
+            if (MediaDelay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(MediaDelay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             context.Response.ContentType = path.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg";
             context.Response.ContentLength = bytes.Length;
             await context.Response.Body.WriteAsync(bytes, context.RequestAborted);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Haechi.Cli.Tests.Watching;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
@@ -53,7 +54,8 @@ public sealed class ServerCrashTests : IDisposable
         var total = Stopwatch.StartNew();
         var data = Path.Combine(_dir, "data");
         // Each image answered after 40 ms, like a remote host: the queue cannot drain between two polls on a fast machine.
-        await using var site = await SlowImageSite.StartAsync(TimeSpan.FromMilliseconds(40), ct);
+        await using var site = await TestSite.StartAsync();
+        site.MediaDelay = TimeSpan.FromMilliseconds(40);
 
         // Three photos a victim registers (fingerprints only); edited copies of them among the first
         // 60 images, unrelated photos, and exact repeats of four images (two of them copies).
