@@ -76,6 +76,7 @@ run_tests core tests/Haechi.Core.Tests
 run_tests core-scalar tests/Haechi.Core.Tests DOTNET_EnableHWIntrinsic=0
 run_tests media tests/Haechi.Media.Tests
 run_tests data tests/Haechi.Data.Tests
+run_tests pipeline tests/Haechi.Pipeline.Tests
 run_tests cli tests/Haechi.Cli.Tests
 run_tests server tests/Haechi.Server.Tests
 # Browser tests: real Kestrel + Debian Chromium (Playwright never downloads a browser).

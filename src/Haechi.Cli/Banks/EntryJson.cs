@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Haechi.Data.Banks;
-using Haechi.Watch.Matching;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Banks;
 

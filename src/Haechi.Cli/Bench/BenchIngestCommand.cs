@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 using Haechi.Data;
 using Haechi.Data.Sealing;
 using Haechi.Media.Images;
-using Haechi.Watch.Fetching;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Ingestion;
 
 namespace Haechi.Cli.Bench;
 

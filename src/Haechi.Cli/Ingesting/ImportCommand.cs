@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Data;
-using Haechi.Watch.Fetching;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Cli.Ingesting;

@@ -7,9 +7,9 @@ using Haechi.Core.Banks;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
-using Haechi.Watch.Fetching;
-using Haechi.Watch.Ingestion;
-using Haechi.Watch.Matching;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Ingesting;
 

@@ -11,7 +11,7 @@ using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
-using Haechi.Watch.Matching;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Matching;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Media.Video;
-using Haechi.Watch.Matching;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Matching;
 

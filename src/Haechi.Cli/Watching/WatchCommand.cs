@@ -7,10 +7,10 @@ using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
-using Haechi.Watch.Extraction;
-using Haechi.Watch.Fetching;
-using Haechi.Watch.Matching;
-using Haechi.Watch.Watching;
+using Haechi.Pipeline.Extraction;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Matching;
+using Haechi.Pipeline.Watching;
 
 namespace Haechi.Cli.Watching;
 

@@ -8,7 +8,7 @@ using Haechi.Data;
 using Haechi.Data.Sealing;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Cli.Tests.Ingesting;

@@ -3,7 +3,7 @@ using Haechi.Data;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
 using Haechi.Media.Tests.Vision;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Cli.Tests.Ingesting;

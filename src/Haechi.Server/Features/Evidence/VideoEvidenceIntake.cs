@@ -12,7 +12,7 @@ using Haechi.Media.Video;
 using Haechi.Media.Vision;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
-using Haechi.Watch.Matching;
+using Haechi.Pipeline.Matching;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

@@ -1,6 +1,6 @@
 using Haechi.Data;
 using Haechi.Data.Ingestion;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Ingestion;

@@ -35,7 +35,7 @@ internal sealed class IngestionServerOptions
     /// effect when the nudity classifier is not installed.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double QueueNudityAbove { get; set; } = Haechi.Watch.Ingestion.IngestionOptions.DefaultQueueNudityAbove;
+    public double QueueNudityAbove { get; set; } = Haechi.Pipeline.Ingestion.IngestionOptions.DefaultQueueNudityAbove;
 
     /// <summary>Most frames of one video that go through the face and nudity models.</summary>
     [Range(1, 64)]

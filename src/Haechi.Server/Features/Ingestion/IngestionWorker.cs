@@ -1,4 +1,4 @@
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion;

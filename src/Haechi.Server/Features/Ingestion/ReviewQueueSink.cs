@@ -2,7 +2,7 @@ using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Server.Features.Review;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Ingestion;

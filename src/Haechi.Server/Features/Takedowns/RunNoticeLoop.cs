@@ -4,7 +4,7 @@ using Haechi.Core.Takedowns;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Takedowns;
-using Haechi.Watch.Notices;
+using Haechi.Pipeline.Notices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using Haechi.Data;
-using Haechi.Watch.Telegram;
+using Haechi.Pipeline.Telegram;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Telegram;

@@ -1,5 +1,5 @@
 using Haechi.Server.Features.Accounts;
-using Haechi.Watch.Telegram;
+using Haechi.Pipeline.Telegram;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

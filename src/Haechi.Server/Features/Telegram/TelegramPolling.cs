@@ -1,6 +1,6 @@
 using Haechi.Data;
-using Haechi.Watch.Ingestion;
-using Haechi.Watch.Telegram;
+using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 

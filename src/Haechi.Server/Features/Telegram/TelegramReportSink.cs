@@ -3,7 +3,7 @@ using System.Resources;
 using Haechi.Core.Reports;
 using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Reports;
-using Haechi.Watch.Telegram;
+using Haechi.Pipeline.Telegram;
 
 namespace Haechi.Server.Features.Telegram;
 

@@ -1,4 +1,4 @@
-using Haechi.Watch.Telegram;
+using Haechi.Pipeline.Telegram;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Haechi.Data;
 using Haechi.Data.Watching;
-using Haechi.Watch.Extraction;
-using Haechi.Watch.Fetching;
-using Haechi.Watch.Ingestion;
+using Haechi.Pipeline.Extraction;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

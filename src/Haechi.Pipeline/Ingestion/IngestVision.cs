@@ -1,0 +1,235 @@
+using Haechi.Core.Faces;
+using Haechi.Media.Images;
+using Haechi.Media.Models;
+using Haechi.Media.Video;
+using Haechi.Media.Vision;
+
+namespace Haechi.Pipeline.Ingestion;
+
+/// <summary>What the pipeline's vision step can do, as the status reports it.</summary>
+/// <param name="Faces">"on", or why faces are off ("models-not-installed", "model-refused").</param>
+/// <param name="Nudity">"on", or why the nudity score is off.</param>
+public sealed record VisionStatus(string Faces, string Nudity)
+{
+    /// <summary>Nothing loaded.</summary>
+    public static VisionStatus Off { get; } = new("off", "off");
+}
+
+/// <summary>One image's or video's faces and nudity: the faces found, the best enrolled face matched (if any) and the nudity score.</summary>
+/// <param name="FaceCount">Faces detected (for a video, the most in one sampled frame); null when faces are off.</param>
+/// <param name="Match">The best match of an embedded face against the face banks, at or above the threshold.</param>
+/// <param name="Nudity">0..1 (porn + hentai + sexy; for a video, the highest of one sampled frame), null when the classifier is off.</param>
+/// <param name="FaceAt">For a video: seconds into it of the frame with the best face match.</param>
+/// <param name="NudityAt">For a video: seconds into it of the frame with the highest nudity score.</param>
+/// <param name="Frames">For a video: sampled frames analysed.</param>
+/// <param name="Explicit">0..1 (porn + hentai; for a video, the highest of one sampled frame), null when the classifier is off.</param>
+/// <param name="ExplicitAt">For a video: seconds into it of the frame with the highest explicit score.</param>
+public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null);
+
+/// <summary>
+/// The vision models of the pipeline (face detector, FaceRes embedder, nudity classifier), loaded
+/// once from the data directory's model cache and shared by every worker (ONNX Runtime sessions are
+/// thread-safe). A model that is not installed leaves its part off, and <see cref="Status"/> says so:
+/// the pipeline runs without it rather than pretending.
+/// </summary>
+public sealed class IngestVision : IDisposable
+{
+    private readonly List<OnnxModel> _loaded = [];
+
+    private IngestVision(VisionStatus status) => Status = status;
+
+    /// <summary>Which parts are on, and why the others are off.</summary>
+    public VisionStatus Status { get; private set; }
+
+    /// <summary>The face detector, or null when faces are off.</summary>
+    public FaceDetector? Detector { get; private set; }
+
+    /// <summary>The face embedder, or null when faces are off.</summary>
+    public FaceEmbedder? Embedder { get; private set; }
+
+    /// <summary>The nudity classifier, or null when nudity is off.</summary>
+    public NudityClassifier? Nudity { get; private set; }
+
+    /// <summary>The identity of the embedder's vectors (face banks of other models are not searched), or null.</summary>
+    public string? EmbeddingModel => Embedder?.ModelIdentity;
+
+    /// <summary>True when faces or nudity are on.</summary>
+    public bool Enabled => Detector is not null || Nudity is not null;
+
+    /// <summary>Loads what is installed under <c>DATA/models</c>; never throws for a missing or refused model.</summary>
+    public static IngestVision Load(string dataDirectory)
+    {
+        var store = ModelStore.ForDataDirectory(dataDirectory);
+        var vision = new IngestVision(VisionStatus.Off);
+        var faces = "on";
+        var nudity = "on";
+        try
+        {
+            var detector = vision.TryLoad(store, ModelCatalog.FaceDetector, "face-detection", out var detectorProblem);
+            var embedder = vision.TryLoad(store, ModelCatalog.FaceEmbedder, "face-embedding", out var embedderProblem);
+            if (detector is not null && embedder is not null)
+            {
+                vision.Detector = new FaceDetector(detector);
+                vision.Embedder = new FaceEmbedder(embedder);
+            }
+            else
+            {
+                faces = detectorProblem ?? embedderProblem ?? "off";
+            }
+
+            var classifier = vision.TryLoad(store, ModelCatalog.Nudity, "nudity", out var nudityProblem);
+            if (classifier is not null)
+            {
+                vision.Nudity = new NudityClassifier(classifier);
+            }
+            else
+            {
+                nudity = nudityProblem ?? "off";
+            }
+
+            vision.Status = new VisionStatus(faces, nudity);
+            return vision;
+        }
+        catch
+        {
+            vision.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Nothing loaded: faces and nudity off (the fingerprint-only pipeline).</summary>
+    public static IngestVision None() => new(VisionStatus.Off);
+
+    /// <summary>
+    /// Detects and embeds the faces of the image and matches each against every face bank (best
+    /// similarity at or above <paramref name="threshold"/>), and scores nudity (triage and explicit).
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
+    public VisionResult Analyse(byte[] bytes, IReadOnlyList<FaceBank> banks, float threshold, ImageDecodeOptions decode)
+    {
+        ArgumentNullException.ThrowIfNull(banks);
+        ArgumentNullException.ThrowIfNull(decode);
+        if (!Enabled)
+        {
+            return new VisionResult(null, null, null);
+        }
+
+        // Shrunk on load, but the shorter side kept ≥ 512 px so that small faces stay visible.
+        var image = ImageDecoder.Decode(bytes, decode with { MinWorkingSide = ImageScanner.VisionDecodeOptions.MinWorkingSide });
+        int? faceCount = null;
+        FaceMatch? best = null;
+        if (Detector is not null && Embedder is not null)
+        {
+            var detected = Detector.Detect(image);
+            faceCount = detected.Count;
+            var embeddable = new List<DetectedFace>(detected.Count);
+            foreach (var face in detected)
+            {
+                if (Embedder.IsEmbeddable(face))
+                {
+                    embeddable.Add(face);
+                }
+            }
+
+            if (embeddable.Count > 0 && banks.Count > 0)
+            {
+                foreach (var vector in Embedder.Embed(image, embeddable))
+                {
+                    foreach (var bank in banks)
+                    {
+                        if (bank.Index.Best(vector) is { } match && match.Similarity >= threshold && (best is null || match.Similarity > best.Value.Similarity))
+                        {
+                            best = match;
+                        }
+                    }
+                }
+            }
+        }
+
+        NudityScores? scores = Nudity?.Classify(image);
+        return scores is { } s
+            ? new VisionResult(faceCount, best, Math.Clamp(s.Priority, 0, 1), Explicit: Math.Clamp(s.Explicit, 0, 1))
+            : new VisionResult(faceCount, best, null);
+    }
+
+    /// <summary>
+    /// Samples at most <paramref name="maxFrames"/> frames spread over the video (one per second for
+    /// short videos, fewer per second for long ones; each frame scaled so its longer side is at most
+    /// <paramref name="maxSide"/>), and runs the face detector, embedder and nudity classifier on each.
+    /// Keeps the best enrolled face match and the highest nudity and explicit scores of one frame, with their times.
+    /// </summary>
+    /// <exception cref="VideoDecodeException">The video is refused, cannot be decoded, or took too long.</exception>
+    public VisionResult AnalyseVideo(string path, IReadOnlyList<FaceBank> banks, float threshold, VideoDecodeOptions decode, int maxFrames, int maxSide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(banks);
+        ArgumentNullException.ThrowIfNull(decode);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFrames, 1);
+        if (!Enabled)
+        {
+            return new VisionResult(null, null, null);
+        }
+
+        var probe = VideoDecoder.Probe(path, decode, cancellationToken);
+        var seconds = probe.Duration?.TotalSeconds ?? 0;
+        var options = new VideoAnalysisOptions
+        {
+            FramesPerSecond = SampleRate(seconds, maxFrames),
+            Threshold = threshold,
+            MaxSide = maxSide,
+            MaxFrames = maxFrames,
+            Decode = decode,
+        };
+        var faces = Detector is not null && Embedder is not null;
+        var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options).Analyze(path, cancellationToken);
+        FaceMatch? best = null;
+        double? faceAt = null;
+        foreach (var sighting in analysis.Sightings)
+        {
+            if (best is null || sighting.BestSimilarity > best.Value.Similarity)
+            {
+                best = new FaceMatch(sighting.EntryId, sighting.BestSimilarity);
+                faceAt = sighting.BestAt;
+            }
+        }
+
+        return new VisionResult(faces ? analysis.MaxFacesInFrame : null, best, analysis.NudityPeak, faceAt, analysis.NudityPeakAt, analysis.FramesAnalysed, analysis.ExplicitPeak, analysis.ExplicitPeakAt);
+    }
+
+    /// <summary>Frames per second that spread <paramref name="maxFrames"/> over <paramref name="seconds"/>: at most 1, and 1 when the duration is unknown (the frame cap still holds).</summary>
+    internal static double SampleRate(double seconds, int maxFrames) =>
+        seconds > maxFrames ? maxFrames / seconds : 1;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var model in _loaded)
+        {
+            model.Dispose();
+        }
+
+        _loaded.Clear();
+    }
+
+    private OnnxModel? TryLoad(ModelStore store, string id, string task, out string? problem)
+    {
+        var spec = ModelCatalog.Find(id);
+        if (spec is null || !store.IsCurrent(spec))
+        {
+            problem = "models-not-installed";
+            return null;
+        }
+
+        try
+        {
+            var model = store.Load(id, task);
+            _loaded.Add(model);
+            problem = null;
+            return model;
+        }
+        catch (ModelConversionException)
+        {
+            problem = "model-refused";
+            return null;
+        }
+    }
+}

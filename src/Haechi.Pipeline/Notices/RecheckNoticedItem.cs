@@ -1,0 +1,59 @@
+using Haechi.Core.Hashing;
+using Haechi.Core.Takedowns;
+using Haechi.Media.Images;
+using Haechi.Pipeline.Fetching;
+
+namespace Haechi.Pipeline.Notices;
+
+/// <summary>What one re-check saw, with the fetch status behind the outcome.</summary>
+public sealed record RecheckResult(RecheckOutcome Outcome, FetchStatus Fetch, int? Distance, DateTimeOffset CheckedAt);
+
+/// <summary>
+/// Re-fetches a noticed image URL and re-fingerprints it: <see cref="RecheckOutcome.Gone"/> when
+/// the host answers 404/410 or no longer serves an image, <see cref="RecheckOutcome.Changed"/> when
+/// the image there no longer matches the noticed PDQ (dihedral hashes included, so a mirrored
+/// re-upload still counts as there), <see cref="RecheckOutcome.StillThere"/> otherwise. A fetch that
+/// fails for transient reasons (timeout, connection, 5xx) is returned as null: unknown, try later.
+/// </summary>
+public sealed class RecheckNoticedItem(SafeFetcher fetcher, ImageDecodeOptions? decodeOptions = null, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>Largest distance at which the content counts as the same.</summary>
+    public int Radius { get; init; } = 31;
+
+    /// <summary>Re-checks <paramref name="url"/> against the PDQ recorded in the notice.</summary>
+    public async Task<RecheckResult?> RunAsync(Uri url, Hash256 noticedPdq, CancellationToken cancellationToken)
+    {
+        var fetched = await fetcher.FetchAsync(url, FetchPurpose.Media, cancellationToken).ConfigureAwait(false);
+        var at = _time.GetUtcNow();
+        switch (fetched.Status)
+        {
+            case FetchStatus.HttpStatus when fetched.HttpStatusCode is 404 or 410 or 451:
+            case FetchStatus.NotMedia:
+                return new RecheckResult(RecheckOutcome.Gone, fetched.Status, null, at);
+            case FetchStatus.Ok when fetched.Body is not null && fetched.Kind == SniffedKind.Image:
+                break;
+            default:
+                return null;
+        }
+
+        ImageFingerprint fingerprint;
+        try
+        {
+            fingerprint = new ImageFingerprinter(decodeOptions).Fingerprint(fetched.Body, FingerprintParts.Dihedral);
+        }
+        catch (ImageDecodeException)
+        {
+            return new RecheckResult(RecheckOutcome.Changed, fetched.Status, null, at);
+        }
+
+        var best = int.MaxValue;
+        foreach (var hash in fingerprint.Dihedral ?? [fingerprint.Pdq])
+        {
+            best = Math.Min(best, Hash256.Distance(hash, noticedPdq));
+        }
+
+        return new RecheckResult(best <= Radius ? RecheckOutcome.StillThere : RecheckOutcome.Changed, fetched.Status, best, at);
+    }
+}
