@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using System.Globalization;
 using System.Text.Json;
 using Haechi.Core.Banks;

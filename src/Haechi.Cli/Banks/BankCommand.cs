@@ -1,7 +1,7 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Hashing;
-using Haechi.Core.Banks;
 using Haechi.Core.Robust;
 using Haechi.Data.Banks;
 using Haechi.Media.Images;

@@ -1,6 +1,6 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using Haechi.Cli.Vision;
-using Haechi.Core.Banks;
 using Haechi.Core.Faces;
 using Haechi.Data.Banks;
 using Haechi.Media.Forensics.Sources;

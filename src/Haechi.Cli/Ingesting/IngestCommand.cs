@@ -1,9 +1,9 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Haechi.Core.Banks;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;

@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -5,7 +6,6 @@ using System.Text.Json;
 using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Video;
-using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;

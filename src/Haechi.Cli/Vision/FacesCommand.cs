@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Banks;

@@ -1,7 +1,7 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Hashing;
-using Haechi.Core.Banks;
 using Haechi.Core.Faces;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Matching;

@@ -1,9 +1,9 @@
+using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Haechi.Cli.Banks;
-using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;

@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Haechi.Core.Hashing;
@@ -27,7 +28,7 @@ namespace Haechi.Core.Matching;
 public sealed class HammingIndex
 {
     /// <summary>The default search radius for PDQ (inclusive), as the reference documents.</summary>
-    public const int DefaultRadius = 31;
+    public const int DefaultRadius = SignalType.PdqThreshold;
 
     /// <summary>The largest radius the tables serve; larger radii scan every entry.</summary>
     public const int MaxTableRadius = IndexSegment.MaxTableRadius;

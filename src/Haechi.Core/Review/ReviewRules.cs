@@ -1,3 +1,5 @@
+using Haechi.Core.Signals;
+
 namespace Haechi.Core.Review;
 
 /// <summary>What produced a review item. Stored as its number: never renumber.</summary>
@@ -61,7 +63,7 @@ public static class ReviewRules
     /// PDQ distance at or under which new content counts as content already decided (the PDQ
     /// paper's recommended match threshold, as the banks use).
     /// </summary>
-    public const int SameContentPdqDistance = 31;
+    public const int SameContentPdqDistance = SignalType.PdqThreshold;
 
     /// <summary>The match strength of a PDQ distance within <paramref name="radius"/>: 1 for identical, 0 at the radius.</summary>
     public static double PdqMatchStrength(int distance, int radius)

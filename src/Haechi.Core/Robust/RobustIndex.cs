@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
 
@@ -25,10 +26,10 @@ public readonly record struct RobustMatch(long ImageId, int Distance, RobustSign
 public sealed class RobustIndex
 {
     /// <summary>Radius for plain and dihedral PDQ (the standard threshold).</summary>
-    public const int PdqRadius = 31;
+    public const int PdqRadius = SignalType.PdqThreshold;
 
     /// <summary>Radius for pairs involving a canonical view or a registered crop.</summary>
-    public const int ExtraViewRadius = 31;
+    public const int ExtraViewRadius = SignalType.PdqThreshold;
 
     /// <summary>Radius for strip pairs.</summary>
     public const int StripRadius = 24;

@@ -1,3 +1,5 @@
+using Haechi.Core.Signals;
+
 namespace Haechi.Core.Video;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Haechi.Core.Video;
 public sealed record VpdqMatchOptions
 {
     /// <summary>PDQ's "same image" distance, inclusive.</summary>
-    public const int DefaultMaxDistance = 31;
+    public const int DefaultMaxDistance = SignalType.PdqThreshold;
 
     /// <summary>PDQ's advice: hashes of lower quality carry too little detail to compare.</summary>
     public const int DefaultMinQuality = 50;

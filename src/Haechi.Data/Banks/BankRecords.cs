@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using Haechi.Core.Banks;
 
 namespace Haechi.Data.Banks;

@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;

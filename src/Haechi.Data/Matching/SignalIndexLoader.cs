@@ -1,4 +1,4 @@
-using Haechi.Core.Banks;
+using Haechi.Core.Signals;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
 using Haechi.Core.Video;

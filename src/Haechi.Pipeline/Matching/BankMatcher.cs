@@ -1,5 +1,5 @@
+using Haechi.Core.Signals;
 using System.Globalization;
-using Haechi.Core.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Matching;
 using Haechi.Core.Robust;

@@ -20,7 +20,7 @@ public sealed class RecheckNoticedItem(SafeFetcher fetcher, ImageDecodeOptions? 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>Largest distance at which the content counts as the same.</summary>
-    public int Radius { get; init; } = 31;
+    public int Radius { get; init; } = Haechi.Core.Signals.SignalType.PdqThreshold;
 
     /// <summary>Re-checks <paramref name="url"/> against the PDQ recorded in the notice.</summary>
     public async Task<RecheckResult?> RunAsync(Uri url, Hash256 noticedPdq, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using Haechi.Core.Banks;
+using Haechi.Core.Signals;
 using Haechi.Core.Robust;
 using Haechi.Data;
 using Haechi.Data.Banks;

@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using Haechi.Core.Forensics.Sources;
 
 namespace Haechi.Core.Tests.Forensics;
@@ -80,7 +81,7 @@ public sealed class ChangeMapTests
     [InlineData(62, 0.0)]
     [InlineData(100, 0.0)]
     public void FromPdqDistance_Scale(int distance, double expected) =>
-        Assert.Equal(expected, SourceStrength.FromPdqDistance(distance), 3);
+        Assert.Equal(expected, MatchStrength.FromDistance(distance, SignalType.PdqThreshold), 3);
 
     [Theory]
     [InlineData(1.0, 1.0)]
@@ -88,7 +89,7 @@ public sealed class ChangeMapTests
     [InlineData(0.83, 0.75)]
     [InlineData(-1.0, 0.0)]
     public void FromSimilarity_Scale(double similarity, double expected) =>
-        Assert.Equal(expected, SourceStrength.FromSimilarity(similarity, 0.66), 3);
+        Assert.Equal(expected, MatchStrength.FromSimilarity(similarity, 0.66), 3);
 
     private static byte[] Texture(int width, int height)
     {

@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using Haechi.Core.Forensics.Sources;
 using Haechi.Core.Hashing;
 
@@ -32,12 +33,12 @@ public static class SourceSignals
 /// <param name="Signal">One of <see cref="SourceSignals"/>.</param>
 /// <param name="Value">PDQ distance (bits of 256) or cosine similarity.</param>
 /// <param name="Threshold">The signal's match threshold.</param>
-/// <param name="Strength">0..1 on the common scale of <see cref="SourceStrength"/> (0.5 = at the threshold).</param>
+/// <param name="Strength">0..1 on the common scale of <see cref="Haechi.Core.Signals.MatchStrength"/> (0.5 = at the threshold).</param>
 /// <param name="Detail">What was compared (transform, which faces).</param>
 public sealed record SourceEvidence(string Signal, double Value, double Threshold, double Strength, string Detail)
 {
     /// <summary>True when the signal is within its threshold.</summary>
-    public bool Matched => SourceStrength.IsMatch(Strength);
+    public bool Matched => MatchStrength.IsMatch(Strength);
 }
 
 /// <summary>Where a candidate original comes from (the <c>kind</c> field in JSON).</summary>
@@ -115,7 +116,7 @@ public sealed record SourceBankEntry(string Bank, long Id, string Label, Hash256
 public sealed record SourceMatchOptions
 {
     /// <summary>PDQ match threshold (whole, dihedral and non-face).</summary>
-    public int PdqThreshold { get; init; } = SourceStrength.PdqThreshold;
+    public int PdqThreshold { get; init; } = Haechi.Core.Signals.SignalType.PdqThreshold;
 
     /// <summary>Face embedding match threshold (cosine).</summary>
     public float FaceThreshold { get; init; } = Core.Faces.FaceBank.DefaultThreshold;

@@ -1,7 +1,7 @@
+using Haechi.Core.Signals;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Haechi.Core.Faces;
-using Haechi.Core.Forensics.Sources;
 using Haechi.Core.Hashing;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Media.Images;
@@ -129,7 +129,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
                 for (var r = 0; r < found; r++)
                 {
                     var subject = bank.SubjectOf(results[r].Id);
-                    var strength = SourceStrength.FromSimilarity(results[r].Similarity, _options.FaceThreshold);
+                    var strength = MatchStrength.FromSimilarity(results[r].Similarity, _options.FaceThreshold);
                     if (!best.TryGetValue(subject, out var current) || current.Strength < strength)
                     {
                         best[subject] = new SourceEvidence(SourceSignals.FaceEmbedding, Math.Round(results[r].Similarity, 3), _options.FaceThreshold, strength, string.Create(CultureInfo.InvariantCulture, $"suspect face {f + 1} ↔ enrolled face #{results[r].Id}"));
@@ -200,7 +200,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
             var a = MaskedPdq(suspect.Image, boxes);
             var b = MaskedPdq(reference.Image, boxes);
             var distance = Hash256.Distance(a, b);
-            evidence.Add(new SourceEvidence(SourceSignals.NonFacePdq, distance, _options.PdqThreshold, SourceStrength.FromPdqDistance(distance, _options.PdqThreshold), string.Create(CultureInfo.InvariantCulture, $"{boxes.Count} face box(es) masked in both")));
+            evidence.Add(new SourceEvidence(SourceSignals.NonFacePdq, distance, _options.PdqThreshold, MatchStrength.FromDistance(distance, _options.PdqThreshold), string.Create(CultureInfo.InvariantCulture, $"{boxes.Count} face box(es) masked in both")));
         }
 
         if (suspect.Embeddings.Length > 0 && reference.Embeddings.Length > 0)
@@ -219,7 +219,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
                 }
             }
 
-            evidence.Add(new SourceEvidence(SourceSignals.FaceEmbedding, Math.Round(best, 3), _options.FaceThreshold, SourceStrength.FromSimilarity(best, _options.FaceThreshold), string.Create(CultureInfo.InvariantCulture, $"suspect face {bestSuspect + 1} ↔ reference face {bestReference + 1}")));
+            evidence.Add(new SourceEvidence(SourceSignals.FaceEmbedding, Math.Round(best, 3), _options.FaceThreshold, MatchStrength.FromSimilarity(best, _options.FaceThreshold), string.Create(CultureInfo.InvariantCulture, $"suspect face {bestSuspect + 1} ↔ reference face {bestReference + 1}")));
         }
 
         evidence.Sort(static (x, y) => y.Strength.CompareTo(x.Strength));
@@ -231,7 +231,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
         var whole = Hash256.Distance(suspect.Original, reference);
         var evidence = new List<SourceEvidence>(4)
         {
-            new(SourceSignals.WholeImagePdq, whole, _options.PdqThreshold, SourceStrength.FromPdqDistance(whole, _options.PdqThreshold), "as it is"),
+            new(SourceSignals.WholeImagePdq, whole, _options.PdqThreshold, MatchStrength.FromDistance(whole, _options.PdqThreshold), "as it is"),
         };
         var bestDistance = int.MaxValue;
         var bestTransform = DihedralTransform.Original;
@@ -246,7 +246,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
 
         if (bestDistance < whole)
         {
-            evidence.Add(new SourceEvidence(SourceSignals.DihedralPdq, bestDistance, _options.PdqThreshold, SourceStrength.FromPdqDistance(bestDistance, _options.PdqThreshold), "suspect " + bestTransform.ToName()));
+            evidence.Add(new SourceEvidence(SourceSignals.DihedralPdq, bestDistance, _options.PdqThreshold, MatchStrength.FromDistance(bestDistance, _options.PdqThreshold), "suspect " + bestTransform.ToName()));
         }
 
         evidence.Sort(static (x, y) => y.Strength.CompareTo(x.Strength));

@@ -1,3 +1,4 @@
+using Haechi.Core.Signals;
 using Haechi.Core.Banks;
 using Haechi.Core.Cases;
 using Haechi.Core.Hashing;

@@ -1,5 +1,5 @@
+using Haechi.Core.Signals;
 using System.Globalization;
-using Haechi.Core.Banks;
 using Haechi.Core.Faces;
 using Haechi.Data.Audit;
 using Haechi.Data.Banks;

@@ -1,10 +1,10 @@
+using Haechi.Core.Signals;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Haechi.Cli.Tests.Watching;
-using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Core.Robust;
