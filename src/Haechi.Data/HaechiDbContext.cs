@@ -31,6 +31,9 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
 
     public DbSet<BankEntryLocalFeaturesRecord> BankEntryLocalFeatures => Set<BankEntryLocalFeaturesRecord>();
 
+    /// <summary>The bank change log: every entry added or withdrawn, in commit order.</summary>
+    public DbSet<BankChangeRecord> BankChanges => Set<BankChangeRecord>();
+
     public DbSet<Audit.AuditRecord> AuditEntries => Set<Audit.AuditRecord>();
 
     public DbSet<CaseRecord> Cases => Set<CaseRecord>();
@@ -81,6 +84,7 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         ReviewConfiguration.Configure(modelBuilder);
         ReviewPriorityConfiguration.Configure(modelBuilder);
         TakedownConfiguration.Configure(modelBuilder);
+        modelBuilder.ApplyConfiguration(new BankChangeConfiguration());
         modelBuilder.Entity<BankRecord>(bank =>
         {
             bank.ToTable("banks");

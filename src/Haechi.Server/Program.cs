@@ -1,3 +1,4 @@
+using Haechi.Pipeline.Matching;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Api;
@@ -6,7 +7,6 @@ using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Health;
 using Haechi.Server.Features.Ingestion;
 using Haechi.Server.Features.Investigations;
-using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Pages;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
@@ -22,6 +22,7 @@ builder.Services.AddOptions<TakedownsOptions>().BindConfiguration(TakedownsOptio
 
 builder.Services.AddHaechiStore();
 builder.Services.AddAccounts();
+builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching");
 builder.Services.AddMatching();
 builder.Services.AddApi();
 builder.Services.AddCases();

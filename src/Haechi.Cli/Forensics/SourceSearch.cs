@@ -87,7 +87,7 @@ internal sealed class SourceSearch : IDisposable
 
                 if (models?.Embedder is { } embedder)
                 {
-                    faceBanks = await store.LoadFaceBanksAsync(embedder.ModelIdentity, null, cancellationToken).ConfigureAwait(false);
+                    faceBanks = await new BankSignalReader(store.Context).LoadFaceBanksAsync(embedder.ModelIdentity, null, cancellationToken).ConfigureAwait(false);
                 }
             }
 

@@ -1,3 +1,4 @@
+using Haechi.Pipeline.Matching;
 using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
@@ -9,7 +10,6 @@ using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
-using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Ingesting;
 
@@ -46,7 +46,7 @@ internal static class IngestCommand
         var open = StoreContextFactory.For(location);
         var fetcher = new SafeFetcher(fetchOptions);
         var sealer = SealingKeyFile.Load(dataDirectory, Environment.GetEnvironmentVariable("Sealing__Key"));
-        return (new IngestionPipeline(open, sealer, fetcher, new DatabaseReviewSink(open), dataDirectory, options, vision: vision), fetcher);
+        return (new IngestionPipeline(open, sealer, fetcher, new DatabaseReviewSink(open), dataDirectory, new Matcher(location), options, vision: vision), fetcher);
     }
 
     /// <summary>A source id for an item given on the command line: a digest of its URL or full path (never the URL itself in ids).</summary>

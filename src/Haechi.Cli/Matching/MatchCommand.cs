@@ -8,7 +8,6 @@ using Haechi.Cli.Hashing;
 using Haechi.Cli.Video;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Data.Banks;
-using Haechi.Data.Matching;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Pipeline.Matching;
@@ -24,7 +23,7 @@ internal static class MatchCommand
     {
         var banks = new Option<string[]>("--bank") { Description = "Bank to match against (repeatable; default: every PDQ bank)." };
         var radius = new Option<int>("--radius") { Description = "Largest Hamming distance that matches (inclusive, 0..64).", DefaultValueFactory = _ => SignalType.Pdq.DefaultRadius };
-        var dihedral = new Option<bool>("--dihedral") { Description = "Also match rotated and mirrored copies (the 8 dihedral hashes of each file); reports which transform matched." };
+        var dihedral = new Option<bool>("--dihedral") { Description = "Also match rotated and mirrored copies (the 8 dihedral hashes of each file), as every other caller of the matcher does; reports which transform matched. On by default; --dihedral false matches the plain hash only.", DefaultValueFactory = _ => true };
         var minQuality = new Option<int>("--min-quality") { Description = "Skip files and bank entries whose PDQ quality is below this.", DefaultValueFactory = _ => PdqQuality.DefaultMinimum };
         var json = new Option<bool>("--json") { Description = "One JSON object per file with its matches." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files hashed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -53,30 +52,23 @@ internal static class MatchCommand
             var all = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
             var videos = all.Where(f => f.Problem is null && VideoFiles.IsVideo(f.Path)).ToList();
             var files = all.Where(f => f.Problem is not null || !VideoFiles.IsVideo(f.Path)).ToList();
-            var parts = result.GetValue(dihedral) ? FingerprintParts.Dihedral : FingerprintParts.Pdq;
             var queries = new List<FileQuery>();
             var failed = false;
             try
             {
-                await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-                var store = CliStore.Banks(db);
+                await using var matcher = await CliStore.MatcherAsync(console, result, ct).ConfigureAwait(false);
                 var filter = new MatchFilter
                 {
                     Radius = result.GetValue(radius),
                     MinQuality = result.GetValue(minQuality),
-                    Banks = await BankMatcher.ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false),
+                    Banks = await matcher.ResolveBanksAsync(result.GetValue(banks) ?? [], ct).ConfigureAwait(false),
                 };
-                var loader = new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System);
-                using var matcher = await BankMatcher.LoadAsync(store, loader, withVideo: videos.Count > 0, ct).ConfigureAwait(false);
-                if (matcher.PdqIndexSource == IndexSource.BuiltCorrupt)
-                {
-                    await console.Error.WriteLineAsync("haechi: the PDQ index snapshot was damaged; rebuilt it from the bank rows").ConfigureAwait(false);
-                }
 
-                // Banks with extra signals: their query views come from the same decode as the PDQ hash (one decode per file).
-                if (matcher.HasExtraViews)
+                // What every caller of the matcher computes from one decode: dihedral PDQ, and the query views and keypoints the banks need.
+                var parts = matcher.QueryParts;
+                if (!result.GetValue(dihedral))
                 {
-                    parts |= FingerprintParts.RobustViews;
+                    parts &= ~FingerprintParts.Dihedral;
                 }
 
                 OrderedFingerprinting.Run(
@@ -97,7 +89,7 @@ internal static class MatchCommand
                             queries.Add(new FileQuery(file.Path, fingerprint));
                         }
                     },
-                    matcher.QueryFamilies);
+                    matcher.Fingerprinter().QueryViews);
 
                 if (queries.Count > 0)
                 {
@@ -123,7 +115,7 @@ internal static class MatchCommand
         return command;
     }
 
-    private sealed class MatchRun(CliConsole console, BankMatcher matcher, MatchFilter filter, bool json)
+    private sealed class MatchRun(CliConsole console, Matcher matcher, MatchFilter filter, bool json)
     {
         public async Task RunAsync(List<FileQuery> queries, CancellationToken cancellationToken)
         {

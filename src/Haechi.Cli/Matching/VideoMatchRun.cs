@@ -9,12 +9,12 @@ using Haechi.Pipeline.Matching;
 namespace Haechi.Cli.Matching;
 
 /// <summary>
-/// Matches videos against vPDQ banks through <see cref="BankMatcher"/>: the frame index finds the
+/// Matches videos against vPDQ banks through <see cref="Matcher"/>: the frame index finds the
 /// entries that share at least one frame with the query, then the vPDQ comparison on the stored
 /// frames decides (query and compared match percentages); the index only narrows the candidates,
 /// so results equal a full comparison.
 /// </summary>
-internal sealed class VideoMatchRun(CliConsole console, BankMatcher matcher, MatchFilter filter, VideoDecodeOptions decodeOptions, bool json)
+internal sealed class VideoMatchRun(CliConsole console, Matcher matcher, MatchFilter filter, VideoDecodeOptions decodeOptions, bool json)
 {
     /// <summary>Returns false when any video could not be read.</summary>
     public async Task<bool> RunAsync(IReadOnlyList<InputFile> videos, CancellationToken cancellationToken)

@@ -1,12 +1,11 @@
-using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Faces;
 using Haechi.Core.Hashing.Pdq;
-using Haechi.Core.Matching;
 using Haechi.Data.Banks;
-using Haechi.Data.Matching;
+using Haechi.Cli.Banks;
+using Haechi.Pipeline.Matching;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 using Haechi.Media.Vision;
@@ -32,7 +31,8 @@ internal static class ScanCommand
         var command = new Command(
             "scan",
             "Scan images: PDQ fingerprint and quality, and with --faces the faces found and their matches in enrolled face banks, with --nsfw\n" +
-            "nudity scores; and the image's matches in the PDQ banks (radius 31, quality ≥ 50, as 'haechi match'). One line per image\n" +
+            "nudity scores; and the image's matches in the banks through the same matcher and rules as 'haechi match' (PDQ with rotations and mirrors,\n" +
+            "registered views, keypoints; radius 31, quality ≥ 50). One line per image\n" +
             "('pdq,quality,faces,porn,path', then indented matches), or JSON Lines with --json. Videos (by extension) are sampled at --fps\n" +
             "and reported per video after the images: 'video,frames,frames_with_faces,subjects,porn_max,path' then each enrolled face seen\n" +
             "with its time ranges, or one JSON object with \"kind\":\"video\". Run 'haechi models pull' first.")
@@ -70,21 +70,22 @@ internal static class ScanCommand
             {
                 try
                 {
-                    var (db, store) = await FacesCommand.OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                    // Opening through the faces command imports face bank files of earlier versions first.
+                    var (db, _) = await FacesCommand.OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
                     await using var owned = db;
+                    await using var matcher = await CliStore.MatcherAsync(console, result, cancellationToken).ConfigureAwait(false);
                     if (models.Embedder is { } embedder)
                     {
-                        // Every face bank of this embedding model, loaded into its index once.
-                        faceBanks = await store.LoadFaceBanksAsync(embedder.ModelIdentity, null, cancellationToken).ConfigureAwait(false);
+                        // Every face bank of this embedding model, from the matcher's face index.
+                        faceBanks = matcher.FaceBanks(embedder.ModelIdentity);
                     }
 
-                    var loaded = await new SignalIndexLoader(dataDirectory, TimeProvider.System).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
                     var all = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
                     var files = all.Where(f => !Video.VideoFiles.IsVideo(f.Path)).ToList();
                     var videos = all.Where(f => Video.VideoFiles.IsVideo(f.Path)).ToList();
                     var output = new ScanOutput(result.GetValue(json), faceBanks, result.GetValue(threshold));
                     var collected = result.GetValue(report) is null ? null : new List<ScanReportItem>();
-                    var pdqMatcher = new PdqBankMatcher(store, loaded.Index);
+                    var bankMatcher = new ScanBankMatcher(matcher);
                     var failed = false;
                     foreach (var chunk in files.Chunk(64))
                     {
@@ -99,7 +100,7 @@ internal static class ScanCommand
                             }
 
                             var faceMatches = output.Match(scan);
-                            var bankMatches = await pdqMatcher.MatchAsync(scan, cancellationToken).ConfigureAwait(false);
+                            var bankMatches = await bankMatcher.MatchAsync(file.Path, scan, cancellationToken).ConfigureAwait(false);
                             collected?.Add(new ScanReportItem(file.Path, scan, faceMatches, bankMatches));
                             await console.Out.WriteLineAsync(output.Format(file.Path, scan, faceMatches, bankMatches)).ConfigureAwait(false);
                         }
@@ -222,38 +223,28 @@ internal static class ScanRun
 /// <summary>A PDQ bank entry within the match radius of a scanned image.</summary>
 internal sealed record BankMatchView(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
 
-/// <summary>Looks a scanned image's PDQ hash up in the PDQ banks (the same index and rules as <c>haechi match</c>, without dihedral copies).</summary>
-internal sealed class PdqBankMatcher(BankStore store, HammingIndex index)
+/// <summary>
+/// Looks a scanned image up in the banks through the one matcher, with the same query (dihedral
+/// PDQ, views, keypoints from one decode) and the same rules as <c>haechi match</c>, so both find the same entries.
+/// </summary>
+internal sealed class ScanBankMatcher(Matcher matcher)
 {
-    private readonly List<HammingMatch> _found = [];
-
     /// <summary>The matches, nearest first; null when the image's quality is too low to match on.</summary>
-    public async Task<List<BankMatchView>?> MatchAsync(ScanResult scan, CancellationToken cancellationToken)
+    public async Task<List<BankMatchView>?> MatchAsync(string path, ScanResult scan, CancellationToken cancellationToken)
     {
         if (scan.Quality < PdqQuality.DefaultMinimum)
         {
             return null;
         }
 
-        _found.Clear();
-        index.Search(scan.Pdq, SignalType.Pdq.DefaultRadius, _found);
-        var matches = new List<BankMatchView>();
-        if (_found.Count == 0)
+        var fingerprint = matcher.Fingerprinter().Fingerprint(path, matcher.QueryParts);
+        var found = await matcher.MatchImageAsync(fingerprint, MatchFilter.Default, cancellationToken).ConfigureAwait(false);
+        var matches = new List<BankMatchView>(found.Count);
+        foreach (var match in found)
         {
-            return matches;
+            matches.Add(new BankMatchView(match.Entry.Bank, match.Entry.Id, match.Distance, match.Entry.ExternalId, match.Entry.Labels));
         }
 
-        var entries = await store.GetActiveEntriesAsync(_found.Select(f => f.Id).ToList(), cancellationToken).ConfigureAwait(false);
-        foreach (var match in _found)
-        {
-            // Entries withdrawn since the index was loaded are absent from the lookup.
-            if (entries.TryGetValue(match.Id, out var entry) && entry.Quality >= PdqQuality.DefaultMinimum)
-            {
-                matches.Add(new BankMatchView(entry.Bank, entry.Id, match.Distance, entry.ExternalId, entry.Labels));
-            }
-        }
-
-        matches.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.EntryId.CompareTo(b.EntryId));
         return matches;
     }
 }

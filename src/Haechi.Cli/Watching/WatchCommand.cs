@@ -6,7 +6,6 @@ using System.Text.Json;
 using Haechi.Cli.Banks;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Data.Banks;
-using Haechi.Data.Matching;
 using Haechi.Pipeline.Extraction;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Matching;
@@ -29,7 +28,7 @@ internal static class WatchCommand
         var once = new Option<bool>("--once") { Description = "Watch each page once and exit (default: repeat every --interval seconds until stopped)." };
         var interval = new Option<int>("--interval") { Description = "Seconds between passes when not --once.", DefaultValueFactory = _ => 900 };
         var depth = new Option<int>("--depth") { Description = "Same-site pagination hops to follow (rel=next, \"next\"/\"다음\", page=N+1).", DefaultValueFactory = _ => 0 };
-        var dihedral = new Option<bool>("--dihedral") { Description = "Also match rotated and mirrored copies (the 8 dihedral hashes of each image)." };
+        var dihedral = new Option<bool>("--dihedral") { Description = "Also match rotated and mirrored copies (the 8 dihedral hashes of each image), as every other caller of the matcher does. On by default; --dihedral false matches the plain hash only.", DefaultValueFactory = _ => true };
         var json = new Option<bool>("--json") { Description = "One JSON object per media item." };
         var allowPrivate = new Option<bool>("--allow-private") { Description = "Permit loopback and private addresses (off by default: pages cannot point the watcher at this network)." };
         var radius = new Option<int>("--radius") { Description = "Largest Hamming distance that matches (inclusive, 0..64).", DefaultValueFactory = _ => SignalType.Pdq.DefaultRadius };
@@ -80,13 +79,12 @@ internal static class WatchCommand
             };
             try
             {
-                await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-                var store = CliStore.Banks(db);
+                await using var matcher = await CliStore.MatcherAsync(console, result, ct).ConfigureAwait(false);
                 var filter = new MatchFilter
                 {
                     Radius = result.GetValue(radius),
                     MinQuality = PdqQuality.DefaultMinimum,
-                    Banks = await BankMatcher.ResolveBanksAsync(store, result.GetValue(banks) ?? [], ct).ConfigureAwait(false),
+                    Banks = await matcher.ResolveBanksAsync(result.GetValue(banks) ?? [], ct).ConfigureAwait(false),
                 };
                 var watchOptions = PageWatchOptions.Default with
                 {
@@ -96,20 +94,17 @@ internal static class WatchCommand
                     MaxMediaItems = Math.Max(1, result.GetValue(maxMedia)),
                     Filter = filter,
                 };
-                var loader = new SignalIndexLoader(DataDirectoryOption.Resolve(result), TimeProvider.System);
                 using var fetcher = new SafeFetcher(fetchOptions);
                 var startFailed = false;
                 while (true)
                 {
-                    // Reloaded every pass: entries added or withdrawn between passes count.
-                    using (var matcher = await BankMatcher.LoadAsync(store, loader, withVideo: true, ct).ConfigureAwait(false))
+                    // Every pass first applies the bank changes made meanwhile (by any process).
+                    await matcher.RefreshAsync(ct).ConfigureAwait(false);
+                    var watcher = new PageWatcher(fetcher, matcher, watchOptions);
+                    foreach (var start in starts)
                     {
-                        var watcher = new PageWatcher(fetcher, matcher, watchOptions);
-                        foreach (var start in starts)
-                        {
-                            var report = await watcher.WatchAsync(start, ct).ConfigureAwait(false);
-                            startFailed |= await PrintAsync(console, report, result.GetValue(json)).ConfigureAwait(false);
-                        }
+                        var report = await watcher.WatchAsync(start, ct).ConfigureAwait(false);
+                        startFailed |= await PrintAsync(console, report, result.GetValue(json)).ConfigureAwait(false);
                     }
 
                     if (result.GetValue(once))

@@ -18,7 +18,8 @@ namespace Haechi.Core.Matching;
 /// </remarks>
 internal static class IndexSnapshotFormat
 {
-    public const int Version = 1;
+    // 2: the checkpoint is the last bank change the index holds (version 1 held the last entry id).
+    public const int Version = 2;
     private const int HeaderLength = 128;
     private static ReadOnlySpan<byte> Magic => "HAECHIHX"u8;
 

@@ -70,6 +70,9 @@ public class BankStoreException : Exception
 /// </summary>
 public sealed class BankStore(HaechiDbContext db, TimeProvider time)
 {
+    /// <summary>The context it writes through (readers of the same store share it).</summary>
+    public HaechiDbContext Context => db;
+
     /// <summary>Creates a bank.</summary>
     /// <exception cref="BankStoreException">The name is invalid or taken.</exception>
     public async Task<BankSummary> CreateBankAsync(string name, string? description, SignalType signalType, CancellationToken cancellationToken) =>
@@ -248,7 +251,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
             }
         }
 
-        var views = 0;
+        var views = await RecordChangesAsync(bank.Id, added, BankChangeKind.Added, now, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < entries.Count; i++)
         {
             if (added[i] != 0 && entries[i].Local is { Count: > 0 } local)
@@ -451,46 +454,6 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return bytes;
     }
 
-    /// <summary>
-    /// Every face bank with its active entries, as <see cref="Haechi.Core.Faces.FaceBank"/>s whose
-    /// entry ids are the store's entry ids and whose subjects are the external ids: what the face
-    /// indexes are built from. Banks of another embedding model than <paramref name="embeddingModel"/> are left out (null: all),
-    /// and, when <paramref name="bankName"/> is given, every other bank.
-    /// </summary>
-    public async Task<List<Haechi.Core.Faces.FaceBank>> LoadFaceBanksAsync(string? embeddingModel, string? bankName, CancellationToken cancellationToken)
-    {
-        var banks = await db.Banks.AsNoTracking().Where(b => b.EmbeddingModel != null && (bankName == null || b.Name == bankName)).OrderBy(b => b.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<Haechi.Core.Faces.FaceBank>();
-        foreach (var bank in banks)
-        {
-            if ((embeddingModel is not null && bank.EmbeddingModel != embeddingModel) || SignalType.Find(bank.SignalType) is not { IsFaceEmbedding: true } type)
-            {
-                continue;
-            }
-
-            var faceBank = new Haechi.Core.Faces.FaceBank(bank.Name, bank.EmbeddingModel!, type.Dimensions);
-            var rows = db.BankEntries.AsNoTracking()
-                .Where(e => e.BankId == bank.Id && e.State == BankEntryState.Active && e.Embedding != null)
-                .OrderBy(e => e.Id)
-                .Select(e => new { e.Id, e.ExternalId, e.AddedAt, e.Embedding!.Vector })
-                .AsAsyncEnumerable();
-            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                var vector = new float[row.Vector.Length / sizeof(float)];
-                for (var i = 0; i < vector.Length; i++)
-                {
-                    vector[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(row.Vector.AsSpan(i * sizeof(float)));
-                }
-
-                faceBank.Restore(new Haechi.Core.Faces.FaceBankEntry(row.Id, row.ExternalId ?? string.Empty, row.AddedAt.ToUnixTimeMilliseconds(), vector));
-            }
-
-            result.Add(faceBank);
-        }
-
-        return result;
-    }
-
     private static Hash256 VideoDigest(List<VpdqFrame> frames)
     {
         var bytes = new byte[frames.Count * 32];
@@ -511,28 +474,6 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
 
         return (int)(sum / frames.Count);
-    }
-
-    /// <summary>Stored frames of active video entries, by entry id.</summary>
-    public async Task<Dictionary<long, List<VpdqFrame>>> GetFramesAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken)
-    {
-        var wanted = entryIds.Distinct().ToList();
-        var rows = await db.BankEntryFrames.AsNoTracking()
-            .Where(f => wanted.Contains(f.EntryId) && f.Entry!.State == BankEntryState.Active)
-            .OrderBy(f => f.EntryId).ThenBy(f => f.FrameNumber)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var frames = new Dictionary<long, List<VpdqFrame>>();
-        foreach (var row in rows)
-        {
-            if (!frames.TryGetValue(row.EntryId, out var list))
-            {
-                frames[row.EntryId] = list = [];
-            }
-
-            list.Add(new VpdqFrame(row.FrameNumber, row.Quality, Hash256.ReadBigEndian(row.Signal), row.Timestamp));
-        }
-
-        return frames;
     }
 
     /// <summary>
@@ -585,6 +526,33 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
     }
 
     /// <summary>
+    /// Adds change-log rows for <paramref name="entryIds"/> (ids of 0 are skipped) to the context, saved
+    /// with the caller's next save in its transaction. On PostgreSQL a transaction-scoped advisory lock
+    /// first serialises every writer of the log until commit, so change ids increase in commit order
+    /// and a reader that has seen change N never misses a change below N committed later.
+    /// Returns the rows added.
+    /// </summary>
+    private async Task<int> RecordChangesAsync(int bankId, IEnumerable<long> entryIds, BankChangeKind kind, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7346001)", cancellationToken).ConfigureAwait(false);
+        }
+
+        var count = 0;
+        foreach (var id in entryIds)
+        {
+            if (id != 0)
+            {
+                db.BankChanges.Add(new BankChangeRecord { EntryId = id, BankId = bankId, Kind = kind, At = at });
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// Starts a transaction unless the caller already holds one on this context (then the change
     /// joins it and commits with the caller's work, e.g. a case and its bank entries together).
     /// </summary>
@@ -596,6 +564,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
     private async Task<int> WithdrawRowsAsync(BankRecord bank, List<BankEntryRecord> rows, IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await RecordChangesAsync(bank.Id, rows.Select(r => r.Id), BankChangeKind.Withdrawn, now, cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
         {
             row.State = BankEntryState.Withdrawn;
@@ -617,20 +586,6 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return rows.Count;
     }
 
-    /// <summary>
-    /// The highest active entry id and the number of active entries of one signal type. Any add
-    /// raises the first, any withdrawal without an add lowers the second, so an index snapshot
-    /// taken at another checkpoint is stale.
-    /// </summary>
-    public async Task<(long LastRowId, long RowCount)> GetCheckpointAsync(SignalType signalType, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(signalType);
-        var active = db.BankEntries.AsNoTracking().Where(e => e.State == BankEntryState.Active && e.Bank!.SignalType == signalType.Name);
-        var count = await active.LongCountAsync(cancellationToken).ConfigureAwait(false);
-        var last = count == 0 ? 0 : await active.MaxAsync(e => e.Id, cancellationToken).ConfigureAwait(false);
-        return (last, count);
-    }
-
     /// <summary>Active entries of a bank in id order, for export.</summary>
     public async IAsyncEnumerable<BankEntryView> ReadEntriesAsync(string bankName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -642,97 +597,6 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         }
     }
 
-    /// <summary>Active signals of one type in every bank, in id order: what an index is built from.</summary>
-    public async IAsyncEnumerable<(long Id, Hash256 Signal, int Quality)> ReadActiveSignalsAsync(SignalType signalType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(signalType);
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT e.id, e.signal, e.quality FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE b.signal_type = @type AND e.state = 0 ORDER BY e.id";
-        Parameter(command, "@type", signalType.Name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // Read the whole value: Microsoft.Data.Sqlite's streaming GetBytes can map a UNION row to the wrong source row.
-            var signal = await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false);
-            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(signal), reader.GetInt32(2));
-        }
-    }
-
-    /// <summary>
-    /// Frames (quality ≥ <paramref name="minQuality"/>) of every active video entry in every vPDQ bank,
-    /// each with its entry id: what the frame index is built from.
-    /// </summary>
-    public async IAsyncEnumerable<(long EntryId, Hash256 Signal)> ReadActiveFrameSignalsAsync(int minQuality, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT f.entry_id, f.signal FROM bank_entry_frames f JOIN bank_entries e ON e.id = f.entry_id WHERE e.state = 0 AND f.quality >= @quality ORDER BY f.id";
-        Parameter(command, "@quality", minQuality);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // Read the whole value: Microsoft.Data.Sqlite's streaming GetBytes can map a UNION row to the wrong source row.
-            var signal = await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false);
-            yield return (reader.GetInt64(0), Hash256.ReadBigEndian(signal));
-        }
-    }
-
-    /// <summary>
-    /// Every view of every active entry in PDQ banks that keep extra signals, grouped by entry id:
-    /// the whole-image PDQ (<see cref="ViewKind.Whole"/>) first, then the extra views (for robust matching).
-    /// </summary>
-    public async IAsyncEnumerable<(long EntryId, RobustView View)> ReadActiveExtraViewsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT e.id, 0, e.quality, e.signal FROM bank_entries e JOIN banks b ON b.id = e.bank_id WHERE e.state = 0 AND b.extra_signals <> 0 AND b.signal_type = 'pdq' " +
-            "UNION ALL SELECT v.entry_id, v.kind, v.quality, v.signal FROM bank_entry_views v JOIN bank_entries e ON e.id = v.entry_id WHERE e.state = 0 " +
-            "ORDER BY 1, 2";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // Read the whole value: Microsoft.Data.Sqlite's streaming GetBytes can map a UNION row to the wrong source row.
-            var signal = await reader.GetFieldValueAsync<byte[]>(3, cancellationToken).ConfigureAwait(false);
-            yield return (reader.GetInt64(0), new RobustView((ViewKind)reader.GetInt32(1), Hash256.ReadBigEndian(signal), reader.GetInt32(2)));
-        }
-    }
-
-    /// <summary>The local features of every active entry, in entry order: what the <see cref="LocalFeatureIndex"/> is built from.</summary>
-    public async IAsyncEnumerable<(long EntryId, LocalFeatures Features)> ReadActiveLocalFeaturesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT l.entry_id, l.features FROM bank_entry_local_features l JOIN bank_entries e ON e.id = l.entry_id WHERE e.state = 0 ORDER BY l.entry_id";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var bytes = await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false);
-            yield return (reader.GetInt64(0), LocalFeatures.FromBytes(bytes));
-        }
-    }
-
     /// <summary>Keypoints stored for the entries with <paramref name="externalId"/> (a case), active or not: 0 after withdrawal.</summary>
     public async Task<int> CountLocalFeaturesAsync(string externalId, CancellationToken cancellationToken)
     {
@@ -740,17 +604,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return await db.BankEntryLocalFeatures.AsNoTracking().Where(l => ids.Contains(l.EntryId)).SumAsync(l => l.Count, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Looks up entries by id (for match output); ids that are not active are absent.</summary>
-    public async Task<Dictionary<long, BankEntryView>> GetActiveEntriesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
-    {
-        var wanted = ids.Distinct().ToList();
-        var rows = await db.BankEntries.AsNoTracking().Include(e => e.Bank)
-            .Where(e => wanted.Contains(e.Id) && e.State == BankEntryState.Active)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Id, r => View(r, r.Bank!.Name));
-    }
-
-    private static BankEntryView View(BankEntryRecord row, string bank) => new(
+    internal static BankEntryView View(BankEntryRecord row, string bank) => new(
         row.Id,
         bank,
         Hash256.ReadBigEndian(row.Signal!),
@@ -766,7 +620,7 @@ public sealed class BankStore(HaechiDbContext db, TimeProvider time)
         return bytes;
     }
 
-    private static DbParameter Parameter(DbCommand command, string name, object value, System.Data.DbType? type = null)
+    internal static DbParameter Parameter(DbCommand command, string name, object value, System.Data.DbType? type = null)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;

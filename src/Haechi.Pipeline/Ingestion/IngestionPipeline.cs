@@ -5,14 +5,13 @@ using System.Text;
 using Haechi.Core.Faces;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
+using Haechi.Core.Signals;
 using Haechi.Core.Robust;
 using Haechi.Core.Sealing;
 using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Audit;
-using Haechi.Data.Banks;
 using Haechi.Data.Ingestion;
-using Haechi.Data.Matching;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Pipeline.Fetching;
@@ -25,7 +24,7 @@ namespace Haechi.Pipeline.Ingestion;
 /// The embedded ingestion pipeline: a durable queue in Haechi's store and in-process workers.
 /// Each item goes queued → fetched (bytes sealed at rest, SHA-256, exact repeats counted and
 /// finished) → fingerprinted (PDQ, or vPDQ for videos) → matched (every bank, through
-/// <see cref="BankMatcher"/>; when the vision models are installed, faces against every face bank
+/// the one <see cref="Matcher"/>, whose indexes each batch brings up to date; when the vision models are installed, faces against every face bank
 /// and the nudity score, for videos on a bounded number of frames spread over them; the priority
 /// from <see cref="ReviewPriority"/>) → done (sent to the <see cref="IReviewSink"/> when it matched,
 /// or when nothing matched but the explicit score is over <see cref="IngestionOptions.QueueNudityAbove"/>).
@@ -40,6 +39,7 @@ public sealed class IngestionPipeline(
     SafeFetcher fetcher,
     IReviewSink sink,
     string dataDirectory,
+    Matcher matcher,
     IngestionOptions? options = null,
     TimeProvider? time = null,
     string? workerId = null,
@@ -55,7 +55,6 @@ public sealed class IngestionPipeline(
     public const int MaxSourceIdLength = 200;
 
     private const int FrameRecordLength = 4 + 4 + 32 + 8;
-    private static readonly TimeSpan MatcherMaxAge = TimeSpan.FromMinutes(1);
 
     private readonly IngestionOptions _options = options ?? IngestionOptions.Default;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -122,48 +121,26 @@ public sealed class IngestionPipeline(
     public async Task<int> RunAsync(bool untilIdle, CancellationToken cancellationToken)
     {
         var finished = 0;
-        await using var matcherDb = await openContext(cancellationToken).ConfigureAwait(false);
-        var store = new BankStore(matcherDb, _time);
-        var loader = new SignalIndexLoader(dataDirectory, _time);
-        BankMatcher? matcher = null;
-        IReadOnlyList<FaceBank> faceBanks = [];
-        var loadedAt = 0L;
-        try
+        while (true)
         {
-            while (true)
+            cancellationToken.ThrowIfCancellationRequested();
+            var claimed = await ClaimAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
+            if (claimed.Count == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var claimed = await ClaimAsync(_options.BatchSize, cancellationToken).ConfigureAwait(false);
-                if (claimed.Count == 0)
+                if (untilIdle && !await AnyAwaitingOtherWorkerAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (untilIdle && !await AnyAwaitingOtherWorkerAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        return finished;
-                    }
-
-                    await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    return finished;
                 }
 
-                // Reloaded now and then: entries added, enrolled or withdrawn meanwhile count.
-                if (matcher is null || _time.GetElapsedTime(loadedAt) > MatcherMaxAge)
-                {
-                    matcher?.Dispose();
-                    matcher = null;
-                    matcherDb.ChangeTracker.Clear();
-                    matcher = await BankMatcher.LoadAsync(store, loader, withVideo: true, cancellationToken).ConfigureAwait(false);
-                    faceBanks = _vision.EmbeddingModel is { } model
-                        ? await store.LoadFaceBanksAsync(model, null, cancellationToken).ConfigureAwait(false)
-                        : [];
-                    loadedAt = _time.GetTimestamp();
-                }
-
-                finished += await ProcessBatchAsync(claimed, matcher, faceBanks, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
             }
-        }
-        finally
-        {
-            matcher?.Dispose();
+
+            // The one matcher of the process: each batch first applies the bank changes committed
+            // meanwhile (by any process), so entries added, enrolled or withdrawn count at once.
+            await matcher.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            var faceBanks = _vision.EmbeddingModel is { } model ? matcher.FaceBanks(model) : [];
+            finished += await ProcessBatchAsync(claimed, faceBanks, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -352,7 +329,7 @@ public sealed class IngestionPipeline(
     /// worker still holds, so a worker killed at any point leaves each item as its last commit left
     /// it, and another worker repeats only uncommitted work. Returns the items finished.
     /// </summary>
-    private async Task<int> ProcessBatchAsync(List<long> ids, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
+    private async Task<int> ProcessBatchAsync(List<long> ids, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
     {
         await using var db = await openContext(cancellationToken).ConfigureAwait(false);
         var records = await db.IngestItems.Where(i => ids.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -373,7 +350,7 @@ public sealed class IngestionPipeline(
         await Parallel.ForEachAsync(
             work,
             new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            async (item, ct) => await RunStepsAsync(item, matcher, faceBanks, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (item, ct) => await RunStepsAsync(item, faceBanks, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var finished = await CommitStepsAsync(db, work, cancellationToken).ConfigureAwait(false);
 
@@ -422,7 +399,7 @@ public sealed class IngestionPipeline(
     }
 
     /// <summary>Runs the item's steps in memory until it is done, matched (waiting for review) or failed; touches no shared context.</summary>
-    private async Task RunStepsAsync(ItemWork work, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
+    private async Task RunStepsAsync(ItemWork work, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
     {
         try
         {
@@ -437,7 +414,7 @@ public sealed class IngestionPipeline(
                         await FingerprintAsync(work, cancellationToken).ConfigureAwait(false);
                         break;
                     case IngestState.Fingerprinted:
-                        await MatchAsync(work, matcher, faceBanks, cancellationToken).ConfigureAwait(false);
+                        await MatchAsync(work, faceBanks, cancellationToken).ConfigureAwait(false);
                         break;
                     default:
                         return;
@@ -759,7 +736,7 @@ public sealed class IngestionPipeline(
     /// priority (<see cref="ReviewPriority"/>). An unmatched item over the explicit threshold is queued
     /// with signal "nudity" (tier 0). Queued items wait for review; the others are done.
     /// </summary>
-    private async Task MatchAsync(ItemWork work, BankMatcher matcher, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
+    private async Task MatchAsync(ItemWork work, IReadOnlyList<FaceBank> faceBanks, CancellationToken cancellationToken)
     {
         var item = work.Record;
         var filter = _options.Filter;
@@ -774,25 +751,25 @@ public sealed class IngestionPipeline(
             {
                 item.MatchCount = matches.Count;
                 item.MatchedEntryId = matches[0].Entry.Id;
-                item.MatchStrength = Math.Clamp(matches[0].Comparison.QueryMatchPercent / 100.0, 0, 1);
+                item.MatchStrength = matches[0].Strength;
                 signal = MatchSignal.Vpdq;
             }
         }
         else if (item.Pdq is { } pdq && item.Quality is { } quality && quality >= filter.MinQuality)
         {
-            // The stored PDQ is enough unless the dihedral hashes or the banks' extra views are wanted,
-            // which need the pixels again (one decode for both).
-            var parts = (_options.Dihedral ? FingerprintParts.Dihedral : FingerprintParts.Pdq) | (matcher.HasExtraViews ? FingerprintParts.RobustViews : FingerprintParts.Pdq);
+            // What every caller of the matcher computes from one decode (dihedral PDQ, the views and
+            // keypoints banks keep); only a plain-PDQ query can use the stored hash without the pixels.
+            var parts = _options.Dihedral ? matcher.QueryParts : matcher.QueryParts & ~FingerprintParts.Dihedral;
             var fingerprint = parts != FingerprintParts.Pdq
-                ? Fingerprint(await ContentAsync(work, cancellationToken).ConfigureAwait(false), parts, matcher.HasExtraViews ? matcher.QueryFamilies : RobustFamilies.None)
+                ? Fingerprint(await ContentAsync(work, cancellationToken).ConfigureAwait(false), parts, matcher.Fingerprinter().QueryViews)
                 : new ImageFingerprint { Pdq = Hash256.ReadBigEndian(pdq), Quality = quality, Width = 0, Height = 0, DecodeTime = TimeSpan.Zero, HashTime = TimeSpan.Zero };
             var matches = await matcher.MatchImageAsync(fingerprint, filter, cancellationToken).ConfigureAwait(false);
             if (matches.Count > 0)
             {
                 item.MatchCount = matches.Count;
                 item.MatchedEntryId = matches[0].Entry.Id;
-                item.MatchStrength = ReviewRules.PdqMatchStrength(matches[0].Distance, filter.Radius + 1);
-                signal = matches[0].MatchedBy is "pdq" or "dihedral" ? MatchSignal.Pdq : MatchSignal.View;
+                item.MatchStrength = matches[0].Strength;
+                signal = matches[0].SignalType == SignalType.Pdq ? MatchSignal.Pdq : MatchSignal.View;
             }
         }
 

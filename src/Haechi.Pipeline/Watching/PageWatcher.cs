@@ -14,7 +14,7 @@ namespace Haechi.Pipeline.Watching;
 /// vPDQ for videos) and looks it up in the banks. One <see cref="WatchedItem"/> per media URL, in
 /// the order found; the work per run is capped (pages, media, bytes, time per request).
 /// </summary>
-public sealed class PageWatcher(SafeFetcher fetcher, BankMatcher matcher, PageWatchOptions? options = null, TimeProvider? time = null)
+public sealed class PageWatcher(SafeFetcher fetcher, Matcher matcher, PageWatchOptions? options = null, TimeProvider? time = null)
 {
     private readonly PageWatchOptions _options = options ?? PageWatchOptions.Default;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -113,13 +113,9 @@ public sealed class PageWatcher(SafeFetcher fetcher, BankMatcher matcher, PageWa
         try
         {
             // One decode: the banks' extra views are computed with the PDQ hash.
-            var parts = _options.Dihedral ? FingerprintParts.Dihedral : FingerprintParts.Pdq;
-            if (matcher.HasExtraViews)
-            {
-                parts |= FingerprintParts.RobustViews;
-            }
-
-            fingerprint = new ImageFingerprinter(_options.ImageDecode) { QueryViews = matcher.QueryFamilies }.Fingerprint(bytes, parts);
+            // What every caller of the matcher computes from one decode; --dihedral false leaves out the transforms.
+            var parts = _options.Dihedral ? matcher.QueryParts : matcher.QueryParts & ~FingerprintParts.Dihedral;
+            fingerprint = matcher.Fingerprinter(_options.ImageDecode).Fingerprint(bytes, parts);
         }
         catch (ImageDecodeException ex)
         {

@@ -1,8 +1,8 @@
+using Haechi.Pipeline.Matching;
 using Haechi.Core.Signals;
 using Haechi.Core.Robust;
 using Haechi.Data;
 using Haechi.Data.Banks;
-using Haechi.Data.Matching;
 using Haechi.Server.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,10 +10,10 @@ namespace Haechi.Server.Data;
 
 /// <summary>
 /// Before the server listens: applies migrations, sets WAL, creates the victim-registered bank when
-/// missing (keeping <see cref="VictimViews.Families"/>) and loads the PDQ index (snapshot or rebuild
-/// from bank rows), the local-feature index and the view index.
+/// missing (keeping <see cref="VictimViews.Families"/>) and loads the matcher's indexes (snapshots
+/// caught up with the bank change log, or rebuilt from the rows) before the first request.
 /// </summary>
-internal sealed partial class StoreStartup(DataDirectory dataDirectory, DatabaseLocation location, TimeProvider time, PdqIndex index, LocalIndex localIndex, ViewIndex viewIndex, ILogger<StoreStartup> logger) : IHostedService
+internal sealed partial class StoreStartup(DatabaseLocation location, TimeProvider time, Matcher matcher, ILogger<StoreStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,46 +34,13 @@ internal sealed partial class StoreStartup(DataDirectory dataDirectory, Database
                     .ExecuteUpdateAsync(s => s.SetProperty(b => b.ExtraSignals, (int)VictimViews.Families), cancellationToken).ConfigureAwait(false);
             }
 
-            var loaded = await new SignalIndexLoader(dataDirectory.Path, time).LoadAsync(store, SignalType.Pdq, cancellationToken).ConfigureAwait(false);
-            index.Publish(loaded.Index);
-
-            // Local features (victims who opted in, banks with the local signal): rebuilt from the rows.
-            var local = new Haechi.Core.Robust.Local.LocalFeatureIndex();
-            await foreach (var (entryId, features) in store.ReadActiveLocalFeaturesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                local.Add(entryId, features);
-            }
-
-            localIndex.Publish(local);
-
-            // PDQ views (victims' crops and canonical views, banks created with extra signals): rebuilt from the rows.
-            var views = new RobustIndex();
-            var entryViews = new List<RobustView>();
-            long current = -1;
-            await foreach (var (entryId, view) in store.ReadActiveExtraViewsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (entryId != current && entryViews.Count > 0)
-                {
-                    views.Add(current, [.. entryViews]);
-                    entryViews.Clear();
-                }
-
-                current = entryId;
-                entryViews.Add(view);
-            }
-
-            if (entryViews.Count > 0)
-            {
-                views.Add(current, [.. entryViews]);
-            }
-
-            viewIndex.Publish(views);
-            LogIndexLoaded(logger, loaded.Index.Count, loaded.Source, (long)loaded.Elapsed.TotalMilliseconds);
+            await matcher.EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+            LogIndexLoaded(logger, matcher.PdqCount, matcher.PdqSource);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "PDQ index ready: {Count} signals ({Source}, {ElapsedMs} ms)")]
-    private static partial void LogIndexLoaded(ILogger logger, int count, IndexSource source, long elapsedMs);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Indexes ready: {Count} PDQ signals ({Source})")]
+    private static partial void LogIndexLoaded(ILogger logger, int count, string source);
 }

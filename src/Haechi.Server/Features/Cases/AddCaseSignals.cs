@@ -2,7 +2,7 @@ using System.Globalization;
 using Haechi.Core.Cases;
 using Haechi.Data;
 using Haechi.Data.Cases;
-using Haechi.Server.Features.Matching;
+using Haechi.Pipeline.Matching;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Cases;
@@ -21,9 +21,7 @@ internal sealed partial class AddCaseSignals(
     HaechiDbContext db,
     CaseAccess access,
     CaseSignalWriter writer,
-    PdqIndex index,
-    LocalIndex localIndex,
-    ViewIndex viewIndex,
+    Matcher matcher,
     TimeProvider time,
     IOptions<CasesOptions> options,
     ILogger<AddCaseSignals> logger)
@@ -66,7 +64,8 @@ internal sealed partial class AddCaseSignals(
             record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.SignalsAdded, At = time.GetUtcNow(), SignalCount = stored });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            written.AddToIndexes(index, localIndex, viewIndex);
+            // Committed: the matcher applies the change log now, so the new entries match at once.
+            await matcher.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
             var views = RegisterCase.CountViews(written);
             LogAdded(logger, record.Id, stored, views);
             return (AddSignalsOutcome.Added, stored, current + stored, errors);

@@ -9,8 +9,8 @@ namespace Haechi.Server.Features.Cases;
 
 /// <summary>
 /// Stores a case's signals inside the caller's transaction: PDQ into the victim-registered bank
-/// (external id = case number) with the photos' extra PDQ views, MD5 with the case. Returns what to
-/// add to the indexes after commit (<see cref="CaseSignalsWritten.AddToIndexes"/>).
+/// (external id = case number) with the photos' extra PDQ views, MD5 with the case. Returns what it
+/// stored; the matcher picks the entries up from the bank change log after commit.
 /// </summary>
 internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
 {
@@ -80,7 +80,7 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
     }
 }
 
-/// <summary>What <see cref="CaseSignalWriter.WriteAsync"/> stored, to add to the in-memory indexes once the transaction commits.</summary>
+/// <summary>What <see cref="CaseSignalWriter.WriteAsync"/> stored (counted in the case history and the log); the matcher indexes it from the change log once the transaction commits.</summary>
 /// <param name="Stored">New signals (PDQ entries and MD5 digests).</param>
 /// <param name="Indexed">New PDQ entries for the PDQ index.</param>
 /// <param name="LocalIndexed">New entries with local features.</param>
@@ -89,16 +89,4 @@ internal sealed record CaseSignalsWritten(
     int Stored,
     List<(long Id, Core.Hashing.Hash256 Signal)> Indexed,
     List<(long Id, Core.Robust.Local.LocalFeatures Features)> LocalIndexed,
-    List<(long Id, RobustView[] Views)> ViewIndexed)
-{
-    /// <summary>Makes the new entries searchable at once (call after commit).</summary>
-    public void AddToIndexes(PdqIndex index, LocalIndex localIndex, ViewIndex viewIndex)
-    {
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(localIndex);
-        ArgumentNullException.ThrowIfNull(viewIndex);
-        index.Add(Indexed);
-        localIndex.Add(LocalIndexed);
-        viewIndex.Add(ViewIndexed);
-    }
-}
+    List<(long Id, RobustView[] Views)> ViewIndexed);

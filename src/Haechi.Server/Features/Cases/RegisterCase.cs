@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Haechi.Core.Cases;
 using Haechi.Data;
 using Haechi.Data.Cases;
-using Haechi.Server.Features.Matching;
+using Haechi.Pipeline.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +14,7 @@ internal sealed partial class RegisterCase(
     CaseSignalWriter writer,
     CasePinHasher pins,
     Haechi.Data.Audit.AuditLog audit,
-    PdqIndex index,
-    LocalIndex localIndex,
-    ViewIndex viewIndex,
+    Matcher matcher,
     TimeProvider time,
     IOptions<CasesOptions> options,
     ILogger<RegisterCase> logger)
@@ -65,7 +63,8 @@ internal sealed partial class RegisterCase(
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            written.AddToIndexes(index, localIndex, viewIndex);
+            // Committed: the matcher applies the change log now, so the new entries match at once.
+            await matcher.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
             var views = CountViews(written);
             LogRegistered(logger, record.Id, stored, written.LocalIndexed.Count, views);
         }

@@ -1,12 +1,9 @@
-using Haechi.Core.Signals;
-using Haechi.Core.Banks;
 using Haechi.Core.Cases;
-using Haechi.Core.Hashing;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
-using Haechi.Server.Features.Matching;
+using Haechi.Pipeline.Matching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Cases;
@@ -21,9 +18,7 @@ internal sealed partial class WithdrawCase(
     CaseAccess access,
     BankStore banks,
     AuditLog audit,
-    PdqIndex index,
-    LocalIndex localIndex,
-    ViewIndex viewIndex,
+    Matcher matcher,
     TimeProvider time,
     ILogger<WithdrawCase> logger)
 {
@@ -44,11 +39,6 @@ internal sealed partial class WithdrawCase(
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            var rows = await db.BankEntries.AsNoTracking()
-                .Where(e => e.ExternalId == record.CaseNumber && e.State == BankEntryState.Active && e.Bank!.SignalType == SignalType.Pdq.Name)
-                .Select(e => new { e.Id, e.Signal })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var entries = rows.ConvertAll(r => (r.Id, Hash256.ReadBigEndian(r.Signal!)));
             var withdrawn = await banks.WithdrawByExternalIdAsync(null, record.CaseNumber, cancellationToken).ConfigureAwait(false);
             var digests = await db.CaseDigests.Where(d => d.CaseId == record.Id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
@@ -58,9 +48,8 @@ internal sealed partial class WithdrawCase(
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("victim", "case.withdrawn", record.CaseNumber, $"signals_erased={withdrawn + digests}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            index.Remove(entries);
-            localIndex.Remove(rows.ConvertAll(r => r.Id));
-            viewIndex.Remove(rows.ConvertAll(r => r.Id));
+            // Committed: the matcher applies the change log now, so the withdrawn entries stop matching at once.
+            await matcher.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
             LogWithdrawn(logger, record.Id, withdrawn + digests);
         }
 

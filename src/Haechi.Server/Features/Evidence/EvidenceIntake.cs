@@ -1,14 +1,13 @@
+using Haechi.Core.Signals;
+using Haechi.Pipeline.Matching;
 using System.Globalization;
 using System.Text;
 using Haechi.Core.Hashing;
-using Haechi.Core.Matching;
 using Haechi.Core.Review;
-using Haechi.Core.Robust;
 using Haechi.Core.Sealing;
 using Haechi.Data.Review;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
-using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Haechi.Server.Features.Evidence;
 
 /// <summary>A screenshot checked and fingerprinted in memory, not yet stored.</summary>
-internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Width, int Height, Hash256 Pdq, int Quality, byte[] Md5, byte[] Sha256, byte[] Preview, HammingMatch? BankMatch);
+internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Width, int Height, Hash256 Pdq, int Quality, byte[] Md5, byte[] Sha256, byte[] Preview, ImageBankMatch? BankMatch);
 
 /// <summary>
 /// Evidence screenshots of public reports: each file is size-checked, decoded by libvips (a file
@@ -26,7 +25,7 @@ internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Wid
 /// stored sealed (AES-256-GCM, <see cref="ContentSealer"/>) in the report's own transaction, and the
 /// report's review item takes the first screenshot's fingerprints and the strongest bank match.
 /// </summary>
-internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, PdqIndex index, LocalIndex localIndex, ViewIndex viewIndex, TimeProvider time)
+internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, Matcher matcher, TimeProvider time)
 {
     /// <summary>The content type of each libvips loader Haechi accepts (shared with the investigators' uploads).</summary>
     internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
@@ -92,7 +91,14 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
                 await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
             }
 
-            var checkedFile = Check(bytes, out var problem);
+            var (checkedFile, fingerprint, problem) = Check(bytes);
+            if (checkedFile is not null)
+            {
+                // The strongest entry any index finds, through the one matcher (the same answer ingestion and 'haechi match' give).
+                var matches = await matcher.MatchImageAsync(fingerprint!, MatchFilter.Default, cancellationToken).ConfigureAwait(false);
+                checkedFile = checkedFile with { BankMatch = matches.Count == 0 ? null : matches[0] };
+            }
+
             if (checkedFile is null)
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"Screenshot {i + 1} is not a usable image: {problem}"));
@@ -105,21 +111,16 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         return errors.Count == 0 ? (evidence, []) : ([], new Dictionary<string, string[]> { ["evidence"] = [.. errors] });
     }
 
-    private CheckedEvidence? Check(byte[] bytes, out string? problem)
+    private (CheckedEvidence? Evidence, ImageFingerprint? Fingerprint, string? Problem) Check(byte[] bytes)
     {
-        problem = null;
         try
         {
-            // One decode for every signal the banks can match: the eight dihedral PDQ hashes (mirrored
-            // and rotated copies), the canonical query views when entries keep views (victims' crops), and the
-            // keypoints when any entry keeps them (victims who opted in).
-            var parts = FingerprintParts.Dihedral | FingerprintParts.FileDigests
-                | (localIndex.Count > 0 ? FingerprintParts.LocalFeatures : FingerprintParts.Pdq)
-                | (viewIndex.Count > 0 ? FingerprintParts.RobustViews : FingerprintParts.Pdq);
-            var fingerprint = new ImageFingerprinter { QueryViews = VictimViews.Families }.Fingerprint(bytes, parts);
+            // One decode for every signal the matcher searches: dihedral PDQ (mirrored and rotated
+            // copies), the query views when entries keep views (victims' crops), and the keypoints
+            // when any entry keeps them (victims who opted in), plus the file digests.
+            var fingerprint = matcher.Fingerprinter().Fingerprint(bytes, matcher.QueryParts | FingerprintParts.FileDigests);
             var preview = ScanPreview.Jpeg(bytes, options.Value.PreviewSide, reveal: false);
-            var best = BestMatch(fingerprint);
-            return new CheckedEvidence(
+            var evidence = new CheckedEvidence(
                 bytes,
                 ContentTypes.GetValueOrDefault(fingerprint.Loader ?? string.Empty, "application/octet-stream"),
                 fingerprint.Width,
@@ -129,68 +130,21 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
                 Convert.FromHexString(fingerprint.Md5!),
                 Convert.FromHexString(fingerprint.Sha256!),
                 preview,
-                best);
+                null);
+            return (evidence, fingerprint, null);
         }
         catch (ImageDecodeException ex)
         {
-            problem = ex.Message;
-            return null;
+            return (null, null, ex.Message);
         }
         catch (NetVips.VipsException)
         {
-            problem = "the file could not be decoded.";
-            return null;
+            return (null, null, "the file could not be decoded.");
         }
     }
 
-    /// <summary>
-    /// The closest bank entry: the smallest distance of any dihedral hash; failing that, the closest
-    /// registered view (a crop or canonical view of a victim's photo); failing that, a keypoint
-    /// match (geometry verified, a-contrario bound), ranked at the radius as the CLI does, since it
-    /// has no PDQ distance.
-    /// </summary>
-    private HammingMatch? BestMatch(ImageFingerprint fingerprint)
-    {
-        HammingMatch? best = null;
-        if (!index.IsReady)
-        {
-            return null;
-        }
-
-        foreach (var hash in fingerprint.Dihedral ?? [fingerprint.Pdq])
-        {
-            foreach (var match in index.Search(hash, HammingIndex.DefaultRadius))
-            {
-                if (best is null || match.Distance < best.Value.Distance)
-                {
-                    best = match;
-                }
-            }
-        }
-
-        if (best is null && fingerprint.Views is { Count: > 0 } views)
-        {
-            var found = viewIndex.Search([.. views]);
-            if (found.Count > 0)
-            {
-                best = new HammingMatch(found[0].ImageId, found[0].Distance);
-            }
-        }
-
-        if (best is null && fingerprint.Local is { } local)
-        {
-            var found = localIndex.Search(local);
-            if (found.Count > 0)
-            {
-                best = new HammingMatch(found[0].ImageId, HammingIndex.DefaultRadius);
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Strength of a bank match for the queue order: 0.5 for a match at the threshold up to 1 for an exact one.</summary>
-    public static double Strength(HammingMatch match) => 0.5 + (0.5 * (1 - (Math.Min(match.Distance, HammingIndex.DefaultRadius + 1) / (double)(HammingIndex.DefaultRadius + 1))));
+    /// <summary>The review signal of an image match: "pdq" for the photo's hash (or a mirror of it), "view" for a registered view or keypoints.</summary>
+    public static string SignalName(ImageBankMatch match) => match.SignalType == SignalType.Pdq ? "pdq" : "view";
 
     /// <summary>What <see cref="ReportIntake"/> runs in the report's transaction: the sealed evidence rows, then the review item.</summary>
     public ReportAttachments Attach(IReadOnlyList<CheckedEvidence> evidence) => async (db, report, cancellationToken) =>
@@ -214,7 +168,7 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         var strongest = -1;
         for (var i = 0; i < evidence.Count; i++)
         {
-            if (evidence[i].BankMatch is { } match && (strongest < 0 || match.Distance < evidence[strongest].BankMatch!.Value.Distance))
+            if (evidence[i].BankMatch is { } match && (strongest < 0 || match.Strength > evidence[strongest].BankMatch!.Strength))
             {
                 strongest = i;
             }
@@ -226,8 +180,9 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             Sha256 = strongest < 0 ? first.Sha256 : evidence[strongest].Sha256,
             Md5 = strongest < 0 ? first.Md5 : evidence[strongest].Md5,
             Pdq = strongest < 0 ? first.Pdq : evidence[strongest].Pdq,
-            MatchStrength = strongest < 0 ? 0 : Strength(evidence[strongest].BankMatch!.Value),
-            MatchedEntryId = strongest < 0 ? null : evidence[strongest].BankMatch!.Value.Id,
+            MatchStrength = strongest < 0 ? 0 : evidence[strongest].BankMatch!.Strength,
+            MatchedEntryId = strongest < 0 ? null : evidence[strongest].BankMatch!.Entry.Id,
+            Signal = strongest < 0 ? null : SignalName(evidence[strongest].BankMatch!),
         };
     };
 }

@@ -4,8 +4,6 @@ using Haechi.Core.Review;
 using Haechi.Core.Sealing;
 using Haechi.Core.Video;
 using Haechi.Data;
-using Haechi.Data.Banks;
-using Haechi.Data.Matching;
 using Haechi.Data.Review;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
@@ -27,13 +25,13 @@ internal sealed record RefusedVideo(string Kind, string Status, long? DeclaredBy
 /// Videos that come with reports (the Telegram bot's forwarded videos, animations and video
 /// documents): probed and decoded by FFmpeg (a file that is not a whole, reasonable video is
 /// refused), fingerprinted with vPDQ (as ingestion does, black borders trimmed) and matched
-/// against every vPDQ bank through <see cref="BankMatcher"/>; the first frame becomes the blurred
+/// against every vPDQ bank through the one <see cref="Haechi.Pipeline.Matching.Matcher"/>; the first frame becomes the blurred
 /// grey poster analysts see first. The video is stored sealed (AES-256-GCM, the screenshots'
 /// context) in the report's own transaction, with a <see cref="ReportAttachmentRecord"/> holding
 /// its length; the report's review item takes its digest and the strongest bank match (signal
 /// <c>vpdq</c>), so a forwarded copy of a registered video raises the report's priority.
 /// </summary>
-internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, DatabaseLocation location, TimeProvider time)
+internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, Matcher matcher, TimeProvider time)
 {
     /// <summary>Frames per second fingerprinted: enough for vPDQ to match a copy, bounded work for long videos.</summary>
     public const double FramesPerSecond = 5;
@@ -79,7 +77,7 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
                 return (null, "no-frames");
             }
 
-            var match = await BestMatchAsync(db, fingerprint.Frames, cancellationToken).ConfigureAwait(false);
+            var match = await BestMatchAsync(fingerprint.Frames, cancellationToken).ConfigureAwait(false);
             var probe = fingerprint.Probe;
             return (new CheckedVideo(bytes, kind, ContentType(probe.Container), probe.Width, probe.Height, probe.Duration, fingerprint.Frames.Count, SHA256.HashData(bytes), poster, match), null);
         }
@@ -132,20 +130,14 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
         {
             EvidenceId = evidence.Id,
             Sha256 = video.Sha256,
-            MatchStrength = video.BankMatch is { } match ? Strength(match) : 0,
+            MatchStrength = video.BankMatch?.Strength ?? 0,
             MatchedEntryId = video.BankMatch?.Entry.Id,
             Signal = video.BankMatch is null ? null : "vpdq",
         };
     };
 
-    /// <summary>Strength of a video match for the queue order, as ingestion computes it: the share of the query's frames that matched.</summary>
-    public static double Strength(VideoBankMatch match) => Math.Clamp(match.Comparison.QueryMatchPercent / 100.0, 0, 1);
-
-    private async Task<VideoBankMatch?> BestMatchAsync(HaechiDbContext db, IReadOnlyList<VpdqFrame> frames, CancellationToken cancellationToken)
+    private async Task<VideoBankMatch?> BestMatchAsync(IReadOnlyList<VpdqFrame> frames, CancellationToken cancellationToken)
     {
-        // Loaded per video: reports with videos are few, and a fresh load sees every entry added or withdrawn.
-        var store = new BankStore(db, time);
-        using var matcher = await BankMatcher.LoadAsync(store, new SignalIndexLoader(location.DataDirectory, time), withVideo: true, cancellationToken).ConfigureAwait(false);
         var matches = await matcher.MatchVideoAsync(frames, MatchFilter.Default, cancellationToken).ConfigureAwait(false);
         return matches.Count == 0 ? null : matches[0];
     }

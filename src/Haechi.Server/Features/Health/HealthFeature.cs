@@ -1,36 +1,67 @@
 using Haechi.Data;
-using Haechi.Server.Features.Matching;
+using Haechi.Data.Banks;
+using Haechi.Pipeline.Matching;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Haechi.Server.Features.Health;
 
-/// <summary>Readiness of the store and the index.</summary>
-internal sealed record HealthView(string Status, bool Database, bool PdqIndex, int IndexedSignals);
+/// <summary>One index host: what it holds and how far behind the store it is.</summary>
+/// <param name="SignalType">The signal type it indexes.</param>
+/// <param name="Entries">Entries (images, videos' frames, faces) in it.</param>
+/// <param name="AppliedChange">The last bank change it holds.</param>
+/// <param name="ChangesBehind">Bank changes committed to the store that it does not hold yet.</param>
+/// <param name="Source">How it was loaded (snapshot, caught up, built from rows).</param>
+internal sealed record IndexHealthView(string SignalType, int Entries, long AppliedChange, long ChangesBehind, string Source);
 
-/// <summary><c>GET /api/health</c>: 200 when the database answers and the PDQ index is loaded, else 503.</summary>
+/// <summary>Readiness of the store and the indexes, with how stale each index is.</summary>
+/// <param name="Status">"ready" or "unavailable".</param>
+/// <param name="Database">The database answers.</param>
+/// <param name="PdqIndex">The indexes are loaded.</param>
+/// <param name="IndexedSignals">PDQ entries in the index.</param>
+/// <param name="StoreChange">The last bank change in the store.</param>
+/// <param name="RefreshedAt">When the indexes last caught up with the change log (UTC).</param>
+/// <param name="SecondsSinceRefresh">Seconds since then: the longest a change could have waited.</param>
+/// <param name="Indexes">Each index host.</param>
+internal sealed record HealthView(string Status, bool Database, bool PdqIndex, int IndexedSignals, long StoreChange, DateTimeOffset? RefreshedAt, double? SecondsSinceRefresh, IReadOnlyList<IndexHealthView> Indexes);
+
+/// <summary><c>GET /api/health</c>: 200 when the database answers and the indexes are loaded, else 503; says how stale each index is.</summary>
 internal static class HealthFeature
 {
     public static IServiceCollection AddHealth(this IServiceCollection services) => services;
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/health", CheckAsync).WithTags("Health").WithSummary("200 when the database and the PDQ index are ready, 503 otherwise.");
+        endpoints.MapGet("/api/health", CheckAsync).WithTags("Health").WithSummary("200 when the database and the indexes are ready, 503 otherwise; each index's checkpoint and how many bank changes it is behind.");
         return endpoints;
     }
 
-    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> CheckAsync(HaechiDbContext db, PdqIndex index, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> CheckAsync(HaechiDbContext db, Matcher matcher, TimeProvider time, CancellationToken cancellationToken)
     {
         bool database;
+        long storeChange = 0;
         try
         {
             database = await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (database)
+            {
+                storeChange = await new BankSignalReader(db).GetLastChangeIdAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (System.Data.Common.DbException)
         {
             database = false;
         }
 
-        var view = new HealthView(database && index.IsReady ? "ready" : "unavailable", database, index.IsReady, index.Count);
-        return database && index.IsReady ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var status = matcher.Status;
+        var indexes = new List<IndexHealthView>(status.Indexes.Count);
+        foreach (var index in status.Indexes)
+        {
+            indexes.Add(new IndexHealthView(index.SignalType, index.Count, index.AppliedChange, Math.Max(0, storeChange - index.AppliedChange), index.Source));
+        }
+
+        double? since = status.RefreshedAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 1) : null;
+        var ready = database && status.Loaded;
+        var view = new HealthView(ready ? "ready" : "unavailable", database, status.Loaded, matcher.PdqCount, storeChange, status.RefreshedAt, since, indexes);
+        return ready ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

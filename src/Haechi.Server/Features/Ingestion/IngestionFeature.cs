@@ -1,3 +1,4 @@
+using Haechi.Pipeline.Matching;
 using Haechi.Core.Sealing;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
@@ -64,6 +65,7 @@ internal static class IngestionFeature
                 sp.GetRequiredService<IngestionFetcher>().Fetcher,
                 sp.GetRequiredService<IReviewSink>(),
                 location.DataDirectory,
+                sp.GetRequiredService<Matcher>(),
                 IngestionOptions.Default with
                 {
                     Concurrency = o.Concurrency,

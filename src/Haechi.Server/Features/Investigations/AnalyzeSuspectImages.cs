@@ -1,3 +1,4 @@
+using Haechi.Pipeline.Matching;
 using Haechi.Core.Signals;
 using System.Globalization;
 using Haechi.Core.Faces;
@@ -41,6 +42,7 @@ internal sealed class AnalyzeSuspectImages(
     AnalysisSlots slots,
     InvestigationSessions sessions,
     BankStore banks,
+    Matcher matcher,
     AuditLog audit,
     TimeProvider time)
 {
@@ -85,7 +87,7 @@ internal sealed class AnalyzeSuspectImages(
             IReadOnlyList<FaceBank> faceBanks = [];
             if (searchSources && loaded.Embedder is { } embedder)
             {
-                faceBanks = await banks.LoadFaceBanksAsync(embedder.ModelIdentity, null, cancellationToken).ConfigureAwait(false);
+                faceBanks = matcher.FaceBanks(embedder.ModelIdentity);
             }
 
             var side = options.Value.PreviewSide;

@@ -1,3 +1,4 @@
+using Haechi.Pipeline.Matching;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -103,7 +104,7 @@ public sealed class CaseViewsTests : IAsyncLifetime
             Assert.Equal(views.Skip(1).Select(v => ((int)v.Kind, v.Hash)).OrderBy(v => v.Item1), stored.Select(v => (v.Kind, Hash256.ReadBigEndian(v.Signal))));
         }
 
-        Assert.True(_factory.Services.GetRequiredService<ViewIndex>().Contains(entryId));
+        Assert.True(_factory.Services.GetRequiredService<Matcher>().Views.Contains(entryId));
 
         // A 10 % crop: no dihedral PDQ of it is within the radius, so only the registered crop view can find it.
         var crop = Crop10(71);
@@ -117,7 +118,7 @@ public sealed class CaseViewsTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, withdrawn.StatusCode);
         }
 
-        Assert.False(_factory.Services.GetRequiredService<ViewIndex>().Contains(entryId));
+        Assert.False(_factory.Services.GetRequiredService<Matcher>().Views.Contains(entryId));
         using (var scope = _factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
@@ -176,7 +177,7 @@ public sealed class CaseViewsTests : IAsyncLifetime
             Assert.Equal((int)VictimViews.Families, await db.Banks.Where(b => b.Name == VictimBank.Name).Select(b => b.ExtraSignals).SingleAsync(ApiClient.Ct));
         }
 
-        var index = restarted.Services.GetRequiredService<ViewIndex>();
+        var index = restarted.Services.GetRequiredService<Matcher>().Views;
         Assert.Equal(1, index.Count);
         var query = new List<RobustView>();
         var image = ImageDecoder.Decode(Crop10(91));
@@ -251,6 +252,6 @@ public sealed class CaseViewsTests : IAsyncLifetime
         Assert.False(await db.Cases.AnyAsync(ApiClient.Ct));
         Assert.False(await db.BankEntries.AnyAsync(ApiClient.Ct));
         Assert.False(await db.BankEntryViews.AnyAsync(ApiClient.Ct));
-        Assert.Equal(0, _factory.Services.GetRequiredService<ViewIndex>().Count);
+        Assert.Equal(0, _factory.Services.GetRequiredService<Matcher>().Views.Count);
     }
 }

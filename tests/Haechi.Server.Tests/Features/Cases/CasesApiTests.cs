@@ -1,8 +1,8 @@
+using Haechi.Pipeline.Matching;
 using System.Net;
 using System.Text;
 using Haechi.Core.Hashing;
 using Haechi.Data;
-using Haechi.Server.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +27,7 @@ public sealed class CasesApiTests : IAsyncLifetime
     }
 
     private bool Matches(int seed) =>
-        _factory.Services.GetRequiredService<PdqIndex>().Search(Hash256.Parse(ApiClient.Pdq(seed)), 0).Count > 0;
+        _factory.Services.GetRequiredService<Matcher>().Pdq.Search(Hash256.Parse(ApiClient.Pdq(seed)), 0).Count > 0;
 
     [Fact]
     public async Task CreateGetAddWithdraw_FullLifecycle_HashesStopMatching()
@@ -97,7 +97,7 @@ public sealed class CasesApiTests : IAsyncLifetime
         using var client = restarted.CreateClient();
         using var health = await client.GetAsync("/api/health", ApiClient.Ct);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        var index = restarted.Services.GetRequiredService<PdqIndex>();
+        var index = restarted.Services.GetRequiredService<Matcher>().Pdq;
         Assert.Empty(index.Search(Hash256.Parse(ApiClient.Pdq(11)), 0));
         Assert.Single(index.Search(Hash256.Parse(ApiClient.Pdq(12)), 0));
     }

@@ -1,9 +1,9 @@
+using Haechi.Pipeline.Matching;
 using System.Net;
 using System.Net.Http.Json;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Robust.Local;
 using Haechi.Data;
-using Haechi.Server.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -72,13 +72,13 @@ public sealed class LocalFeatureConsentTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
         Assert.False(await db.Cases.AnyAsync(ApiClient.Ct));
         Assert.False(await db.BankEntryLocalFeatures.AnyAsync(ApiClient.Ct));
-        Assert.Equal(0, _factory.Services.GetRequiredService<LocalIndex>().Count);
+        Assert.Equal(0, _factory.Services.GetRequiredService<Matcher>().LocalFeatures.Count);
     }
 
     [Fact]
     public async Task Create_LocalFeaturesWithConsent_StoredMinimised_MatchedAtOnce_GoneAfterWithdrawal()
     {
-        var index = _factory.Services.GetRequiredService<LocalIndex>();
+        var index = _factory.Services.GetRequiredService<Matcher>().LocalFeatures;
         using var response = await _client.PostAsJsonAsync("/api/cases", Body(7, consent: true), ApiClient.Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.JsonAsync();
@@ -132,7 +132,7 @@ public sealed class LocalFeatureConsentTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         }
 
-        Assert.Equal(1, _factory.Services.GetRequiredService<LocalIndex>().Count);
+        Assert.Equal(1, _factory.Services.GetRequiredService<Matcher>().LocalFeatures.Count);
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Haechi.Pipeline.Matching;
+
+/// <summary>Options of the matcher in a long-running host (section <c>Matching</c>).</summary>
+public sealed class MatchingOptions
+{
+    /// <summary>How often the index hosts read the bank change log (default 1 s): the longest a change made by another process waits before it matches.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Keeps the <see cref="Matcher"/>'s indexes current in a long-running host: loads them at start,
+/// then applies the bank change log every <see cref="MatchingOptions.RefreshInterval"/>, so a
+/// <c>haechi bank add</c> or <c>bank remove</c> by another process matches (or stops matching)
+/// without a restart. A failed refresh is logged and retried on the next tick; the matcher's
+/// status says how stale the indexes are.
+/// </summary>
+public sealed partial class IndexRefresher(Matcher matcher, IOptions<MatchingOptions> options, TimeProvider time, ILogger<IndexRefresher> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.RefreshInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await matcher.RefreshAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The refresher must outlive a failed read (database busy, restarting); the next tick retries.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogRefreshFailed(logger, ex.GetType().Name);
+            }
+
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Index refresh failed ({Error}); retrying")]
+    private static partial void LogRefreshFailed(ILogger logger, string error);
+}
