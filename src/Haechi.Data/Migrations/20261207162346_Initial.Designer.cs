@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Haechi.Data.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261123131342_IngestionPipeline")]
-    partial class IngestionPipeline
+    [Migration("20261207162346_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -265,6 +265,35 @@ namespace Haechi.Data.Migrations
                     b.HasIndex("EntryId");
 
                     b.ToTable("bank_entry_frames", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<byte[]>("Features")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("features");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("bank_entry_local_features", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
@@ -646,6 +675,22 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("explicit_score");
+
+                    b.Property<int?>("FaceCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_count");
+
+                    b.Property<long?>("FaceEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("face_entry_id");
+
+                    b.Property<double?>("FaceSimilarity")
+                        .HasColumnType("REAL")
+                        .HasColumnName("face_similarity");
+
                     b.Property<int?>("FailedIn")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_in");
@@ -658,6 +703,10 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT")
                         .HasColumnName("file_path");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_at");
 
                     b.Property<byte[]>("Frames")
                         .HasColumnType("BLOB")
@@ -694,10 +743,18 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("matched_entry_id");
 
+                    b.Property<double?>("NudityScore")
+                        .HasColumnType("REAL")
+                        .HasColumnName("nudity_score");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("pdq");
+
+                    b.Property<double>("Priority")
+                        .HasColumnType("REAL")
+                        .HasColumnName("priority");
 
                     b.Property<int?>("Quality")
                         .HasColumnType("INTEGER")
@@ -715,6 +772,11 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
                         .HasColumnName("sha256");
+
+                    b.Property<string>("Signal")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signal");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -806,6 +868,60 @@ namespace Haechi.Data.Migrations
                     b.ToTable("evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Review.ReportAttachmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeclaredBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("declared_bytes");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<long?>("EvidenceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evidence_id");
+
+                    b.Property<int?>("Frames")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_bytes");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Review.ReviewItemRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -833,6 +949,10 @@ namespace Haechi.Data.Migrations
                     b.Property<long?>("EvidenceId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("evidence_id");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("REAL")
+                        .HasColumnName("frame_at");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER")
@@ -864,6 +984,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("possible_minor");
 
+                    b.Property<double>("Priority")
+                        .HasColumnType("REAL")
+                        .HasColumnName("priority");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT")
@@ -882,6 +1006,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("BLOB")
                         .HasColumnName("sha256");
 
+                    b.Property<string>("Signal")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signal");
+
                     b.Property<string>("SourceId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -892,6 +1021,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Md5");
@@ -900,9 +1034,428 @@ namespace Haechi.Data.Migrations
 
                     b.HasIndex("Kind", "SourceId");
 
+                    b.HasIndex("Status", "PossibleMinor", "Priority", "Id");
+
                     b.HasIndex("Status", "PossibleMinor", "MatchStrength", "NudityScore", "Id");
 
                     b.ToTable("review_items", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("case_id");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<DateTimeOffset?>("FirstNoticeAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_notice_at");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_checked_at");
+
+                    b.Property<DateTimeOffset?>("LastNoticeAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_notice_at");
+
+                    b.Property<int>("NoticesSent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notices_sent");
+
+                    b.Property<byte[]>("Pdq")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("pdq");
+
+                    b.Property<int>("Rechecks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rechecks");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_at");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<byte[]>("Sha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("ReviewItemId", "Url")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "LastNoticeAt");
+
+                    b.ToTable("noticed_items", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.PlatformContactRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Hosts")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hosts");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebFormUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("web_form_url");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_secret");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("platform_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checked_at");
+
+                    b.Property<int?>("Distance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("distance");
+
+                    b.Property<string>("Fetch")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fetch");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("http_status");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("rechecks", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeItemRecord", b =>
+                {
+                    b.Property<long>("NoticeId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notice_id");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.HasKey("NoticeId", "NoticedItemId");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("takedown_notice_items", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Delivery")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivery");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalated");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("round");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_by");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("Delivery", "NextAttemptAt");
+
+                    b.ToTable("takedown_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>
+                {
+                    b.Property<long>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long>("Ignored")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ignored");
+
+                    b.Property<long>("Ingested")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ingested");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset?>("LastPollAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_poll_at");
+
+                    b.Property<long>("NextOffset")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long>("Refused")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refused");
+
+                    b.Property<long>("Reports")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reports");
+
+                    b.HasKey("BotId");
+
+                    b.ToTable("telegram_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("depth");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<long>("ItemsQueuedTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("items_queued_total");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<bool>("LastTruncated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_truncated");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long>("NextVisitAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("RevisitSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revisit_seconds");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Url")
+                        .IsUnique();
+
+                    b.HasIndex("Enabled", "NextVisitAt");
+
+                    b.ToTable("watched_sources", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1077,6 +1630,15 @@ namespace Haechi.Data.Migrations
                     b.Navigation("Entry");
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
                 {
                     b.HasOne("Haechi.Data.Banks.BankRecord", "Bank")
@@ -1114,6 +1676,48 @@ namespace Haechi.Data.Migrations
                         .WithMany("Events")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.PlatformContactRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeItemRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.TakedownNoticeRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.TakedownNoticeRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.PlatformContactRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Haechi.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261123164111_IngestVisionPriority")]
-    partial class IngestVisionPriority
+    [Migration("20261207162411_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -278,6 +278,37 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasIndex("EntryId");
 
                     b.ToTable("bank_entry_frames", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<byte[]>("Features")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("bytea")
+                        .HasColumnName("features");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique();
+
+                    b.ToTable("bank_entry_local_features", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
@@ -675,6 +706,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("duplicate_of");
 
+                    b.Property<double?>("ExplicitScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("explicit_score");
+
                     b.Property<int?>("FaceCount")
                         .HasColumnType("integer")
                         .HasColumnName("face_count");
@@ -699,6 +734,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("file_path");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_at");
 
                     b.Property<byte[]>("Frames")
                         .HasColumnType("bytea")
@@ -862,6 +901,62 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Review.ReportAttachmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeclaredBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("declared_bytes");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<long?>("EvidenceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("evidence_id");
+
+                    b.Property<int?>("Frames")
+                        .HasColumnType("integer")
+                        .HasColumnName("frames");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_bytes");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Review.ReviewItemRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -891,6 +986,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<long?>("EvidenceId")
                         .HasColumnType("bigint")
                         .HasColumnName("evidence_id");
+
+                    b.Property<double?>("FrameAt")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frame_at");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
@@ -1280,6 +1379,132 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("takedown_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>
+                {
+                    b.Property<long>("BotId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long>("Ignored")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ignored");
+
+                    b.Property<long>("Ingested")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ingested");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset?>("LastPollAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_poll_at");
+
+                    b.Property<long>("NextOffset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long>("Refused")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refused");
+
+                    b.Property<long>("Reports")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reports");
+
+                    b.HasKey("BotId");
+
+                    b.ToTable("telegram_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer")
+                        .HasColumnName("depth");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<long>("ItemsQueuedTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_queued_total");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<bool>("LastTruncated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("last_truncated");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long>("NextVisitAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("RevisitSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("revisit_seconds");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("integer")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Url")
+                        .IsUnique();
+
+                    b.HasIndex("Enabled", "NextVisitAt");
+
+                    b.ToTable("watched_sources", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1454,6 +1679,15 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Entry");
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Banks.BankEntryRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Haechi.Data.Banks.BankEntryLocalFeaturesRecord", "EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryRecord", b =>
