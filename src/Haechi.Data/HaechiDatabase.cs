@@ -33,9 +33,9 @@ public static class HaechiDatabase
     /// <summary>The assembly holding the PostgreSQL migrations (SQLite's live in this one).</summary>
     public const string PostgresMigrationsAssembly = "Haechi.Data.PostgreSql";
 
-    /// <summary>Options for the SQLite file in <paramref name="dataDirectory"/>.</summary>
-    public static DbContextOptions<HaechiDbContext> SqliteOptions(string dataDirectory) =>
-        new DbContextOptionsBuilder<HaechiDbContext>().UseSqlite(SqliteConnectionString(dataDirectory)).Options;
+    /// <summary>Options for the store in <paramref name="location"/>, as <see cref="Configure"/> sets them.</summary>
+    public static DbContextOptions<HaechiDbContext> Options(DatabaseLocation location) =>
+        ((DbContextOptionsBuilder<HaechiDbContext>)Configure(new DbContextOptionsBuilder<HaechiDbContext>(), location)).Options;
 
     /// <summary>Connection string of the SQLite file in <paramref name="dataDirectory"/> (for hosts that register the context in DI).</summary>
     public static string SqliteConnectionString(string dataDirectory) => new SqliteConnectionStringBuilder
@@ -46,14 +46,18 @@ public static class HaechiDatabase
         DefaultTimeout = 30,
     }.ToString();
 
-    /// <summary>Points <paramref name="builder"/> at the store in <paramref name="location"/>.</summary>
+    /// <summary>
+    /// Points <paramref name="builder"/> at the store in <paramref name="location"/>: the one code path
+    /// every context takes (server, CLI, workers, tests). SQLite connections get <see cref="SqlitePragmas"/>
+    /// (WAL, full fsync, foreign keys) each time they open.
+    /// </summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseLocation location)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(location);
         return location.IsPostgres
             ? builder.UseNpgsql(location.PostgresConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
-            : builder.UseSqlite(SqliteConnectionString(location.DataDirectory));
+            : builder.UseSqlite(SqliteConnectionString(location.DataDirectory)).AddInterceptors(SqlitePragmas.Instance);
     }
 
     /// <summary>Opens the SQLite store in <paramref name="dataDirectory"/>.</summary>
@@ -62,22 +66,20 @@ public static class HaechiDatabase
 
     /// <summary>
     /// Opens the store (creating the SQLite file or the PostgreSQL database when needed) and applies
-    /// pending migrations. SQLite runs with write-ahead logging and full fsync, so a committed change
-    /// survives a crash; PostgreSQL is durable on commit by default.
+    /// pending migrations. SQLite runs with write-ahead logging and full fsync (<see cref="SqlitePragmas"/>),
+    /// so a committed change survives a crash; PostgreSQL is durable on commit by default.
     /// </summary>
     public static async Task<HaechiDbContext> OpenAsync(DatabaseLocation location, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         Directory.CreateDirectory(location.DataDirectory);
-        var options = new DbContextOptionsBuilder<HaechiDbContext>();
-        Configure(options, location);
-        var db = new HaechiDbContext(options.Options);
+        var db = new HaechiDbContext(Options(location));
         try
         {
             if (!location.IsPostgres)
             {
+                // Kept open for the context's life, so the pragmas hold for everything it runs.
                 await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken).ConfigureAwait(false);
             }
 
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -94,5 +96,5 @@ public static class HaechiDatabase
 /// <summary>Lets <c>dotnet ef migrations add</c> build the SQLite context without a host.</summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<HaechiDbContext>
 {
-    public HaechiDbContext CreateDbContext(string[] args) => new(HaechiDatabase.SqliteOptions(Path.GetTempPath()));
+    public HaechiDbContext CreateDbContext(string[] args) => new(HaechiDatabase.Options(new DatabaseLocation(Path.GetTempPath())));
 }

@@ -1,4 +1,3 @@
-using Haechi.Core.Banks;
 using Haechi.Data.Accounts;
 using Haechi.Data.Banks;
 using Haechi.Data.Cases;
@@ -81,72 +80,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
         ArgumentNullException.ThrowIfNull(builder);
         var modelBuilder = builder;
         base.OnModelCreating(modelBuilder);
-        ReviewConfiguration.Configure(modelBuilder);
-        ReviewPriorityConfiguration.Configure(modelBuilder);
-        TakedownConfiguration.Configure(modelBuilder);
-        modelBuilder.ApplyConfiguration(new BankChangeConfiguration());
-        modelBuilder.Entity<BankRecord>(bank =>
-        {
-            bank.ToTable("banks");
-            bank.HasKey(b => b.Id);
-            bank.Property(b => b.Name).HasMaxLength(BankRules.MaxNameLength).IsRequired();
-            bank.HasIndex(b => b.Name).IsUnique();
-            bank.Property(b => b.Description).HasMaxLength(1000);
-            bank.Property(b => b.SignalType).HasMaxLength(32).IsRequired();
-            bank.Property(b => b.EmbeddingModel).HasMaxLength(200);
-            bank.HasMany(b => b.Entries).WithOne(e => e.Bank).HasForeignKey(e => e.BankId).OnDelete(DeleteBehavior.Cascade);
-        });
-        modelBuilder.Entity<BankEntryRecord>(entry =>
-        {
-            entry.ToTable("bank_entries");
-            entry.HasKey(e => e.Id);
-            entry.Property(e => e.Signal).HasMaxLength(64);
-            entry.Property(e => e.ExternalId).HasMaxLength(BankRules.MaxExternalIdLength);
-            entry.Property(e => e.Labels).HasMaxLength(BankRules.MaxLabels * (BankRules.MaxLabelLength + 1));
-            entry.Property(e => e.State).HasConversion<int>();
-            entry.HasIndex(e => new { e.BankId, e.ExternalId });
-            entry.HasIndex(e => new { e.BankId, e.Signal });
-            entry.HasMany(e => e.Frames).WithOne(f => f.Entry).HasForeignKey(f => f.EntryId).OnDelete(DeleteBehavior.Cascade);
-            entry.HasMany(e => e.Views).WithOne(v => v.Entry).HasForeignKey(v => v.EntryId).OnDelete(DeleteBehavior.Cascade);
-            entry.HasOne(e => e.Embedding).WithOne(v => v.Entry).HasForeignKey<BankEntryEmbeddingRecord>(v => v.EntryId).OnDelete(DeleteBehavior.Cascade);
-        });
-        modelBuilder.Entity<BankEntryEmbeddingRecord>(embedding =>
-        {
-            embedding.ToTable("bank_entry_embeddings");
-            embedding.HasKey(v => v.Id);
-            embedding.Property(v => v.Vector).HasMaxLength(16384).IsRequired();
-        });
-        modelBuilder.Entity<BankEntryViewRecord>(view =>
-        {
-            view.ToTable("bank_entry_views");
-            view.HasKey(v => v.Id);
-            view.Property(v => v.Signal).HasMaxLength(32).IsRequired();
-            view.HasIndex(v => v.EntryId);
-        });
-        modelBuilder.Entity<BankEntryFrameRecord>(frame =>
-        {
-            frame.ToTable("bank_entry_frames");
-            frame.HasKey(f => f.Id);
-            frame.Property(f => f.Signal).HasMaxLength(32).IsRequired();
-            frame.HasIndex(f => f.EntryId);
-        });
-        BankLocalFeaturesConfiguration.Configure(modelBuilder);
-        CaseConfiguration.Configure(modelBuilder);
-        IngestConfiguration.Configure(modelBuilder);
-        TelegramConfiguration.Configure(modelBuilder);
-        ReportAttachmentConfiguration.Configure(modelBuilder);
-        WatchedSourceConfiguration.Configure(modelBuilder);
-        modelBuilder.Entity<Audit.AuditRecord>(audit =>
-        {
-            audit.ToTable("audit_entries");
-            audit.HasKey(a => a.Id);
-            audit.HasIndex(a => a.Sequence).IsUnique();
-            audit.Property(a => a.Actor).HasMaxLength(Audit.AuditLog.MaxFieldLength);
-            audit.Property(a => a.Action).HasMaxLength(Audit.AuditLog.MaxFieldLength);
-            audit.Property(a => a.Subject).HasMaxLength(Audit.AuditLog.MaxFieldLength);
-            audit.Property(a => a.Detail).HasMaxLength(Audit.AuditLog.MaxDetailLength);
-            audit.Property(a => a.Hash).HasMaxLength(32);
-        });
+        // One IEntityTypeConfiguration per entity, beside its record (Banks/BankConfiguration.cs, ...).
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(HaechiDbContext).Assembly);
 
         // snake_case columns, so hand-written SQL on hot paths reads naturally on SQLite and PostgreSQL.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -5,7 +5,8 @@ namespace Haechi.Data;
 /// <summary>
 /// Opens short-lived contexts on a store whose schema is already current (after
 /// <see cref="HaechiDatabase.OpenAsync(DatabaseLocation, CancellationToken)"/>), for workers that
-/// each need their own connection. SQLite connections get full fsync and foreign keys.
+/// each need their own connection. The options are <see cref="HaechiDatabase.Configure"/>'s, so SQLite
+/// connections get <see cref="SqlitePragmas"/> (WAL, full fsync, foreign keys).
 /// </summary>
 public static class StoreContextFactory
 {
@@ -13,9 +14,7 @@ public static class StoreContextFactory
     public static Func<CancellationToken, Task<HaechiDbContext>> For(DatabaseLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);
-        var builder = new DbContextOptionsBuilder<HaechiDbContext>();
-        HaechiDatabase.Configure(builder, location);
-        var options = builder.Options;
+        var options = HaechiDatabase.Options(location);
         return async cancellationToken =>
         {
             var db = new HaechiDbContext(options);
@@ -26,8 +25,8 @@ public static class StoreContextFactory
 
             try
             {
+                // Kept open for the context's life, so the pragmas hold for everything it runs.
                 await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken).ConfigureAwait(false);
                 return db;
             }
             catch

@@ -1,19 +1,17 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Haechi.Data.Review;
 
 /// <summary>The <c>report_attachments</c> table (see <see cref="ReportAttachmentRecord"/>).</summary>
-internal static class ReportAttachmentConfiguration
+internal sealed class ReportAttachmentConfiguration : IEntityTypeConfiguration<ReportAttachmentRecord>
 {
-    public static void Configure(ModelBuilder modelBuilder)
+    public void Configure(EntityTypeBuilder<ReportAttachmentRecord> builder)
     {
-        modelBuilder.Entity<ReportAttachmentRecord>(a =>
-        {
-            a.ToTable("report_attachments");
-            a.HasKey(x => x.Id);
-            a.Property(x => x.Kind).HasMaxLength(32).IsRequired();
-            a.Property(x => x.Status).HasMaxLength(32).IsRequired();
-            a.HasIndex(x => x.ReportId);
-        });
+        builder.ToTable("report_attachments");
+        builder.HasKey(x => x.Id);
+        builder.Property(x => x.Kind).HasMaxLength(32).IsRequired();
+        builder.Property(x => x.Status).HasMaxLength(32).IsRequired();
+        builder.HasIndex(x => x.ReportId);
     }
 }
