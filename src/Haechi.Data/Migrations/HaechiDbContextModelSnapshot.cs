@@ -203,6 +203,34 @@ namespace Haechi.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Banks.BankChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<int>("BankId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bank_id");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("bank_changes", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>
                 {
                     b.Property<long>("Id")

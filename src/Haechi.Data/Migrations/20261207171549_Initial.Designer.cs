@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Haechi.Data.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261207162346_Initial")]
+    [Migration("20261207171549_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -204,6 +204,34 @@ namespace Haechi.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<int>("BankId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bank_id");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("bank_changes", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>

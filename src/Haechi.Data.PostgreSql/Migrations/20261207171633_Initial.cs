@@ -32,6 +32,22 @@ namespace Haechi.Data.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "bank_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    entry_id = table.Column<long>(type: "bigint", nullable: false),
+                    bank_id = table.Column<int>(type: "integer", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bank_changes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "banks",
                 columns: table => new
                 {
@@ -971,6 +987,9 @@ namespace Haechi.Data.PostgreSql.Migrations
         {
             migrationBuilder.DropTable(
                 name: "audit_entries");
+
+            migrationBuilder.DropTable(
+                name: "bank_changes");
 
             migrationBuilder.DropTable(
                 name: "bank_entry_embeddings");

@@ -31,6 +31,22 @@ namespace Haechi.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "bank_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    entry_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    bank_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_bank_changes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "banks",
                 columns: table => new
                 {
@@ -970,6 +986,9 @@ namespace Haechi.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "audit_entries");
+
+            migrationBuilder.DropTable(
+                name: "bank_changes");
 
             migrationBuilder.DropTable(
                 name: "bank_entry_embeddings");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Haechi.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261207162411_Initial")]
+    [Migration("20261207171633_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -213,6 +213,36 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Banks.BankChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("BankId")
+                        .HasColumnType("integer")
+                        .HasColumnName("bank_id");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("bank_changes", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Banks.BankEntryEmbeddingRecord", b =>
