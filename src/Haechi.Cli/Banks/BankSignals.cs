@@ -7,7 +7,7 @@ internal static class BankSignals
     /// Default for new PDQ banks: rotations/mirrors and trimmed/screenshot views (about ten hashes,
     /// 330 bytes, per image; victims' photos are often mirrored or re-posted with borders).
     /// </summary>
-    public const string Default = "pdq,dihedral,canonical";
+    public const string Default = "pdq,dihedral,canonical,crops";
 
     /// <summary>Parses a comma-separated list; throws <see cref="Data.Banks.BankStoreException"/> naming an unknown signal.</summary>
     public static Core.Robust.RobustFamilies Parse(string list)

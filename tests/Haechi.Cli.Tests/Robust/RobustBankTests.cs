@@ -21,6 +21,40 @@ public sealed class RobustBankTests : IDisposable
     }
 
     [Fact]
+    public void BankCreate_NoSignalsFlag_MatchesAnEightPercentCropACaptionBarAndAMirror()
+    {
+        const int Width = 900, Height = 700;
+        var rgb = SyntheticImages.DrawRgb(Width, Height, 73);
+        var original = Path.Combine(_dir, "original.jpg");
+        File.WriteAllBytes(original, SyntheticImages.EncodeJpeg(rgb, Width, Height));
+
+        // 8 % off every side, drawn here (the edit set has 5 % and 10 %).
+        int dx = Width * 8 / 100, dy = Height * 8 / 100, w = Width - (2 * dx), h = Height - (2 * dy);
+        var cropped = new byte[w * h * 3];
+        for (var y = 0; y < h; y++)
+        {
+            Array.Copy(rgb, (((y + dy) * Width) + dx) * 3, cropped, y * w * 3, w * 3);
+        }
+
+        var crop8 = Path.Combine(_dir, "crop8.jpg");
+        File.WriteAllBytes(crop8, SyntheticImages.EncodeJpeg(cropped, w, h));
+        var caption = WriteEdit("caption.jpg", rgb, Width, Height, ImageEdit.Caption);
+        var mirror = WriteEdit("mirror.jpg", rgb, Width, Height, ImageEdit.Mirror);
+        var unrelated = Path.Combine(_dir, "other.jpg");
+        File.WriteAllBytes(unrelated, SyntheticImages.Jpeg(Width, Height, 74));
+
+        Assert.Equal(0, Haechi("bank", "create", "victims").ExitCode);
+        Assert.Equal(0, Haechi("bank", "add", "victims", "--id", "case-1", original).ExitCode);
+        var lines = CliRunner.Lines(Haechi("match", crop8, caption, mirror, unrelated).Out);
+        foreach (var copy in new[] { crop8, caption, mirror })
+        {
+            Assert.True(lines.Any(l => l.StartsWith($"{copy},victims,", StringComparison.Ordinal)), copy + " not matched:\n" + string.Join('\n', lines));
+        }
+
+        Assert.DoesNotContain(lines, l => l.StartsWith(unrelated, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Match_EditedCopies_FoundThroughTheBanksSignals_AndReportedBySignal()
     {
         const int Width = 900, Height = 700;
@@ -34,7 +68,8 @@ public sealed class RobustBankTests : IDisposable
         var unrelated = Path.Combine(_dir, "other.jpg");
         File.WriteAllBytes(unrelated, SyntheticImages.Jpeg(Width, Height, 72));
 
-        // A plain PDQ bank finds none of the edits; the default bank finds mirror and letterbox; 'all' also the crop.
+        // Without the query's dihedral hashes a plain PDQ bank finds none of the edits; the default bank
+        // (the views a victim's browser sends, plus rotations) finds mirror, letterbox, border and crop.
         Assert.Equal(0, Haechi("bank", "create", "plain", "--signals", "pdq").ExitCode);
         Assert.Equal(0, Haechi("bank", "create", "victims").ExitCode);
         Assert.Equal(0, Haechi("bank", "create", "full", "--signals", "all").ExitCode);
@@ -43,12 +78,12 @@ public sealed class RobustBankTests : IDisposable
             Assert.Equal(0, Haechi("bank", "add", bank, "--id", "case-1", original).ExitCode);
         }
 
-        Assert.Contains("pdq dihedral canonical", Haechi("bank", "list").Out, StringComparison.Ordinal);
-        var lines = CliRunner.Lines(Haechi("match", mirror, letterbox, border, crop, unrelated).Out);
+        Assert.Contains("pdq dihedral canonical crops", Haechi("bank", "list").Out, StringComparison.Ordinal);
+        var lines = CliRunner.Lines(Haechi("match", "--dihedral", "false", mirror, letterbox, border, crop, unrelated).Out);
         bool Found(string path, string bank) => lines.Any(l => l.StartsWith($"{path},{bank},", StringComparison.Ordinal));
 
         Assert.False(Found(mirror, "plain") || Found(letterbox, "plain") || Found(border, "plain") || Found(crop, "plain"), string.Join('\n', lines));
-        Assert.True(Found(mirror, "victims") && Found(letterbox, "victims") && Found(border, "victims"), string.Join('\n', lines));
+        Assert.True(Found(mirror, "victims") && Found(letterbox, "victims") && Found(border, "victims") && Found(crop, "victims"), string.Join('\n', lines));
         Assert.True(Found(crop, "full"), string.Join('\n', lines));
         Assert.DoesNotContain(lines, l => l.StartsWith(unrelated, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith($"{mirror},victims,", StringComparison.Ordinal) && l.EndsWith(",flipy", StringComparison.Ordinal));
