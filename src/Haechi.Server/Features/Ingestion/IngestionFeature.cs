@@ -6,6 +6,7 @@ using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Ingestion.WebSources;
 using Haechi.Pipeline.Fetching;
+using Haechi.Media.Vision;
 using Haechi.Pipeline.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,7 +54,8 @@ internal static class IngestionFeature
             return new IngestionFetcher(new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = o.AllowPrivateAddresses, TotalTimeout = o.FetchTimeout, ReadStallTimeout = o.FetchStallTimeout }));
         });
         // Faces and nudity when the vision models are installed in the data directory (loaded once, shared).
-        services.TryAddSingleton(sp => IngestVision.Load(sp.GetRequiredService<DataDirectory>().Path));
+        services.AddVisionModels(sp => sp.GetRequiredService<DataDirectory>().Path);
+        services.TryAddSingleton(sp => new IngestVision(sp.GetRequiredService<VisionModels>()));
         services.TryAddSingleton<IIngestionPipeline>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
