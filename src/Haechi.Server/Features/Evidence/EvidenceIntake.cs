@@ -6,6 +6,7 @@ using Haechi.Core.Review;
 using Haechi.Core.Robust;
 using Haechi.Core.Sealing;
 using Haechi.Data.Review;
+using Haechi.Media;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
 using Haechi.Server.Features.Matching;
@@ -136,7 +137,7 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             problem = ex.Message;
             return null;
         }
-        catch (NetVips.VipsException)
+        catch (MediaException)
         {
             problem = "the file could not be decoded.";
             return null;
