@@ -46,7 +46,7 @@ internal static class IngestCommand
         await (await HaechiDatabase.OpenAsync(location, cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
         var open = StoreContextFactory.For(location);
         var fetcher = new SafeFetcher(fetchOptions);
-        var sealer = SealingKeyFile.Load(dataDirectory, Environment.GetEnvironmentVariable("Sealing__Key"));
+        var sealer = SealingKeyFile.Open(dataDirectory, SealingKeyFile.FromEnvironment);
         return (new IngestionPipeline(open, sealer, fetcher, new DatabaseReviewSink(open), dataDirectory, options, vision: vision), fetcher);
     }
 

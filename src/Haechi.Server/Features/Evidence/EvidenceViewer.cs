@@ -1,6 +1,6 @@
 using System.Globalization;
 using Haechi.Core.Review;
-using Haechi.Core.Sealing;
+using Haechi.Data.Sealing;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Haechi.Core.Review;
-using Haechi.Core.Sealing;
 using Haechi.Core.Video;
+using Haechi.Data.Sealing;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;

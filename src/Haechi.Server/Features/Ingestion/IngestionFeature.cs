@@ -1,4 +1,3 @@
-using Haechi.Core.Sealing;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
@@ -45,7 +44,7 @@ internal static class IngestionFeature
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
+        services.AddSealing();
         services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
         // Its own fetcher: the ingestion settings (private addresses, time limits) are not the re-check's.
         services.TryAddSingleton(sp =>

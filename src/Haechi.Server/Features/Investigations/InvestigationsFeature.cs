@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Haechi.Core.Sealing;
 using Haechi.Data.Audit;
+using Haechi.Data.Sealing;
 using Haechi.Media.Vision;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Haechi.Core.Sealing;
+using Haechi.Data.Sealing;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Review;
