@@ -7,8 +7,8 @@ using Haechi.Core.Banks;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
-using Haechi.Pipeline.Fetching;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Matching;
 

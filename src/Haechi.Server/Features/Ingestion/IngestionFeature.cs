@@ -1,12 +1,12 @@
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
+using Haechi.Media.Vision;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Ingestion;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Ingestion.WebSources;
-using Haechi.Pipeline.Fetching;
-using Haechi.Media.Vision;
-using Haechi.Pipeline.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
