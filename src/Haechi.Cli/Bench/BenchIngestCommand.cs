@@ -82,7 +82,7 @@ internal static class BenchIngestCommand
         var open = StoreContextFactory.For(location);
         using var fetcher = new SafeFetcher();
         var options = IngestionOptions.Default with { Concurrency = concurrency, MaxPending = files.Length + 1, BatchSize = batchSize };
-        var pipeline = new IngestionPipeline(open, SealingKeyFile.Load(data), fetcher, new DatabaseReviewSink(open), data, new Matcher(new DatabaseLocation(data)), options);
+        var pipeline = new IngestionPipeline(open, SealingKeyFile.Open(data, SealingKeyFile.FromEnvironment), fetcher, new DatabaseReviewSink(open), data, new Matcher(new DatabaseLocation(data)), options);
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < files.Length; i++)
         {

@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Haechi.Cli.Vision;
 using Haechi.Core.Forensics;
 using Haechi.Media.Forensics;
 using Haechi.Media.Forensics.Detectors;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Images;
-using Haechi.Media.Models;
 using Haechi.Media.Vision;
 
 namespace Haechi.Cli.Forensics;
@@ -79,31 +77,18 @@ internal static class AnalyzeCommand
                 }
             }
 
-            // The face detector for face-consistency: the source search's, or loaded here when the models are pulled (else that check is skipped).
-            VisionModels? faceModels = null;
-            if (search is null)
-            {
-                try
-                {
-                    faceModels = VisionModels.Load(DataDirectoryOption.Resolve(result), faces: true, embeddings: false, nudity: false);
-                }
-                catch (ModelConversionException)
-                {
-                    faceModels = null;
-                }
-            }
-
-            // The agency's pluggable detectors; a refused one is reported and the analysis goes on without it.
-            using var detectors = DeepfakeDetectorSet.Load(DeepfakeDetectorSet.DirectoryFor(DataDirectoryOption.Resolve(result)));
+            // The face detector for face-consistency: the source search's, or loaded here when the models are pulled (else that check is skipped);
+            // and the agency's pluggable detectors: a refused one is reported and the analysis goes on without it.
+            using var vision = new VisionModels(DataDirectoryOption.Resolve(result), VisionParts.FaceDetector | VisionParts.DeepfakeDetectors);
+            var detectors = vision.Deepfakes!;
             foreach (var refused in detectors.Statuses.Where(s => !s.IsReady))
             {
                 await console.Error.WriteLineAsync("haechi analyze: detector '" + refused.Name + "' refused: " + refused.Problem).ConfigureAwait(false);
             }
 
             using (search)
-            using (faceModels)
             {
-                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? faceModels?.Detector, detectors).ConfigureAwait(false);
+                return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? vision.Detector, detectors).ConfigureAwait(false);
             }
         });
         return command;

@@ -50,7 +50,7 @@ internal sealed class SourceSearch : IDisposable
         VisionModels? models = null;
         try
         {
-            models = VisionModels.Load(DataDirectoryOption.Resolve(result), faces: true, embeddings: true, nudity: false);
+            models = VisionModels.Load(DataDirectoryOption.Resolve(result), VisionParts.Faces);
         }
         catch (ModelConversionException ex)
         {

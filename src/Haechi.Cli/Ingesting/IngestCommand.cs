@@ -8,6 +8,7 @@ using System.Text.Json;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
+using Haechi.Media.Vision;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
 
@@ -45,7 +46,7 @@ internal static class IngestCommand
         await (await HaechiDatabase.OpenAsync(location, cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
         var open = StoreContextFactory.For(location);
         var fetcher = new SafeFetcher(fetchOptions);
-        var sealer = SealingKeyFile.Load(dataDirectory, Environment.GetEnvironmentVariable("Sealing__Key"));
+        var sealer = SealingKeyFile.Open(dataDirectory, SealingKeyFile.FromEnvironment);
         return (new IngestionPipeline(open, sealer, fetcher, new DatabaseReviewSink(open), dataDirectory, new Matcher(location), options, vision: vision), fetcher);
     }
 
@@ -132,8 +133,8 @@ internal static class IngestCommand
                 QueueNudityAbove = Math.Clamp(result.GetValue(queueNudity), 0, 1),
                 VideoVisionFrames = Math.Clamp(result.GetValue(videoFrames), 1, 64),
             };
-            using var vision = result.GetValue(noVision) ? IngestVision.None() : IngestVision.Load(DataDirectoryOption.Resolve(result));
-            var (pipeline, fetcher) = await OpenAsync(result, options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, vision).ConfigureAwait(false);
+            using var models = new VisionModels(DataDirectoryOption.Resolve(result), result.GetValue(noVision) ? VisionParts.None : VisionParts.Faces | VisionParts.Nudity);
+            var (pipeline, fetcher) = await OpenAsync(result, options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, new IngestVision(models)).ConfigureAwait(false);
             using var _ = fetcher;
             try
             {
@@ -155,8 +156,8 @@ internal static class IngestCommand
         var command = new Command("status", "Items per state, failures per error code, duplicates, items sent to review, and whether faces and nudity are on.") { json };
         command.SetAction(async (result, ct) =>
         {
-            using var vision = IngestVision.Load(DataDirectoryOption.Resolve(result));
-            var (pipeline, fetcher) = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct, vision).ConfigureAwait(false);
+            using var models = new VisionModels(DataDirectoryOption.Resolve(result), VisionParts.Faces | VisionParts.Nudity);
+            var (pipeline, fetcher) = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct, new IngestVision(models)).ConfigureAwait(false);
             using var _ = fetcher;
             var status = await pipeline.GetStatusAsync(ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(result.GetValue(json) ? Json(status) : Text(status)).ConfigureAwait(false);

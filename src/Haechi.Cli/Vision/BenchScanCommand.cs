@@ -45,7 +45,7 @@ internal static class BenchScanCommand
             VisionModels models;
             try
             {
-                models = VisionModels.Load(DataDirectoryOption.Resolve(result), faces: true, embeddings: true, nudity: true);
+                models = VisionModels.Load(DataDirectoryOption.Resolve(result), VisionParts.Faces | VisionParts.Nudity);
             }
             catch (ModelConversionException ex)
             {

@@ -86,7 +86,7 @@ internal static class FacesCommand
             var dataDirectory = DataDirectoryOption.Resolve(result);
             try
             {
-                using var models = VisionModels.Load(dataDirectory, faces: true, embeddings: true, nudity: false);
+                using var models = VisionModels.Load(dataDirectory, VisionParts.Faces);
                 var embedder = models.Embedder!;
                 var entries = new List<NewFaceEntry>();
                 var failed = false;
@@ -167,7 +167,7 @@ internal static class FacesCommand
             var dataDirectory = DataDirectoryOption.Resolve(result);
             try
             {
-                using var models = VisionModels.Load(dataDirectory, faces: true, embeddings: true, nudity: false);
+                using var models = VisionModels.Load(dataDirectory, VisionParts.Faces);
                 FaceBank? faceBank;
                 var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
                 await using (db)

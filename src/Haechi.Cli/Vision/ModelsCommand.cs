@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Haechi.Media.Models;
+using Haechi.Media.Vision;
 
 namespace Haechi.Cli.Vision;
 
@@ -67,8 +68,10 @@ internal static class ModelsCommand
         var command = new Command("detectors", "List the pluggable deepfake detectors in DATA/models/detectors/NAME: ready (task, calibration, licence) or refused (why).");
         command.SetAction(result =>
         {
-            var directory = Haechi.Media.Forensics.Detectors.DeepfakeDetectorSet.DirectoryFor(DataDirectoryOption.Resolve(result));
-            using var detectors = Haechi.Media.Forensics.Detectors.DeepfakeDetectorSet.Load(directory);
+            var dataDirectory = DataDirectoryOption.Resolve(result);
+            var directory = Haechi.Media.Forensics.Detectors.DeepfakeDetectorSet.DirectoryFor(dataDirectory);
+            using var vision = new VisionModels(dataDirectory, VisionParts.DeepfakeDetectors);
+            var detectors = vision.Deepfakes!;
             if (detectors.Statuses.Count == 0)
             {
                 console.Error.WriteLine("no detectors in " + directory);

@@ -58,7 +58,7 @@ internal static class ScanCommand
             VisionModels models;
             try
             {
-                models = VisionModels.Load(dataDirectory, wantFaces, wantFaces, wantNudity);
+                models = VisionModels.Load(dataDirectory, (wantFaces ? VisionParts.Faces : VisionParts.None) | (wantNudity ? VisionParts.Nudity : VisionParts.None));
             }
             catch (ModelConversionException ex)
             {

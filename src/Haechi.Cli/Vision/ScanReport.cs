@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Haechi.Media;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
 
@@ -36,7 +37,7 @@ internal static class ScanReport
                 var preview = ScanPreview.Jpeg(ImageFingerprinter.ReadFile(item.Path, ImageDecodeOptions.DefaultMaxFileBytes), PreviewSide, reveal);
                 html.Append("<img alt=\"preview\" src=\"data:image/jpeg;base64,").Append(Convert.ToBase64String(preview)).Append("\">");
             }
-            catch (Exception ex) when (ex is ImageDecodeException or NetVips.VipsException)
+            catch (MediaException)
             {
                 html.Append("<p>(no preview)</p>");
             }

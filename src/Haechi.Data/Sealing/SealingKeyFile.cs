@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Haechi.Core.Sealing;
 
 namespace Haechi.Data.Sealing;
 
@@ -15,11 +14,48 @@ namespace Haechi.Data.Sealing;
 /// </summary>
 public static class SealingKeyFile
 {
+    /// <summary>The configuration key of a sealing key kept outside the data directory (base64 of 32 bytes); in the environment, <c>Sealing__Key</c>.</summary>
+    public const string KeySetting = "Sealing:Key";
+
+    /// <summary>The configuration key of the configured key's id (default <see cref="DefaultConfiguredKeyId"/>); in the environment, <c>Sealing__KeyId</c>.</summary>
+    public const string KeyIdSetting = "Sealing:KeyId";
+
+    /// <summary>The id of a configured key when <see cref="KeyIdSetting"/> is not set.</summary>
+    public const int DefaultConfiguredKeyId = 1000;
+
+    /// <summary>
+    /// The sealer of a host (the server through <see cref="SealingServiceCollectionExtensions.AddSealing"/>,
+    /// the CLI directly): the data directory's ring, plus the key of <see cref="KeySetting"/> and
+    /// <see cref="KeyIdSetting"/> when configured.
+    /// </summary>
+    /// <param name="dataDirectory">The data directory.</param>
+    /// <param name="setting">Reads a configuration key (<c>configuration[key]</c>, or <see cref="FromEnvironment"/>).</param>
+    /// <exception cref="InvalidOperationException">The key file or a configured key is malformed.</exception>
+    public static ContentSealer Open(string dataDirectory, Func<string, string?> setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        var keyId = DefaultConfiguredKeyId;
+        if (setting(KeyIdSetting) is { } text && !string.IsNullOrWhiteSpace(text)
+            && !int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out keyId))
+        {
+            throw new InvalidOperationException(KeyIdSetting + " must be a whole number.");
+        }
+
+        return Load(dataDirectory, setting(KeySetting), keyId);
+    }
+
+    /// <summary>A configuration key read from the environment as .NET configuration reads it (<c>Sealing:Key</c> is <c>Sealing__Key</c>).</summary>
+    public static string? FromEnvironment(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal));
+    }
+
     /// <summary>The key file's path under the data directory.</summary>
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, "keys", "sealing-keys");
 
     /// <summary>Loads the ring (creating the file with a first key if there is none) and returns a sealer.</summary>
-    public static ContentSealer Load(string dataDirectory, string? configuredKey = null, int configuredKeyId = 1000)
+    public static ContentSealer Load(string dataDirectory, string? configuredKey = null, int configuredKeyId = DefaultConfiguredKeyId)
     {
         var keys = ReadOrCreate(PathIn(dataDirectory), out var current);
         if (!string.IsNullOrWhiteSpace(configuredKey))

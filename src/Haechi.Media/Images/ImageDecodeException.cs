@@ -23,7 +23,7 @@ public enum ImageDecodeError
 }
 
 /// <summary>An image that Haechi refuses or cannot decode, with a reason a person can act on.</summary>
-public sealed class ImageDecodeException : Exception
+public sealed class ImageDecodeException : MediaException
 {
     public ImageDecodeException()
     {

@@ -35,7 +35,7 @@ public enum VideoDecodeError
 }
 
 /// <summary>A video that Haechi refuses or cannot decode, with a reason a person can act on.</summary>
-public sealed class VideoDecodeException : Exception
+public sealed class VideoDecodeException : MediaException
 {
     public VideoDecodeException()
     {

@@ -109,20 +109,22 @@ public sealed class ImageScanner(FaceDetector? detector, FaceEmbedder? embedder,
     }
 }
 
-/// <summary>Small previews for reports: shrunk, and by default blurred and grey until a person chooses to reveal.</summary>
+/// <summary>Small previews for reports: shrunk, and by default blurred and grey (<see cref="GreyBlur"/>) until a person chooses to reveal.</summary>
 public static class ScanPreview
 {
     /// <summary>A JPEG of at most <paramref name="maxSide"/> pixels, blurred and grey unless <paramref name="reveal"/>.</summary>
+    /// <exception cref="MediaProcessingException">libvips could not shrink or encode the picture.</exception>
     public static byte[] Jpeg(byte[] bytes, int maxSide, bool reveal)
     {
-        using var thumbnail = NetVips.Image.ThumbnailBuffer(bytes, maxSide, height: maxSide);
-        if (reveal)
+        if (!reveal)
         {
-            return thumbnail.JpegsaveBuffer(q: 80);
+            return GreyBlur.Jpeg(bytes, maxSide);
         }
 
-        using var grey = thumbnail.Colourspace(NetVips.Enums.Interpretation.Bw);
-        using var blurred = grey.Gaussblur(Math.Max(thumbnail.Width, thumbnail.Height) / 40.0);
-        return blurred.JpegsaveBuffer(q: 70);
+        return Vips.Run(() =>
+        {
+            using var thumbnail = NetVips.Image.ThumbnailBuffer(bytes, maxSide, height: maxSide);
+            return thumbnail.JpegsaveBuffer(q: 80);
+        });
     }
 }

@@ -252,14 +252,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
     }
 
     /// <summary>A keyframe for the review queue: at most 160 px, grey and blurred (never revealed here).</summary>
-    private static byte[] Thumbnail(VideoFrame frame)
-    {
-        using var image = NetVips.Image.NewFromMemory(frame.Pixels.ToArray(), frame.Width, frame.Height, 3, NetVips.Enums.BandFormat.Uchar);
-        using var small = image.ThumbnailImage(160, height: 160);
-        using var grey = small.Colourspace(NetVips.Enums.Interpretation.Bw);
-        using var blurred = grey.Gaussblur(Math.Max(small.Width, small.Height) / 40.0);
-        return blurred.JpegsaveBuffer(q: 70);
-    }
+    private static byte[] Thumbnail(VideoFrame frame) => GreyBlur.JpegFromRgb24(frame.Pixels.Span, frame.Width, frame.Height, 160);
 
     private sealed class Sighting
     {

@@ -1,6 +1,5 @@
 using Haechi.Core.Faces;
 using Haechi.Media.Images;
-using Haechi.Media.Models;
 using Haechi.Media.Video;
 using Haechi.Media.Vision;
 
@@ -27,28 +26,35 @@ public sealed record VisionStatus(string Faces, string Nudity)
 public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null);
 
 /// <summary>
-/// The vision models of the pipeline (face detector, FaceRes embedder, nudity classifier), loaded
-/// once from the data directory's model cache and shared by every worker (ONNX Runtime sessions are
+/// The vision step of the pipeline (face detector, FaceRes embedder, nudity classifier) on the
+/// host's one <see cref="VisionModels"/>, shared by every worker (ONNX Runtime sessions are
 /// thread-safe). A model that is not installed leaves its part off, and <see cref="Status"/> says so:
 /// the pipeline runs without it rather than pretending.
 /// </summary>
-public sealed class IngestVision : IDisposable
+/// <param name="models">The host's vision models (owned by the host).</param>
+public sealed class IngestVision(VisionModels models)
 {
-    private readonly List<OnnxModel> _loaded = [];
-
-    private IngestVision(VisionStatus status) => Status = status;
-
     /// <summary>Which parts are on, and why the others are off.</summary>
-    public VisionStatus Status { get; private set; }
+    public VisionStatus Status
+    {
+        get
+        {
+            var detector = models.StatusOf(VisionParts.FaceDetector);
+            var embedder = models.StatusOf(VisionParts.FaceEmbedder);
+            var nudity = models.StatusOf(VisionParts.Nudity);
+            var faces = detector.IsOn && embedder.IsOn ? VisionModelStatus.On : (detector.IsOn ? embedder : detector).State;
+            return new VisionStatus(faces, nudity.State);
+        }
+    }
 
     /// <summary>The face detector, or null when faces are off.</summary>
-    public FaceDetector? Detector { get; private set; }
+    public FaceDetector? Detector => models.Detector is { } detector && models.Embedder is not null ? detector : null;
 
     /// <summary>The face embedder, or null when faces are off.</summary>
-    public FaceEmbedder? Embedder { get; private set; }
+    public FaceEmbedder? Embedder => models.Detector is not null && models.Embedder is { } embedder ? embedder : null;
 
     /// <summary>The nudity classifier, or null when nudity is off.</summary>
-    public NudityClassifier? Nudity { get; private set; }
+    public NudityClassifier? Nudity => models.Nudity;
 
     /// <summary>The identity of the embedder's vectors (face banks of other models are not searched), or null.</summary>
     public string? EmbeddingModel => Embedder?.ModelIdentity;
@@ -56,49 +62,8 @@ public sealed class IngestVision : IDisposable
     /// <summary>True when faces or nudity are on.</summary>
     public bool Enabled => Detector is not null || Nudity is not null;
 
-    /// <summary>Loads what is installed under <c>DATA/models</c>; never throws for a missing or refused model.</summary>
-    public static IngestVision Load(string dataDirectory)
-    {
-        var store = ModelStore.ForDataDirectory(dataDirectory);
-        var vision = new IngestVision(VisionStatus.Off);
-        var faces = "on";
-        var nudity = "on";
-        try
-        {
-            var detector = vision.TryLoad(store, ModelCatalog.FaceDetector, "face-detection", out var detectorProblem);
-            var embedder = vision.TryLoad(store, ModelCatalog.FaceEmbedder, "face-embedding", out var embedderProblem);
-            if (detector is not null && embedder is not null)
-            {
-                vision.Detector = new FaceDetector(detector);
-                vision.Embedder = new FaceEmbedder(embedder);
-            }
-            else
-            {
-                faces = detectorProblem ?? embedderProblem ?? "off";
-            }
-
-            var classifier = vision.TryLoad(store, ModelCatalog.Nudity, "nudity", out var nudityProblem);
-            if (classifier is not null)
-            {
-                vision.Nudity = new NudityClassifier(classifier);
-            }
-            else
-            {
-                nudity = nudityProblem ?? "off";
-            }
-
-            vision.Status = new VisionStatus(faces, nudity);
-            return vision;
-        }
-        catch
-        {
-            vision.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>Nothing loaded: faces and nudity off (the fingerprint-only pipeline).</summary>
-    public static IngestVision None() => new(VisionStatus.Off);
+    public static IngestVision None() => new(new VisionModels(string.Empty, VisionParts.None));
 
     /// <summary>
     /// Detects and embeds the faces of the image and matches each against every face bank (best
@@ -198,38 +163,4 @@ public sealed class IngestVision : IDisposable
     /// <summary>Frames per second that spread <paramref name="maxFrames"/> over <paramref name="seconds"/>: at most 1, and 1 when the duration is unknown (the frame cap still holds).</summary>
     internal static double SampleRate(double seconds, int maxFrames) =>
         seconds > maxFrames ? maxFrames / seconds : 1;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var model in _loaded)
-        {
-            model.Dispose();
-        }
-
-        _loaded.Clear();
-    }
-
-    private OnnxModel? TryLoad(ModelStore store, string id, string task, out string? problem)
-    {
-        var spec = ModelCatalog.Find(id);
-        if (spec is null || !store.IsCurrent(spec))
-        {
-            problem = "models-not-installed";
-            return null;
-        }
-
-        try
-        {
-            var model = store.Load(id, task);
-            _loaded.Add(model);
-            problem = null;
-            return model;
-        }
-        catch (ModelConversionException)
-        {
-            problem = "model-refused";
-            return null;
-        }
-    }
 }

@@ -92,7 +92,7 @@ public sealed class IngestCommandTests : IAsyncLifetime
         var first = contents.Single(c => c.ItemId == items[0].Id);
         Assert.Equal(-1, first.Sealed.AsSpan().IndexOf(copy.AsSpan(0, 64)));
         Assert.Equal(copy, sealer.Open(first.Sealed, IngestionPipeline.SealingContext(items[0].Id)));
-        Assert.Throws<Haechi.Core.Sealing.SealedContentException>(() => sealer.Open(first.Sealed, IngestionPipeline.SealingContext(items[2].Id)));
+        Assert.Throws<SealedContentException>(() => sealer.Open(first.Sealed, IngestionPipeline.SealingContext(items[2].Id)));
 
         // Every fetch is audited once: source, kind and fingerprint; never the URL.
         var audit = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "ingest.fetched").ToListAsync(TestContext.Current.CancellationToken);

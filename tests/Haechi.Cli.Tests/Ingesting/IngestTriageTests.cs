@@ -3,6 +3,7 @@ using Haechi.Data;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
 using Haechi.Media.Tests.Vision;
+using Haechi.Media.Vision;
 using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
@@ -126,8 +127,9 @@ public sealed class IngestTriageTests(ITestOutputHelper output) : IDisposable
         var photo = await File.ReadAllBytesAsync(samples[4], ct);
         var drawing = SyntheticImages.Png(Width, Height, 905);
         VisionResult photoSeen, drawingSeen;
-        using (var vision = IngestVision.Load(DataDir))
+        using (var models = new VisionModels(DataDir))
         {
+            var vision = new IngestVision(models);
             Assert.Equal("on", vision.Status.Nudity);
             photoSeen = vision.Analyse(photo, [], IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode);
             drawingSeen = vision.Analyse(drawing, [], IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode);

@@ -274,11 +274,15 @@ internal static class SourceAligner
         return png;
     }
 
+    /// <summary>The panel as every preview is shown before a reveal: <see cref="GreyBlur"/>.</summary>
     private static Mat Obscure(Mat small)
     {
-        using var grey = small.CvtColor(ColorConversionCodes.BGR2GRAY);
-        using var blurred = new Mat();
-        Cv2.GaussianBlur(grey, blurred, new Size(0, 0), Math.Max(small.Width, small.Height) / 60.0);
+        using var rgb = small.CvtColor(ColorConversionCodes.BGR2RGB);
+        var pixels = new byte[small.Width * small.Height * 3];
+        Marshal.Copy(rgb.Data, pixels, 0, pixels.Length);
+        var grey = GreyBlur.Rgb24(pixels, small.Width, small.Height);
+        using var blurred = new Mat(small.Height, small.Width, MatType.CV_8UC1);
+        Marshal.Copy(grey, 0, blurred.Data, grey.Length);
         return blurred.CvtColor(ColorConversionCodes.GRAY2BGR);
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Haechi.Data.Sealing;
-using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,12 +15,7 @@ internal static class EvidenceFeature
     public static IServiceCollection AddEvidence(this IServiceCollection services)
     {
         services.AddOptions<EvidenceOptions>().BindConfiguration(EvidenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(static sp =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            var keyId = configuration.GetValue("Sealing:KeyId", 1000);
-            return SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, configuration["Sealing:Key"], keyId);
-        });
+        services.AddSealing();
         services.TryAddScoped<EvidenceViewer>();
         services.TryAddScoped<VideoEvidenceIntake>();
         return services;

@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Text;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
-using Haechi.Core.Sealing;
 using Haechi.Data.Review;
+using Haechi.Data.Sealing;
+using Haechi.Media;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
 using Haechi.Server.Features.Reports;
@@ -137,7 +138,7 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         {
             return (null, null, ex.Message);
         }
-        catch (NetVips.VipsException)
+        catch (MediaException)
         {
             return (null, null, "the file could not be decoded.");
         }

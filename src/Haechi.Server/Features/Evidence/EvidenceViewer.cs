@@ -1,8 +1,8 @@
 using System.Globalization;
 using Haechi.Core.Review;
-using Haechi.Core.Sealing;
 using Haechi.Data;
 using Haechi.Data.Audit;
+using Haechi.Data.Sealing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Evidence;

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Haechi.Core.Review;
-using Haechi.Core.Sealing;
 using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Review;
+using Haechi.Data.Sealing;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Matching;
 using Haechi.Server.Features.Reports;
 using Haechi.Server.Features.Review;
-using Haechi.Pipeline.Matching;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

@@ -1,13 +1,13 @@
 using Haechi.Pipeline.Matching;
-using Haechi.Core.Sealing;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
+using Haechi.Media.Vision;
+using Haechi.Pipeline.Fetching;
+using Haechi.Pipeline.Ingestion;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Ingestion.WebSources;
-using Haechi.Pipeline.Fetching;
-using Haechi.Pipeline.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,7 +45,7 @@ internal static class IngestionFeature
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
+        services.AddSealing();
         services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
         // Its own fetcher: the ingestion settings (private addresses, time limits) are not the re-check's.
         services.TryAddSingleton(sp =>
@@ -54,7 +54,8 @@ internal static class IngestionFeature
             return new IngestionFetcher(new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = o.AllowPrivateAddresses, TotalTimeout = o.FetchTimeout, ReadStallTimeout = o.FetchStallTimeout }));
         });
         // Faces and nudity when the vision models are installed in the data directory (loaded once, shared).
-        services.TryAddSingleton(sp => IngestVision.Load(sp.GetRequiredService<DataDirectory>().Path));
+        services.AddVisionModels(sp => sp.GetRequiredService<DataDirectory>().Path);
+        services.TryAddSingleton(sp => new IngestVision(sp.GetRequiredService<VisionModels>()));
         services.TryAddSingleton<IIngestionPipeline>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;

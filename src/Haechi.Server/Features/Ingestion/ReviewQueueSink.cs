@@ -1,8 +1,8 @@
 using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
-using Haechi.Server.Features.Review;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Server.Features.Review;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Ingestion;

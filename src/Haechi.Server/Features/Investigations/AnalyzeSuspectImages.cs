@@ -38,7 +38,7 @@ internal sealed record AnalysisOutcome(Investigation? Investigation, int Status,
 /// </summary>
 internal sealed class AnalyzeSuspectImages(
     IOptions<InvestigationsOptions> options,
-    ForensicModels models,
+    VisionModels models,
     AnalysisSlots slots,
     InvestigationSessions sessions,
     BankStore banks,
@@ -83,15 +83,14 @@ internal sealed class AnalyzeSuspectImages(
         Investigation investigation;
         try
         {
-            var loaded = models.Ensure();
             IReadOnlyList<FaceBank> faceBanks = [];
-            if (searchSources && loaded.Embedder is { } embedder)
+            if (searchSources && models.Embedder is { } embedder)
             {
                 faceBanks = matcher.FaceBanks(embedder.ModelIdentity);
             }
 
             var side = options.Value.PreviewSide;
-            var analysed = await Task.Run(() => Analyse(loaded, files, searchSources, entries, faceBanks, side), cancellationToken).ConfigureAwait(false);
+            var analysed = await Task.Run(() => Analyse(models, files, searchSources, entries, faceBanks, side), cancellationToken).ConfigureAwait(false);
             investigation = new Investigation(Guid.NewGuid(), userId, time.GetUtcNow(), chosenBanks, searchSources, analysed)
             {
                 BankEntries = entries,
@@ -133,10 +132,9 @@ internal sealed class AnalyzeSuspectImages(
         List<ForensicReport> revealed;
         try
         {
-            var loaded = models.Ensure();
             revealed = await Task.Run(
                 () => investigation.Files.Select(f => investigation.SearchedSources
-                    ? SourceMatchFinding.AddTo(f.Report, new SourceMatcher(loaded.Faces, loaded.Embedder, new SourceMatchOptions { Reveal = true }).Match(f.Bytes, [], investigation.BankEntries, investigation.FaceBanks))
+                    ? SourceMatchFinding.AddTo(f.Report, new SourceMatcher(models.Detector, models.Embedder, new SourceMatchOptions { Reveal = true }).Match(f.Bytes, [], investigation.BankEntries, investigation.FaceBanks))
                     : f.Report).ToList(),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -158,10 +156,10 @@ internal sealed class AnalyzeSuspectImages(
         return revealed;
     }
 
-    private static List<SuspectImage> Analyse(ForensicModels loaded, IReadOnlyList<CheckedUpload> files, bool searchSources, List<SourceBankEntry> entries, IReadOnlyList<FaceBank> faceBanks, int previewSide)
+    private static List<SuspectImage> Analyse(VisionModels loaded, IReadOnlyList<CheckedUpload> files, bool searchSources, List<SourceBankEntry> entries, IReadOnlyList<FaceBank> faceBanks, int previewSide)
     {
-        var analyzer = new ForensicAnalyzer(faces: loaded.Faces, detectors: loaded.Detectors);
-        var matcher = searchSources ? new SourceMatcher(loaded.Faces, loaded.Embedder, new SourceMatchOptions { Reveal = false }) : null;
+        var analyzer = new ForensicAnalyzer(faces: loaded.Detector, detectors: loaded.Deepfakes);
+        var matcher = searchSources ? new SourceMatcher(loaded.Detector, loaded.Embedder, new SourceMatchOptions { Reveal = false }) : null;
         var analysed = new List<SuspectImage>(files.Count);
         foreach (var file in files)
         {

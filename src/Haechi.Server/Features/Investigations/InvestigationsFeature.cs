@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Haechi.Core.Sealing;
 using Haechi.Data.Audit;
+using Haechi.Data.Sealing;
+using Haechi.Media.Vision;
+using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +31,7 @@ internal static class InvestigationsFeature
         services.AddOptions<InvestigationsOptions>().BindConfiguration(InvestigationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthorizationBuilder()
             .AddPolicy(InvestigationPolicies.Investigate, p => p.RequireRole(Roles.Investigator, Roles.Admin));
-        services.TryAddSingleton<ForensicModels>();
+        services.AddVisionModels(sp => sp.GetRequiredService<DataDirectory>().Path);
         services.TryAddSingleton<AnalysisSlots>();
         services.TryAddSingleton<InvestigationSessions>();
         services.TryAddSingleton<SuspectUploads>();

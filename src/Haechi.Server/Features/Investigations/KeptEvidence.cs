@@ -3,10 +3,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Haechi.Core.Sealing;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Review;
+using Haechi.Data.Sealing;
 using Haechi.Media.Forensics;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using Haechi.Media.Forensics;
+using Haechi.Media.Images;
 
 namespace Haechi.Server.Features.Investigations;
 
@@ -33,12 +34,6 @@ internal static class ReportRendering
         return report with { Maps = maps, SourceMatches = sources };
     }
 
-    /// <summary>A grey, blurred PNG copy of a heatmap (the colour bar goes too: the legend under it stays readable).</summary>
-    internal static byte[] BlurPng(byte[] png)
-    {
-        using var image = NetVips.Image.NewFromBuffer(png);
-        using var grey = image.Colourspace(NetVips.Enums.Interpretation.Bw);
-        using var blurred = grey.Gaussblur(Math.Max(4, Math.Max(image.Width, image.Height) / 30.0));
-        return blurred.PngsaveBuffer();
-    }
+    /// <summary>A grey, blurred PNG copy of a heatmap (<see cref="GreyBlur"/>; the colour bar goes too: the legend under it stays readable).</summary>
+    internal static byte[] BlurPng(byte[] png) => GreyBlur.Png(png);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haechi.Media;
 using Haechi.Media.Images;
 using Microsoft.Extensions.Options;
 
@@ -91,7 +92,7 @@ internal sealed class SuspectUploads(IOptions<InvestigationsOptions> options)
         {
             return ex.Message;
         }
-        catch (NetVips.VipsException)
+        catch (MediaException)
         {
             return "the file could not be decoded.";
         }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace Haechi.Core.Sealing;
+namespace Haechi.Data.Sealing;
 
 /// <summary>
 /// Seals content at rest (evidence screenshots, fetched media) with AES-256-GCM. A sealed blob is

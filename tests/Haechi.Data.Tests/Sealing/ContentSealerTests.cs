@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Haechi.Core.Sealing;
+using Haechi.Data.Sealing;
 
-namespace Haechi.Core.Tests.Sealing;
+namespace Haechi.Data.Tests.Sealing;
 
 public sealed class ContentSealerTests
 {
