@@ -51,7 +51,7 @@ public sealed class BankCommandTests : IDisposable
     }
 
     [Fact]
-    public void Match_MirroredCopy_OnlyWithDihedral()
+    public void Match_MirroredCopy_FoundByDefault_NotWithDihedralFalse()
     {
         var rgb = SyntheticImages.DrawRgb(640, 480, 23);
         var mirrored = new byte[rgb.Length];
@@ -67,8 +67,8 @@ public sealed class BankCommandTests : IDisposable
         var mirror = Write("m.png", SyntheticImages.EncodePng(mirrored, 640, 480));
         Haechi("bank", "create", "b", "--signals", "pdq");
         Haechi("bank", "add", "b", original);
-        Assert.Empty(CliRunner.Lines(Haechi("match", mirror).Out));
-        var fields = Assert.Single(CliRunner.Lines(Haechi("match", "--dihedral", mirror).Out)).Split(',');
+        Assert.Empty(CliRunner.Lines(Haechi("match", "--dihedral", "false", mirror).Out));
+        var fields = Assert.Single(CliRunner.Lines(Haechi("match", mirror).Out)).Split(',');
         Assert.Equal("flipy", fields[4]);
     }
 
