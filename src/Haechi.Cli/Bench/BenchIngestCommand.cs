@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Haechi.Data;
-using Haechi.Data.Sealing;
 using Haechi.Media.Images;
+using Haechi.Cli.Ingesting;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
 
@@ -76,12 +76,9 @@ internal static class BenchIngestCommand
 
     private static async Task<(double Enqueue, double Run, int Finished)> RunPipelineAsync(string data, string[] files, int concurrency, int batchSize, CancellationToken ct)
     {
-        var location = new DatabaseLocation(data);
-        await (await HaechiDatabase.OpenAsync(location, ct).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        var open = StoreContextFactory.For(location);
-        using var fetcher = new SafeFetcher();
         var options = IngestionOptions.Default with { Concurrency = concurrency, MaxPending = files.Length + 1, BatchSize = batchSize };
-        var pipeline = new IngestionPipeline(open, SealingKeyFile.Load(data), fetcher, new DatabaseReviewSink(open), data, options);
+        await using var host = await IngestHost.OpenAsync(new DatabaseLocation(data), sealingKey: null, options, FetchOptions.Default, ct).ConfigureAwait(false);
+        var pipeline = host.Pipeline;
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < files.Length; i++)
         {

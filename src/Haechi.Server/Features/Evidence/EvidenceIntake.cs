@@ -10,7 +10,7 @@ using Haechi.Media.Images;
 using Haechi.Media.Vision;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Reports;
-using Haechi.Server.Features.Review;
+using Haechi.Pipeline.Review;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

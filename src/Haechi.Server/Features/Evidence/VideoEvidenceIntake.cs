@@ -11,7 +11,7 @@ using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Media.Vision;
 using Haechi.Server.Features.Reports;
-using Haechi.Server.Features.Review;
+using Haechi.Pipeline.Review;
 using Haechi.Pipeline.Matching;
 using Microsoft.Extensions.Options;
 

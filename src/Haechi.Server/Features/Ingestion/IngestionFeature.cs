@@ -7,6 +7,7 @@ using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Ingestion.WebSources;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Review;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ internal static class IngestionFeature
     {
         services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => SealingKeyFile.Load(sp.GetRequiredService<DataDirectory>().Path, sp.GetRequiredService<IConfiguration>()["Sealing:Key"]));
-        services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
+        services.AddReviewQueue();
         // Its own fetcher: the ingestion settings (private addresses, time limits) are not the re-check's.
         services.TryAddSingleton(sp =>
         {
