@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Haechi.Cli.Ingesting;
 using Haechi.Data;
 using Haechi.Media.Images;
-using Haechi.Cli.Ingesting;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
 

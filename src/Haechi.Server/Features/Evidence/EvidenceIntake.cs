@@ -8,9 +8,9 @@ using Haechi.Core.Sealing;
 using Haechi.Data.Review;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Matching;
 using Haechi.Server.Features.Reports;
-using Haechi.Pipeline.Review;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

@@ -10,9 +10,9 @@ using Haechi.Data.Review;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Media.Vision;
-using Haechi.Server.Features.Reports;
-using Haechi.Pipeline.Review;
 using Haechi.Pipeline.Matching;
+using Haechi.Pipeline.Review;
+using Haechi.Server.Features.Reports;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

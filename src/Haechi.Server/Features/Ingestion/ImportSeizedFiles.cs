@@ -1,7 +1,7 @@
 using System.Globalization;
 using Haechi.Data.Audit;
-using Haechi.Server.Data;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Server.Data;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Haechi.Server.Features.Accounts;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Notices;
+using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;

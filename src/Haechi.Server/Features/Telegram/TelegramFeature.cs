@@ -1,5 +1,5 @@
-using Haechi.Server.Features.Accounts;
 using Haechi.Pipeline.Telegram;
+using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Resources;
 using Haechi.Core.Reports;
+using Haechi.Pipeline.Telegram;
 using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Reports;
-using Haechi.Pipeline.Telegram;
 
 namespace Haechi.Server.Features.Telegram;
 
