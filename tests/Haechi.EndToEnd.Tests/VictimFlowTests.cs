@@ -1,10 +1,10 @@
-using Haechi.Core.Signals;
 using System.Globalization;
 using System.Text.Json;
 using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
 using Haechi.Core.Robust;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;

@@ -1,8 +1,8 @@
-using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Robust;
+using Haechi.Core.Signals;
 using Haechi.Data.Banks;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;

@@ -1,10 +1,9 @@
-using Haechi.Pipeline.Matching;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Haechi.Cli.Ingesting;
 using Haechi.Data;
-using Haechi.Data.Sealing;
 using Haechi.Media.Images;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
@@ -77,12 +76,9 @@ internal static class BenchIngestCommand
 
     private static async Task<(double Enqueue, double Run, int Finished)> RunPipelineAsync(string data, string[] files, int concurrency, int batchSize, CancellationToken ct)
     {
-        var location = new DatabaseLocation(data);
-        await (await HaechiDatabase.OpenAsync(location, ct).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        var open = StoreContextFactory.For(location);
-        using var fetcher = new SafeFetcher();
         var options = IngestionOptions.Default with { Concurrency = concurrency, MaxPending = files.Length + 1, BatchSize = batchSize };
-        var pipeline = new IngestionPipeline(open, SealingKeyFile.Open(data, SealingKeyFile.FromEnvironment), fetcher, new DatabaseReviewSink(open), data, new Matcher(new DatabaseLocation(data)), options);
+        await using var host = await IngestHost.OpenAsync(new DatabaseLocation(data), options, FetchOptions.Default, ct).ConfigureAwait(false);
+        var pipeline = host.Pipeline;
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < files.Length; i++)
         {

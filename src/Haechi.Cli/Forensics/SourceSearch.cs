@@ -1,7 +1,7 @@
-using Haechi.Core.Signals;
 using System.CommandLine;
 using Haechi.Cli.Vision;
 using Haechi.Core.Faces;
+using Haechi.Core.Signals;
 using Haechi.Data.Banks;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Models;

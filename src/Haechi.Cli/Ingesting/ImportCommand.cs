@@ -38,8 +38,8 @@ internal static class ImportCommand
         {
             var input = Path.GetFullPath(result.GetValue(path)!);
             var caps = new ImportCaps(Math.Max(1, result.GetValue(maxFiles)), Math.Max(1, result.GetValue(maxFileBytes)), Math.Max(1, result.GetValue(maxTotalBytes)), Math.Max(1, result.GetValue(maxRatio)));
-            var (pipeline, fetcher) = await IngestCommand.OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
-            using var _ = fetcher;
+            await using var host = await IngestCommand.OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
+            var pipeline = host.Pipeline;
             var batch = SeizedFileImport.NewBatchId(TimeProvider.System);
             List<ImportedFile> files;
             if (Directory.Exists(input))

@@ -1,16 +1,15 @@
-using Haechi.Pipeline.Matching;
-using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
-using Haechi.Data.Sealing;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Ingesting;
 
@@ -38,17 +37,9 @@ internal static class IngestCommand
     internal static Option<int> MaxPendingOption() =>
         new("--max-pending") { Description = "Refuse new items while more than this many are unfinished (back-pressure).", DefaultValueFactory = _ => IngestionOptions.Default.MaxPending };
 
-    /// <summary>Opens the store (migrating it) and builds the pipeline on it.</summary>
-    internal static async Task<(IngestionPipeline Pipeline, SafeFetcher Fetcher)> OpenAsync(ParseResult result, IngestionOptions options, FetchOptions fetchOptions, CancellationToken cancellationToken, IngestVision? vision = null)
-    {
-        var dataDirectory = DataDirectoryOption.Resolve(result);
-        var location = DatabaseLocation.FromEnvironment(dataDirectory);
-        await (await HaechiDatabase.OpenAsync(location, cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        var open = StoreContextFactory.For(location);
-        var fetcher = new SafeFetcher(fetchOptions);
-        var sealer = SealingKeyFile.Open(dataDirectory, SealingKeyFile.FromEnvironment);
-        return (new IngestionPipeline(open, sealer, fetcher, new DatabaseReviewSink(open), dataDirectory, new Matcher(location), options, vision: vision), fetcher);
-    }
+    /// <summary>Opens the store of the data directory (migrating it) and builds the pipeline on it.</summary>
+    internal static Task<IngestHost> OpenAsync(ParseResult result, IngestionOptions options, FetchOptions fetchOptions, CancellationToken cancellationToken, IngestVision? vision = null) =>
+        IngestHost.OpenAsync(DatabaseLocation.FromEnvironment(DataDirectoryOption.Resolve(result)), options, fetchOptions, cancellationToken, vision);
 
     /// <summary>A source id for an item given on the command line: a digest of its URL or full path (never the URL itself in ids).</summary>
     internal static string SourceIdOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -61,8 +52,8 @@ internal static class IngestCommand
         var command = new Command("add", "Queue URLs or files durably; prints 'accepted|already-queued ID' per input, or 'queue-full' (exit 75) under back-pressure.") { inputs, sourceKind, maxPending };
         command.SetAction(async (result, ct) =>
         {
-            var (pipeline, fetcher) = await OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
-            using var _ = fetcher;
+            await using var host = await OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
+            var pipeline = host.Pipeline;
             var kind = result.GetValue(sourceKind) ?? "cli";
             foreach (var input in result.GetValue(inputs) ?? [])
             {
@@ -134,8 +125,8 @@ internal static class IngestCommand
                 VideoVisionFrames = Math.Clamp(result.GetValue(videoFrames), 1, 64),
             };
             using var models = new VisionModels(DataDirectoryOption.Resolve(result), result.GetValue(noVision) ? VisionParts.None : VisionParts.Faces | VisionParts.Nudity);
-            var (pipeline, fetcher) = await OpenAsync(result, options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, new IngestVision(models)).ConfigureAwait(false);
-            using var _ = fetcher;
+            await using var host = await OpenAsync(result, options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, new IngestVision(models)).ConfigureAwait(false);
+            var pipeline = host.Pipeline;
             try
             {
                 var finished = await pipeline.RunAsync(result.GetValue(untilIdle), ct).ConfigureAwait(false);
@@ -157,8 +148,8 @@ internal static class IngestCommand
         command.SetAction(async (result, ct) =>
         {
             using var models = new VisionModels(DataDirectoryOption.Resolve(result), VisionParts.Faces | VisionParts.Nudity);
-            var (pipeline, fetcher) = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct, new IngestVision(models)).ConfigureAwait(false);
-            using var _ = fetcher;
+            await using var host = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct, new IngestVision(models)).ConfigureAwait(false);
+            var pipeline = host.Pipeline;
             var status = await pipeline.GetStatusAsync(ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(result.GetValue(json) ? Json(status) : Text(status)).ConfigureAwait(false);
             return 0;
@@ -172,8 +163,8 @@ internal static class IngestCommand
         var command = new Command("retry", "Put failed items back in the queue at the step that failed.") { ids };
         command.SetAction(async (result, ct) =>
         {
-            var (pipeline, fetcher) = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct).ConfigureAwait(false);
-            using var _ = fetcher;
+            await using var host = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct).ConfigureAwait(false);
+            var pipeline = host.Pipeline;
             var code = 0;
             foreach (var id in result.GetValue(ids) ?? [])
             {

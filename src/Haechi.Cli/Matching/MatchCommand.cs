@@ -1,4 +1,3 @@
-using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -7,6 +6,7 @@ using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Cli.Video;
 using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Signals;
 using Haechi.Data.Banks;
 using Haechi.Media.Images;
 using Haechi.Media.Video;

@@ -1,6 +1,6 @@
-using Haechi.Core.Signals;
 using System.Globalization;
 using Haechi.Core.Faces;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Media.Vision;

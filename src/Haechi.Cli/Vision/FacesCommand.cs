@@ -1,9 +1,9 @@
-using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using Haechi.Cli.Banks;
 using Haechi.Core.Banks;
 using Haechi.Core.Faces;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Media.Images;

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Faces;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Data.Banks;
-using Haechi.Cli.Banks;
-using Haechi.Pipeline.Matching;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Vision;
 

@@ -1,10 +1,10 @@
-using Haechi.Core.Signals;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Haechi.Cli.Banks;
 using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Signals;
 using Haechi.Data.Banks;
 using Haechi.Pipeline.Extraction;
 using Haechi.Pipeline.Fetching;

@@ -1,7 +1,7 @@
-using Haechi.Core.Signals;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Haechi.Core.Hashing;
+using Haechi.Core.Signals;
 
 namespace Haechi.Core.Matching;
 

@@ -65,14 +65,6 @@ public static class ReviewRules
     /// </summary>
     public const int SameContentPdqDistance = SignalType.PdqThreshold;
 
-    /// <summary>The match strength of a PDQ distance within <paramref name="radius"/>: 1 for identical, 0 at the radius.</summary>
-    public static double PdqMatchStrength(int distance, int radius)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(distance);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(radius);
-        return distance >= radius ? 0 : 1.0 - ((double)distance / radius);
-    }
-
     /// <summary>
     /// Queue order: the possible-minor flag first, then the priority (<see cref="ReviewPriority"/>),
     /// then match strength, then nudity score (all higher first), then age (older first, by id).

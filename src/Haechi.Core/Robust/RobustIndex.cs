@@ -1,6 +1,6 @@
-using Haechi.Core.Signals;
 using Haechi.Core.Hashing;
 using Haechi.Core.Matching;
+using Haechi.Core.Signals;
 
 namespace Haechi.Core.Robust;
 

@@ -1,5 +1,5 @@
-using Haechi.Core.Signals;
 using Haechi.Core.Banks;
+using Haechi.Core.Signals;
 
 namespace Haechi.Data.Banks;
 

@@ -1,4 +1,3 @@
-using Haechi.Core.Signals;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -6,6 +5,7 @@ using Haechi.Core.Banks;
 using Haechi.Core.Hashing;
 using Haechi.Core.Robust;
 using Haechi.Core.Robust.Local;
+using Haechi.Core.Signals;
 using Haechi.Core.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;

@@ -4,7 +4,7 @@ namespace Haechi.Data.Review;
 
 /// <summary>
 /// One entry of the review queue. Any producer (reports, bank and face matching, watchers) inserts
-/// one through the server's <c>IReviewQueue</c>; fingerprints let decided content be recognised
+/// one through <c>Haechi.Pipeline.Review.IReviewQueue</c>; fingerprints let decided content be recognised
 /// when it returns.
 /// </summary>
 public sealed class ReviewItemRecord

@@ -27,8 +27,8 @@ public sealed record ReviewCandidate(
     double? FrameAt = null);
 
 /// <summary>
-/// Where matched items go: the server implements it with its review queue; the CLI writes the review
-/// table directly (<see cref="DatabaseReviewSink"/>). Implementations must be idempotent on
+/// Where matched items go: in both hosts, the review queue (<c>Haechi.Pipeline.Review.ReviewSink</c>,
+/// registered by <c>AddReviewQueue</c>). Implementations must be idempotent on
 /// <see cref="ReviewCandidate.SourceId"/>: a worker that crashed after submitting submits again.
 /// </summary>
 public interface IReviewSink

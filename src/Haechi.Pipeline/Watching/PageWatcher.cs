@@ -9,8 +9,8 @@ using Haechi.Pipeline.Matching;
 namespace Haechi.Pipeline.Watching;
 
 /// <summary>
-/// Watches one page: fetches it (and its same-site next pages up to the depth), extracts the
-/// media, fetches each item with bounded concurrency, fingerprints it (PDQ, dihedral on request,
+/// Watches one page: walks it and its same-site next pages up to the depth with
+/// <see cref="SiteCrawler"/> (the server's watched sources walk the same way), fetches each media item with bounded concurrency, fingerprints it (PDQ, dihedral on request,
 /// vPDQ for videos) and looks it up in the banks. One <see cref="WatchedItem"/> per media URL, in
 /// the order found; the work per run is capped (pages, media, bytes, time per request).
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class PageWatcher(SafeFetcher fetcher, Matcher matcher, PageWatchO
 {
     private readonly PageWatchOptions _options = options ?? PageWatchOptions.Default;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly MediaExtractor _extractor = new((options ?? PageWatchOptions.Default).Extraction);
+    private readonly SiteCrawler _crawler = new(fetcher);
 
     /// <summary>The options in force.</summary>
     public PageWatchOptions Options => _options;
@@ -30,43 +30,23 @@ public sealed class PageWatcher(SafeFetcher fetcher, Matcher matcher, PageWatchO
         var start = _time.GetTimestamp();
         var pages = new List<WatchedPage>();
         var found = new List<(MediaLink Link, Uri Page)>();
-        var seenMedia = new HashSet<string>(StringComparer.Ordinal);
-        var seenPages = new HashSet<string>(StringComparer.Ordinal) { startUrl.AbsoluteUri };
-        var queue = new Queue<(Uri Url, int Depth)>();
-        queue.Enqueue((startUrl, 0));
-        while (queue.Count > 0 && pages.Count < _options.MaxPages)
+        var limits = new CrawlLimits { Depth = _options.Depth, MaxPages = _options.MaxPages, Extraction = _options.Extraction };
+        await _crawler.CrawlAsync(startUrl, limits, (crawled, _) =>
         {
-            var (url, depth) = queue.Dequeue();
-            var fetched = await fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken).ConfigureAwait(false);
-            if (fetched.Status != FetchStatus.Ok || fetched.Body is null)
+            if (crawled.Page is not { } page)
             {
-                pages.Add(new WatchedPage(url, depth, fetched.Status, fetched.Detail, 0, 0, false));
-                continue;
+                pages.Add(new WatchedPage(crawled.Url, crawled.Depth, crawled.Fetch.Status, crawled.Fetch.Detail, 0, 0, false));
+                return ValueTask.CompletedTask;
             }
 
-            var page = _extractor.Extract(fetched.Body, fetched.FinalUrl ?? url);
-            foreach (var link in page.Media)
+            foreach (var link in crawled.NewMedia)
             {
-                if (seenMedia.Add(link.Url.AbsoluteUri))
-                {
-                    found.Add((link, url));
-                }
+                found.Add((link, crawled.Url));
             }
 
-            if (depth < _options.Depth)
-            {
-                foreach (var next in page.NextPages)
-                {
-                    // Pagination stays on the start page's site, whatever the pages link to.
-                    if (MediaExtractor.SameSite(next, startUrl) && seenPages.Add(next.AbsoluteUri))
-                    {
-                        queue.Enqueue((next, depth + 1));
-                    }
-                }
-            }
-
-            pages.Add(new WatchedPage(url, depth, FetchStatus.Ok, null, page.Media.Count, page.NextPages.Count, page.Truncated));
-        }
+            pages.Add(new WatchedPage(crawled.Url, crawled.Depth, FetchStatus.Ok, null, page.Media.Count, page.NextPages.Count, page.Truncated));
+            return ValueTask.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
 
         var items = new WatchedItem[found.Count];
         var work = Math.Min(found.Count, _options.MaxMediaItems);

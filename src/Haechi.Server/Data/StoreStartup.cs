@@ -1,8 +1,8 @@
-using Haechi.Pipeline.Matching;
-using Haechi.Core.Signals;
 using Haechi.Core.Robust;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Banks;
+using Haechi.Pipeline.Matching;
 using Haechi.Server.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Haechi.Cli.Tests.Watching;
-using Haechi.Core.Hashing;
 using Haechi.Core.Review;
-using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Sealing;
 using Haechi.Media.Images;
@@ -192,13 +190,5 @@ public sealed class IngestCommandTests : IAsyncLifetime
         Assert.Equal(2, CliRunner.Lines(imported.Out).Count(l => l.Contains("\tqueued\t", StringComparison.Ordinal)));
         Assert.Equal("finished\t2", Haechi("ingest", "run", "--until-idle").Out.Trim());
         Assert.True(File.Exists(Path.Combine(folder, "a.png")), "files imported from a folder are the analyst's: left in place");
-    }
-
-    [Fact]
-    public void PackFrames_RoundTrips()
-    {
-        var frames = new[] { new VpdqFrame(0, 90, Hash256.Parse(new string('a', 64)), 0.0), new VpdqFrame(7, 55, Hash256.Parse(new string('3', 64)), 7.5) };
-        Assert.Equal(frames, IngestionPipeline.UnpackFrames(IngestionPipeline.PackFrames(frames)));
-        Assert.Throws<ArgumentException>(() => IngestionPipeline.UnpackFrames(new byte[5]));
     }
 }

@@ -1,5 +1,5 @@
-using Haechi.Core.Signals;
 using Haechi.Core.Forensics.Sources;
+using Haechi.Core.Signals;
 
 namespace Haechi.Core.Tests.Forensics;
 

@@ -1,5 +1,5 @@
-using Haechi.Core.Signals;
 using Haechi.Core.Hashing;
+using Haechi.Core.Signals;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
-using Haechi.Core.Signals;
 using Haechi.Core.Forensics.Sources;
 using Haechi.Core.Hashing;
+using Haechi.Core.Signals;
 
 namespace Haechi.Media.Forensics.Sources;
 

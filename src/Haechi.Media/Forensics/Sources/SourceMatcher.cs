@@ -1,9 +1,9 @@
-using Haechi.Core.Signals;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Haechi.Core.Faces;
 using Haechi.Core.Hashing;
 using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Signals;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
 

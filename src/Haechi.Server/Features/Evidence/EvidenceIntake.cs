@@ -1,16 +1,16 @@
-using Haechi.Core.Signals;
-using Haechi.Pipeline.Matching;
 using System.Globalization;
 using System.Text;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
+using Haechi.Core.Signals;
 using Haechi.Data.Review;
 using Haechi.Data.Sealing;
 using Haechi.Media;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Matching;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Reports;
-using Haechi.Server.Features.Review;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

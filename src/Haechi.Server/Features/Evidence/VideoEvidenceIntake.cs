@@ -9,8 +9,8 @@ using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Matching;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Reports;
-using Haechi.Server.Features.Review;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Evidence;

@@ -1,10 +1,11 @@
-using Haechi.Pipeline.Matching;
 using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Matching;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
 using Haechi.Server.Features.Ingestion.WebSources;
@@ -46,7 +47,7 @@ internal static class IngestionFeature
     {
         services.AddOptions<IngestionServerOptions>().BindConfiguration(IngestionServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSealing();
-        services.TryAddSingleton<IReviewSink, ReviewQueueSink>();
+        services.AddReviewQueue();
         // Its own fetcher: the ingestion settings (private addresses, time limits) are not the re-check's.
         services.TryAddSingleton(sp =>
         {

@@ -1,12 +1,12 @@
-using Haechi.Pipeline.Matching;
-using Haechi.Core.Signals;
 using System.Globalization;
 using Haechi.Core.Faces;
+using Haechi.Core.Signals;
 using Haechi.Data.Audit;
 using Haechi.Data.Banks;
 using Haechi.Media.Forensics;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Matching;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Investigations;

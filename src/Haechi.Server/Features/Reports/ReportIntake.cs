@@ -7,7 +7,7 @@ using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Cases;
 using Haechi.Data.Writing;
-using Haechi.Server.Features.Review;
+using Haechi.Pipeline.Review;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Reports;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +12,7 @@ internal static class ReviewFeature
 {
     public static IServiceCollection AddReview(this IServiceCollection services)
     {
-        services.TryAddSingleton<DecidedContentIndex>();
-        services.TryAddScoped<IReviewQueue, ReviewQueue>();
+        services.AddReviewQueue();
         services.TryAddScoped<ListReviewQueue>();
         services.TryAddScoped<DecideReviewItem>();
         return services;

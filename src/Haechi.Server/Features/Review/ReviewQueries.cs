@@ -4,6 +4,7 @@ using Haechi.Core.Reports;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Audit;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 

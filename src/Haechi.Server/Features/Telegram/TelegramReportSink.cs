@@ -68,7 +68,7 @@ internal sealed class TelegramReportSink(IServiceScopeFactory scopes) : ITelegra
         ReportAttachments attachments = async (db, record, ct) =>
         {
             var item = inner is null
-                ? new Haechi.Server.Features.Review.ReviewItemInput(Haechi.Core.Review.ReviewItemKind.Report, record.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: record.PossibleMinor)
+                ? new Haechi.Pipeline.Review.ReviewItemInput(Haechi.Core.Review.ReviewItemKind.Report, record.Id.ToString(CultureInfo.InvariantCulture), PossibleMinor: record.PossibleMinor)
                 : await inner(db, record, ct).ConfigureAwait(false);
             await inTransaction(db, ct).ConfigureAwait(false);
             return item;

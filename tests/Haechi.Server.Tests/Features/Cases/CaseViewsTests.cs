@@ -1,4 +1,3 @@
-using Haechi.Pipeline.Matching;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -8,6 +7,7 @@ using Haechi.Core.Robust;
 using Haechi.Data;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
+using Haechi.Pipeline.Matching;
 using Haechi.Server.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
-using Haechi.Pipeline.Matching;
 using System.Net;
 using System.Text;
 using Haechi.Core.Hashing;
 using Haechi.Data;
+using Haechi.Pipeline.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,9 @@
-using Haechi.Pipeline.Matching;
 using System.Net;
 using System.Net.Http.Json;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Robust.Local;
 using Haechi.Data;
+using Haechi.Pipeline.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

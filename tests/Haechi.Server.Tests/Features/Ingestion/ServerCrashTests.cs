@@ -1,4 +1,3 @@
-using Haechi.Core.Signals;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -7,6 +6,7 @@ using System.Text.Json.Nodes;
 using Haechi.Cli.Tests.Watching;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Ingestion;

@@ -1,4 +1,3 @@
-using Haechi.Core.Signals;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,8 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Haechi.Cli.Tests.Watching;
 using Haechi.Core.Hashing;
-using Haechi.Core.Review;
 using Haechi.Core.Robust;
+using Haechi.Core.Signals;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
 using Haechi.Server.Tests.Features.Cases;
@@ -123,6 +122,7 @@ public sealed class WatcherEndToEndTests
                     }
 
                     var signal = "pdq";
+                    var threshold = radius;
                     if (distance > radius)
                     {
                         var views = new RobustIndex();
@@ -131,14 +131,14 @@ public sealed class WatcherEndToEndTests
                         views.Search([.. new ImageFingerprinter { QueryViews = VictimViews.Families }.Fingerprint(bytes, FingerprintParts.RobustViews).Views!], found);
                         var match = Assert.Single(found);
                         figures.Add($"{path}: PDQ distance {distance}; view {match.RegisteredView.Name()} at {match.Distance}");
-                        (distance, signal) = (match.Distance, "view");
+                        (distance, signal, threshold) = (match.Distance, "view", RobustIndex.RadiusOf(match.Signal));
                     }
                     else
                     {
                         figures.Add($"{path}: PDQ distance {distance} to the registered photo");
                     }
 
-                    expected[site.Url(path.TrimStart('/')).AbsoluteUri] = (ReviewRules.PdqMatchStrength(distance, radius + 1), signal);
+                    expected[site.Url(path.TrimStart('/')).AbsoluteUri] = (MatchStrength.FromDistance(distance, threshold), signal);
                 }
             }
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
-using Haechi.Server.Features.Review;
+using Haechi.Pipeline.Review;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Haechi.Server.Tests.Features.Review;

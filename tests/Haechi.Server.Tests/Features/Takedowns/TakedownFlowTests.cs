@@ -8,7 +8,7 @@ using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Media.Images;
-using Haechi.Server.Features.Review;
+using Haechi.Pipeline.Review;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

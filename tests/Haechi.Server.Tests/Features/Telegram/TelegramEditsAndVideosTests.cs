@@ -1,9 +1,9 @@
-using Haechi.Core.Signals;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Haechi.Cli.Tests;
+using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Ingestion;

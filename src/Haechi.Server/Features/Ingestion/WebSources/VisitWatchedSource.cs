@@ -4,8 +4,8 @@ using System.Text;
 using Haechi.Data;
 using Haechi.Data.Watching;
 using Haechi.Pipeline.Extraction;
-using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Watching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +15,8 @@ namespace Haechi.Server.Features.Ingestion.WebSources;
 internal sealed record SourceVisit(long SourceId, int Pages, int ItemsFound, int ItemsQueued, bool Truncated, string? Error);
 
 /// <summary>
-/// Visits one watched source: fetches its start page and same-site next pages (up to its depth) with
-/// <see cref="SafeFetcher"/>, extracts the media with <see cref="MediaExtractor"/>, and hands each media URL
+/// Visits one watched source: walks its start page and same-site next pages (up to its depth) with
+/// <see cref="SiteCrawler"/> (the walk of <c>haechi watch</c>), and hands each media URL
 /// to <see cref="IIngestionPipeline"/> (source kind <c>web</c>, source id <c>{source id}:{SHA-256 of the URL}</c>,
 /// so a URL already seen is not queued again). The pipeline fetches, seals, fingerprints and matches the
 /// media. Work per visit is capped (pages, media, time); the source's health (last visit, last success,
@@ -30,6 +30,8 @@ internal sealed partial class VisitWatchedSource(
     TimeProvider time,
     ILogger<VisitWatchedSource> logger)
 {
+    private readonly SiteCrawler _crawler = new(fetcher.Fetcher);
+
     /// <summary>The pipeline's source kind for media found by the web watcher.</summary>
     public const string SourceKind = "web";
 
@@ -111,47 +113,27 @@ internal sealed partial class VisitWatchedSource(
             return new SourceVisit(source.Id, 0, 0, 0, false, "invalid-url");
         }
 
-        var extractor = new MediaExtractor(ExtractionOptions.Default with { MaxMediaPerPage = Math.Min(ExtractionOptions.Default.MaxMediaPerPage, o.WebMaxItemsPerVisit) });
-        var seenPages = new HashSet<string>(StringComparer.Ordinal) { start.AbsoluteUri };
-        var seenMedia = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<(Uri Url, int Depth)>();
-        queue.Enqueue((start, 0));
-        int pages = 0, found = 0, queued = 0;
+        var limits = new CrawlLimits
+        {
+            Depth = source.Depth,
+            MaxPages = o.WebMaxPagesPerVisit,
+            Extraction = ExtractionOptions.Default with { MaxMediaPerPage = Math.Min(ExtractionOptions.Default.MaxMediaPerPage, o.WebMaxItemsPerVisit) },
+        };
+        int found = 0, queued = 0;
         var truncated = false;
         string? error = null;
-        while (queue.Count > 0)
+        var crawl = await _crawler.CrawlAsync(start, limits, async (page, ct) =>
         {
-            if (pages >= o.WebMaxPagesPerVisit)
-            {
-                truncated = true;
-                break;
-            }
-
-            var (url, depth) = queue.Dequeue();
-            var fetched = await fetcher.Fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken).ConfigureAwait(false);
-            if (fetched.Status != FetchStatus.Ok || fetched.Body is null)
+            if (page.Page is not { } extracted)
             {
                 // The start page decides the source's status; a later page's failure is named too, but the visit still counts.
-                error ??= ErrorCode(fetched);
-                continue;
+                error ??= SiteCrawler.ErrorCode(page.Fetch);
+                return;
             }
 
-            if (fetched.Kind != SniffedKind.Html)
+            truncated |= extracted.Truncated;
+            foreach (var link in page.NewMedia)
             {
-                error ??= "not-html";
-                continue;
-            }
-
-            pages++;
-            var page = extractor.Extract(fetched.Body, fetched.FinalUrl ?? url);
-            truncated |= page.Truncated;
-            foreach (var link in page.Media)
-            {
-                if (!seenMedia.Add(link.Url.AbsoluteUri))
-                {
-                    continue;
-                }
-
                 found++;
                 if (found > o.WebMaxItemsPerVisit)
                 {
@@ -164,7 +146,7 @@ internal sealed partial class VisitWatchedSource(
                     continue;
                 }
 
-                var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, ItemSourceId(source.Id, link.Url), Url: link.Url), cancellationToken).ConfigureAwait(false);
+                var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, ItemSourceId(source.Id, link.Url), Url: link.Url), ct).ConfigureAwait(false);
                 switch (outcome.Status)
                 {
                     case EnqueueStatus.Accepted:
@@ -175,34 +157,9 @@ internal sealed partial class VisitWatchedSource(
                         break;
                 }
             }
+        }, cancellationToken).ConfigureAwait(false);
 
-            if (depth < source.Depth)
-            {
-                foreach (var next in page.NextPages)
-                {
-                    // Pagination stays on the start page's site, whatever the pages link to.
-                    if (SameSite(next, start) && seenPages.Add(next.AbsoluteUri))
-                    {
-                        queue.Enqueue((next, depth + 1));
-                    }
-                }
-            }
-        }
-
-        return new SourceVisit(source.Id, pages, found, queued, truncated, pages == 0 ? error ?? "no-page" : error);
-    }
-
-    /// <summary>Same scheme, host and port (what the extractor calls the same site).</summary>
-    private static bool SameSite(Uri a, Uri b) =>
-        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
-
-    /// <summary>A fetch failure as a short code: the status name, with the HTTP status when there is one (<c>http-404</c>).</summary>
-    public static string ErrorCode(FetchResult fetched)
-    {
-        ArgumentNullException.ThrowIfNull(fetched);
-        return fetched.Status == FetchStatus.HttpStatus && fetched.HttpStatusCode is { } code
-            ? string.Create(CultureInfo.InvariantCulture, $"http-{code}")
-            : fetched.Status == FetchStatus.Ok ? "not-html" : fetched.Status.Name();
+        return new SourceVisit(source.Id, crawl.PagesRead, found, queued, truncated || crawl.PageLimitReached, crawl.PagesRead == 0 ? error ?? "no-page" : error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watched source {SourceId} visited: {Pages} pages, {Found} media found, {Queued} queued, error {Error}")]

@@ -4,14 +4,15 @@ using Haechi.Core.Review;
 using Haechi.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Haechi.Server.Features.Review;
+namespace Haechi.Pipeline.Review;
 
 /// <summary>
 /// The PDQ hashes of decided review items in a <see cref="HammingIndex"/>, so that returning content
 /// is recognised without scanning every decision: loaded from the store on first use, then kept
-/// current by <see cref="DecideReviewItem"/> after each decision commits. One per server process.
+/// current by the server's decision use case after each decision commits. One per process
+/// (registered by <see cref="ReviewQueueFeature.AddReviewQueue"/>).
 /// </summary>
-internal sealed class DecidedContentIndex : IDisposable
+public sealed class DecidedContentIndex : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -48,6 +49,7 @@ internal sealed class DecidedContentIndex : IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose() => _loading.Dispose();
 
     private async Task<HammingIndex> LoadedAsync(HaechiDbContext db, CancellationToken cancellationToken)

@@ -1,11 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Review;
 using Haechi.Data.Writing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
-namespace Haechi.Server.Features.Review;
+namespace Haechi.Pipeline.Review;
 
 /// <summary>What a producer puts in the review queue.</summary>
 /// <param name="Kind">What produced it.</param>
@@ -22,7 +24,7 @@ namespace Haechi.Server.Features.Review;
 /// <param name="Signal">The signal that queued it ("pdq", "view", "vpdq", "face", "nudity"), if any.</param>
 /// <param name="Priority">0..1 (see <see cref="ReviewPriority"/>); null: computed from the kind, match strength and nudity score.</param>
 /// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
-internal sealed record ReviewItemInput(
+public sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
     bool PossibleMinor = false,
@@ -39,14 +41,18 @@ internal sealed record ReviewItemInput(
     double? FrameAt = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
-internal sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
+/// <param name="Id">The review item.</param>
+/// <param name="Status">Open, or auto-classified.</param>
+/// <param name="SameAsId">The decided item whose decision it took, when auto-classified.</param>
+public sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
 
 /// <summary>
-/// The review queue other features insert into (reports now; bank/face matching and watchers
-/// later). Content already decided is recognised by fingerprint (exact SHA-256 or MD5, or PDQ
+/// The one review queue every producer inserts into (reports, Telegram, evidence, and the ingestion
+/// pipeline of both hosts through <see cref="ReviewSink"/>). Content already decided is recognised by fingerprint (exact SHA-256 or MD5, or PDQ
 /// within <see cref="ReviewRules.SameContentPdqDistance"/>) and classified without being shown again.
 /// </summary>
-internal interface IReviewQueue
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: the domain's name for it (DESIGN.md).")]
+public interface IReviewQueue
 {
     /// <summary>Adds an item in the caller's transaction when one is open; saved before it returns.</summary>
     Task<Enqueued> EnqueueAsync(ReviewItemInput input, CancellationToken cancellationToken);

@@ -2,20 +2,22 @@ using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Pipeline.Ingestion;
-using Haechi.Server.Features.Review;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Haechi.Server.Features.Ingestion;
+namespace Haechi.Pipeline.Review;
 
 /// <summary>
-/// The server's review sink: matched items go through <see cref="IReviewQueue"/> (so content already
-/// decided is classified by fingerprint), once per source id. An item fetched from a URL becomes a
-/// web item that keeps its URL, so a confirmed match can be noticed to the host.
+/// The ingestion pipeline's one review sink, in the server and in <c>haechi ingest</c>: matched items
+/// go through <see cref="IReviewQueue"/> (so content already decided is classified by fingerprint
+/// and not shown again), once per source id. An item fetched from a URL becomes a web item that keeps
+/// its URL, so a confirmed match can be noticed to the host.
 /// </summary>
-internal sealed class ReviewQueueSink(IServiceScopeFactory scopes) : IReviewSink
+internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
 {
     private const string IngestSourcePrefix = "ingest:";
 
+    /// <inheritdoc />
     public async Task<long> SubmitAsync(ReviewCandidate candidate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
