@@ -175,7 +175,6 @@ public sealed class VictimFlowTests(BrowserFixture fixture) : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         await using var db = await HaechiDatabase.OpenAsync(fixture.DataDirectory, ct);
-        var store = new BankStore(db, TimeProvider.System);
         var index = (await new SignalIndexLoader(Path.Combine(fixture.DataDirectory, "e2e-check"), TimeProvider.System).LoadAsync(new BankSignalReader(db), SignalType.Pdq, ct)).Index;
         foreach (var photo in photos)
         {

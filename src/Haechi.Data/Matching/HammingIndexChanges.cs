@@ -13,18 +13,19 @@ namespace Haechi.Data.Matching;
 /// </summary>
 public static class HammingIndexChanges
 {
-    /// <summary>Applies the changes of <paramref name="signalType"/>; returns how many entries were added or withdrawn.</summary>
-    public static async Task<int> ApplyAsync(BankSignalReader reader, HammingIndex index, SignalType signalType, IReadOnlyList<BankChange> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entries of <paramref name="bankType"/> banks added after change <paramref name="after"/>
+    /// and not withdrawn later in the batch; <paramref name="withdrawn"/> gets the entries withdrawn.
+    /// </summary>
+    public static List<long> Split(IReadOnlyList<BankChange> changes, SignalType bankType, long after, out List<long> withdrawn)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(signalType);
         ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(bankType);
         var added = new List<long>();
-        var applied = 0;
+        withdrawn = [];
         foreach (var change in changes)
         {
-            if (!string.Equals(change.SignalType, signalType.Name, StringComparison.Ordinal))
+            if (change.Id <= after || !string.Equals(change.SignalType, bankType.Name, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -35,15 +36,28 @@ public static class HammingIndexChanges
             }
             else
             {
-                index.Remove(change.EntryId);
+                withdrawn.Add(change.EntryId);
                 added.Remove(change.EntryId);
-                applied++;
             }
+        }
+
+        return added;
+    }
+
+    /// <summary>Applies the changes of <paramref name="signalType"/> after change <paramref name="after"/>; returns how many entries were added or withdrawn.</summary>
+    public static async Task<int> ApplyAsync(BankSignalReader reader, HammingIndex index, SignalType signalType, IReadOnlyList<BankChange> changes, long after, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(index);
+        var added = Split(changes, signalType, after, out var withdrawn);
+        foreach (var id in withdrawn)
+        {
+            index.Remove(id);
         }
 
         if (added.Count == 0)
         {
-            return applied;
+            return withdrawn.Count;
         }
 
         if (signalType.Kind == ContentKind.Video)
@@ -61,6 +75,6 @@ public static class HammingIndexChanges
             }
         }
 
-        return applied + added.Count;
+        return withdrawn.Count + added.Count;
     }
 }

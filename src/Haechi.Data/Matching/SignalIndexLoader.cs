@@ -81,7 +81,7 @@ public sealed class SignalIndexLoader(string dataDirectory, TimeProvider time)
                             break;
                         }
 
-                        applied += await HammingIndexChanges.ApplyAsync(reader, index, signalType, changes, cancellationToken).ConfigureAwait(false);
+                        applied += await HammingIndexChanges.ApplyAsync(reader, index, signalType, changes, at, cancellationToken).ConfigureAwait(false);
                         at = changes[^1].Id;
                     }
 

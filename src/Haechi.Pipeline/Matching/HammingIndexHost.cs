@@ -45,18 +45,8 @@ public sealed class HammingIndexHost(SignalType signalType, SignalIndexLoader lo
     /// <inheritdoc />
     public async Task ApplyAsync(BankSignalReader reader, IReadOnlyList<BankChange> changes, long upTo, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(changes);
         var applied = AppliedChange;
-        var pending = new List<BankChange>(changes.Count);
-        foreach (var change in changes)
-        {
-            if (change.Id > applied)
-            {
-                pending.Add(change);
-            }
-        }
-
-        await HammingIndexChanges.ApplyAsync(reader, _index, signalType, pending, cancellationToken).ConfigureAwait(false);
+        await HammingIndexChanges.ApplyAsync(reader, _index, signalType, changes, applied, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _applied, Math.Max(applied, upTo));
     }
 

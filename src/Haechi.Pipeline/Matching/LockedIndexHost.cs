@@ -59,7 +59,7 @@ public abstract class LockedIndexHost<TIndex> : IIndexHost
     public async Task ApplyAsync(BankSignalReader reader, IReadOnlyList<BankChange> changes, long upTo, CancellationToken cancellationToken)
     {
         // Views and keypoints belong to entries of PDQ banks.
-        var added = IndexChanges.Split(changes, SignalType.Pdq, AppliedChange, out var withdrawn);
+        var added = Data.Matching.HammingIndexChanges.Split(changes, SignalType.Pdq, AppliedChange, out var withdrawn);
         lock (Gate)
         {
             foreach (var id in withdrawn)

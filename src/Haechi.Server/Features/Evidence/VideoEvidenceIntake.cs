@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Haechi.Core.Review;
 using Haechi.Core.Video;
-using Haechi.Data;
 using Haechi.Data.Review;
 using Haechi.Data.Sealing;
 using Haechi.Media.Images;
@@ -45,11 +44,10 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
         FramesPerSecond = FramesPerSecond,
     };
 
-    /// <summary>Checks and fingerprints <paramref name="bytes"/>, matching it in <paramref name="db"/>'s banks; null and a problem code when it is not a usable video.</summary>
-    public async Task<(CheckedVideo? Video, string? Problem)> CheckAsync(byte[] bytes, string kind, HaechiDbContext db, CancellationToken cancellationToken)
+    /// <summary>Checks and fingerprints <paramref name="bytes"/>, matching it in every vPDQ bank; null and a problem code when it is not a usable video.</summary>
+    public async Task<(CheckedVideo? Video, string? Problem)> CheckAsync(byte[] bytes, string kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        ArgumentNullException.ThrowIfNull(db);
         if (bytes.Length == 0)
         {
             return (null, "empty");

@@ -48,9 +48,8 @@ internal sealed class TelegramReportSink(IServiceScopeFactory scopes) : ITelegra
             CheckedVideo? video = null;
             if (report.Video is { } sent)
             {
-                // Matched in a scope of its own: the bank reads stay out of the report's context.
-                await using var matching = scopes.CreateAsyncScope();
-                var (checkedVideo, _) = await videos.CheckAsync(sent.Bytes, sent.Kind, matching.ServiceProvider.GetRequiredService<Haechi.Data.HaechiDbContext>(), cancellationToken).ConfigureAwait(false);
+                // Matched by the one matcher, which reads the banks on its own connection.
+                var (checkedVideo, _) = await videos.CheckAsync(sent.Bytes, sent.Kind, cancellationToken).ConfigureAwait(false);
                 if (checkedVideo is null)
                 {
                     return new TelegramReportOutcome(null, "evidence-refused");
