@@ -86,7 +86,7 @@ internal static class AnalyzeCommand
                 await console.Error.WriteLineAsync("haechi analyze: detector '" + refused.Name + "' refused: " + refused.Problem).ConfigureAwait(false);
             }
 
-            using (search)
+            await using (search)
             {
                 return await RunAsync(console, result.GetValue(paths) ?? [], result.GetValue(json), result.GetValue(report), TimeProvider.System, result.GetValue(trustAnchors), result.GetValue(pdf), cancellationToken, search, search?.Detector ?? vision.Detector, detectors).ConfigureAwait(false);
             }
@@ -96,7 +96,7 @@ internal static class AnalyzeCommand
 
     internal static async Task<int> RunAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, FileInfo? pdfFile, CancellationToken cancellationToken, SourceSearch? search = null, FaceDetector? faces = null, DeepfakeDetectorSet? detectors = null)
     {
-        var (exit, analysed) = Run(console, files, json, reportFile, time, trustAnchors, search, faces, detectors);
+        var (exit, analysed) = await AnalyseAsync(console, files, json, reportFile, time, trustAnchors, search, faces, detectors, cancellationToken).ConfigureAwait(false);
         if (pdfFile is null || exit > 1)
         {
             return exit;
@@ -112,7 +112,7 @@ internal static class AnalyzeCommand
         return exit;
     }
 
-    internal static (int Exit, List<(string Path, ForensicReport Report)> Analysed) Run(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors = null, SourceSearch? search = null, FaceDetector? faces = null, DeepfakeDetectorSet? detectors = null)
+    private static async Task<(int Exit, List<(string Path, ForensicReport Report)> Analysed)> AnalyseAsync(CliConsole console, IReadOnlyList<string> files, bool json, FileInfo? reportFile, TimeProvider time, DirectoryInfo? trustAnchors, SourceSearch? search, FaceDetector? faces, DeepfakeDetectorSet? detectors, CancellationToken cancellationToken)
     {
         C2paTrustAnchors? trust = null;
         if (trustAnchors is not null)
@@ -123,7 +123,7 @@ internal static class AnalyzeCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                console.Error.WriteLine($"haechi analyze: cannot read the trust anchors: {ex.Message}");
+                await console.Error.WriteLineAsync($"haechi analyze: cannot read the trust anchors: {ex.Message}").ConfigureAwait(false);
                 return (2, []);
             }
         }
@@ -140,12 +140,12 @@ internal static class AnalyzeCommand
                 report = analyzer.Analyze(bytes);
                 if (search is not null && report.Pdq is not null)
                 {
-                    report = SourceMatchFinding.AddTo(report, search.Match(path, bytes));
+                    report = SourceMatchFinding.AddTo(report, await search.MatchAsync(path, bytes, cancellationToken).ConfigureAwait(false));
                 }
             }
             catch (ImageDecodeException ex)
             {
-                console.Error.WriteLine($"haechi analyze: {path}: {ex.Message}");
+                await console.Error.WriteLineAsync($"haechi analyze: {path}: {ex.Message}").ConfigureAwait(false);
                 exit = 1;
                 continue;
             }
@@ -165,11 +165,11 @@ internal static class AnalyzeCommand
         {
             try
             {
-                File.WriteAllText(reportFile.FullName, ForensicReportHtml.Render(analysed, time.GetUtcNow()));
+                await File.WriteAllTextAsync(reportFile.FullName, ForensicReportHtml.Render(analysed, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                console.Error.WriteLine($"haechi analyze: cannot write the report: {ex.Message}");
+                await console.Error.WriteLineAsync($"haechi analyze: cannot write the report: {ex.Message}").ConfigureAwait(false);
                 return (1, analysed);
             }
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haechi.Cli.Banks;
 using Haechi.Cli.Vision;
 using Haechi.Core.Faces;
 using Haechi.Core.Signals;
@@ -6,28 +7,31 @@ using Haechi.Data.Banks;
 using Haechi.Media.Forensics.Sources;
 using Haechi.Media.Models;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Cli.Forensics;
 
 /// <summary>
-/// What <c>haechi analyze --sources/--bank</c> searches: the reference folder, the PDQ entries of the
-/// named banks and every enrolled face (face banks of the loaded embedding model), with the face models
-/// when they are pulled.
+/// What <c>haechi analyze --sources/--bank</c> searches: the reference folder, the named banks
+/// (through the one matcher, as every other caller matches) and every enrolled face (face banks of
+/// the loaded embedding model), with the face models when they are pulled.
 /// </summary>
-internal sealed class SourceSearch : IDisposable
+internal sealed class SourceSearch : IAsyncDisposable
 {
     private readonly VisionModels? _models;
-    private readonly SourceMatcher _matcher;
+    private readonly SourceMatcher _sourceMatcher;
+    private readonly Matcher _matcher;
+    private readonly IReadOnlySet<string> _banks;
     private readonly IReadOnlyList<string> _files;
-    private readonly IReadOnlyList<SourceBankEntry> _bankEntries;
     private readonly IReadOnlyList<FaceBank> _faceBanks;
 
-    private SourceSearch(VisionModels? models, SourceMatcher matcher, IReadOnlyList<string> files, IReadOnlyList<SourceBankEntry> bankEntries, IReadOnlyList<FaceBank> faceBanks)
+    private SourceSearch(VisionModels? models, SourceMatcher sourceMatcher, Matcher matcher, IReadOnlySet<string> banks, IReadOnlyList<string> files, IReadOnlyList<FaceBank> faceBanks)
     {
         _models = models;
+        _sourceMatcher = sourceMatcher;
         _matcher = matcher;
+        _banks = banks;
         _files = files;
-        _bankEntries = bankEntries;
         _faceBanks = faceBanks;
     }
 
@@ -57,46 +61,43 @@ internal sealed class SourceSearch : IDisposable
             await console.Error.WriteLineAsync("haechi analyze: face models not available, so only PDQ signals are searched: " + ex.Message).ConfigureAwait(false);
         }
 
+        Matcher? matcher = null;
         try
         {
-            var entries = new List<SourceBankEntry>();
-            IReadOnlyList<FaceBank> faceBanks = [];
+            var banks = new HashSet<string>(StringComparer.Ordinal);
             var (db, store) = await FacesCommand.OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
                 foreach (var name in bankNames)
                 {
                     var bank = await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false);
-                    if (bank.SignalType != SignalType.Pdq.Name)
+                    if (bank.SignalType == SignalType.Pdq.Name)
                     {
-                        if (bank.EmbeddingModel is null)
-                        {
-                            await console.Error.WriteLineAsync($"haechi analyze: bank '{name}' holds {bank.SignalType} signals; --bank takes PDQ banks (face banks are always searched).").ConfigureAwait(false);
-                            models?.Dispose();
-                            return null;
-                        }
-
-                        continue;
+                        banks.Add(name);
                     }
-
-                    await foreach (var entry in store.ReadEntriesAsync(name, cancellationToken).ConfigureAwait(false))
+                    else if (bank.EmbeddingModel is null)
                     {
-                        entries.Add(new SourceBankEntry(entry.Bank, entry.Id, entry.ExternalId ?? string.Empty, entry.Signal));
+                        await console.Error.WriteLineAsync($"haechi analyze: bank '{name}' holds {bank.SignalType} signals; --bank takes PDQ banks (face banks are always searched).").ConfigureAwait(false);
+                        models?.Dispose();
+                        return null;
                     }
-                }
-
-                if (models?.Embedder is { } embedder)
-                {
-                    faceBanks = await new BankSignalReader(store.Context).LoadFaceBanksAsync(embedder.ModelIdentity, null, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            return new SourceSearch(models, new SourceMatcher(models?.Detector, models?.Embedder, options), files, entries, faceBanks);
+            // The one matcher answers for the banks and holds the enrolled faces.
+            matcher = await CliStore.MatcherAsync(console, result, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<FaceBank> faceBanks = models?.Embedder is { } embedder ? matcher.FaceBanks(embedder.ModelIdentity) : [];
+            return new SourceSearch(models, new SourceMatcher(models?.Detector, models?.Embedder, options), matcher, banks, files, faceBanks);
         }
         catch (BankStoreException ex)
         {
             await console.Error.WriteLineAsync("haechi analyze: " + ex.Message).ConfigureAwait(false);
             models?.Dispose();
+            if (matcher is not null)
+            {
+                await matcher.DisposeAsync().ConfigureAwait(false);
+            }
+
             return null;
         }
     }
@@ -105,12 +106,17 @@ internal sealed class SourceSearch : IDisposable
     public FaceDetector? Detector => _models?.Detector;
 
     /// <summary>Searches for the originals of one suspect file (the file itself is left out of the references).</summary>
-    public SourceMatchResult Match(string path, byte[] bytes)
+    public async Task<SourceMatchResult> MatchAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {
         var self = Path.GetFullPath(path);
         var references = _files.Where(f => !string.Equals(Path.GetFullPath(f), self, StringComparison.Ordinal)).ToList();
-        return _matcher.Match(bytes, references, _bankEntries, _faceBanks);
+        var bankMatches = await BankSourceSearch.FindAsync(_matcher, bytes, _banks, cancellationToken).ConfigureAwait(false);
+        return _sourceMatcher.Match(bytes, references, bankMatches, _faceBanks);
     }
 
-    public void Dispose() => _models?.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        _models?.Dispose();
+        await _matcher.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -42,6 +42,14 @@ public sealed class BankSignalReader(HaechiDbContext db)
         return await db.BankEntries.AsNoTracking().LongCountAsync(e => e.State == BankEntryState.Active && e.Bank!.SignalType == signalType.Name, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Active entries of the named banks.</summary>
+    public async Task<long> CountActiveAsync(IReadOnlySet<string> banks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(banks);
+        var names = banks.ToList();
+        return await db.BankEntries.AsNoTracking().LongCountAsync(e => e.State == BankEntryState.Active && names.Contains(e.Bank!.Name), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Up to <paramref name="max"/> changes after <paramref name="afterId"/>, in id order.</summary>
     public async Task<List<BankChange>> ReadChangesAsync(long afterId, int max, CancellationToken cancellationToken)
     {

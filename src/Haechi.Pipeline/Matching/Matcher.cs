@@ -41,8 +41,9 @@ public sealed record MatchFilter
 /// <param name="Strength">On the <see cref="MatchStrength"/> scale (0.5 at the signal's threshold, 1 identical).</param>
 /// <param name="MatchedBy">How, in the words of <c>haechi match</c>: pdq, dihedral, canonical, crops, partial or local.</param>
 /// <param name="Transform">The transform or view (PDQ family), or <c>inliers=N;log10nfa=X</c> for local matches.</param>
+/// <param name="Threshold">The threshold the signal matched under: the radius (PDQ family) or the log10 NFA bound (local).</param>
 /// <param name="Local">The local-feature verification (inliers, log10 NFA) when <paramref name="MatchedBy"/> is <c>local</c>.</param>
-public sealed record ImageBankMatch(BankEntryView Entry, SignalType SignalType, int Distance, double Strength, string MatchedBy, string Transform, LocalMatch? Local = null);
+public sealed record ImageBankMatch(BankEntryView Entry, SignalType SignalType, int Distance, double Strength, string MatchedBy, string Transform, double Threshold, LocalMatch? Local = null);
 
 /// <summary>One bank entry a video matched, with the vPDQ comparison and its strength.</summary>
 public sealed record VideoBankMatch(BankEntryView Entry, VpdqComparison Comparison, double Strength);
@@ -227,14 +228,14 @@ public sealed partial class Matcher : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(fingerprint);
         ArgumentNullException.ThrowIfNull(filter);
         await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
-        var best = new Dictionary<long, (SignalType Type, int Distance, double Strength, string MatchedBy, string Transform, LocalMatch? Local)>();
+        var best = new Dictionary<long, (SignalType Type, int Distance, double Strength, string MatchedBy, string Transform, double Threshold, LocalMatch? Local)>();
         if (fingerprint.Quality >= filter.MinQuality)
         {
             var found = new List<DihedralMatch>();
             _pdq.SearchDihedral(fingerprint.Dihedral ?? [fingerprint.Pdq], filter.Radius, found);
             foreach (var match in found)
             {
-                best[match.Id] = (SignalType.Pdq, match.Distance, SignalType.Pdq.Strength(match.Distance, filter.Radius), match.QueryIndex == 0 ? "pdq" : "dihedral", ((DihedralTransform)match.QueryIndex).ToName(), null);
+                best[match.Id] = (SignalType.Pdq, match.Distance, SignalType.Pdq.Strength(match.Distance, filter.Radius), match.QueryIndex == 0 ? "pdq" : "dihedral", ((DihedralTransform)match.QueryIndex).ToName(), filter.Radius, null);
             }
 
             // Views kept by banks (victims' crops, banks created with extra signals): an entry found only this way is reported through them.
@@ -245,8 +246,9 @@ public sealed partial class Matcher : IAsyncDisposable
                     if (!best.ContainsKey(match.ImageId))
                     {
                         var view = match.Signal == RobustSignal.Partial || match.Signal == RobustSignal.Canonical ? match.QueryView : match.RegisteredView;
-                        var strength = SignalType.PdqView.Strength(match.Distance, RobustIndex.RadiusOf(match.Signal));
-                        best[match.ImageId] = (SignalType.PdqView, match.Distance, strength, match.Signal.Name(), view == ViewKind.Whole ? match.RegisteredView.Name() : view.Name(), null);
+                        var radius = RobustIndex.RadiusOf(match.Signal);
+                        var strength = SignalType.PdqView.Strength(match.Distance, radius);
+                        best[match.ImageId] = (SignalType.PdqView, match.Distance, strength, match.Signal.Name(), view == ViewKind.Whole ? match.RegisteredView.Name() : view.Name(), radius, null);
                     }
                 }
             }
@@ -259,7 +261,7 @@ public sealed partial class Matcher : IAsyncDisposable
             {
                 if (!best.ContainsKey(match.ImageId))
                 {
-                    best[match.ImageId] = (SignalType.Local, filter.Radius, SignalType.Local.Strength(match.Log10Nfa), "local", string.Create(CultureInfo.InvariantCulture, $"inliers={match.Inliers};log10nfa={match.Log10Nfa:0.0}"), match);
+                    best[match.ImageId] = (SignalType.Local, filter.Radius, SignalType.Local.Strength(match.Log10Nfa), "local", string.Create(CultureInfo.InvariantCulture, $"inliers={match.Inliers};log10nfa={match.Log10Nfa:0.0}"), SignalType.Local.DefaultThreshold, match);
                 }
             }
         }
@@ -273,7 +275,7 @@ public sealed partial class Matcher : IAsyncDisposable
                 // Entries withdrawn since the index was refreshed are absent from the lookup.
                 if (entries.TryGetValue(id, out var entry) && (match.Type == SignalType.Local || entry.Quality >= filter.MinQuality) && (filter.Banks is null || filter.Banks.Contains(entry.Bank)))
                 {
-                    matches.Add(new ImageBankMatch(entry, match.Type, match.Distance, match.Strength, match.MatchedBy, match.Transform, match.Local));
+                    matches.Add(new ImageBankMatch(entry, match.Type, match.Distance, match.Strength, match.MatchedBy, match.Transform, match.Threshold, match.Local));
                 }
             }
         }
@@ -356,6 +358,13 @@ public sealed partial class Matcher : IAsyncDisposable
             },
             cancellationToken).ConfigureAwait(false);
         return new HashSet<string>(names, StringComparer.Ordinal);
+    }
+
+    /// <summary>Active entries in <paramref name="banks"/> (what a search filtered to them covers).</summary>
+    public Task<long> CountActiveEntriesAsync(IReadOnlySet<string> banks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(banks);
+        return ReadAsync((reader, ct) => reader.CountActiveAsync(banks, ct), cancellationToken);
     }
 
     /// <inheritdoc />

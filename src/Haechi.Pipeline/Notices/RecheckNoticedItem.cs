@@ -1,4 +1,6 @@
 using Haechi.Core.Hashing;
+using Haechi.Core.Hashing.Pdq;
+using Haechi.Core.Signals;
 using Haechi.Core.Takedowns;
 using Haechi.Media.Images;
 using Haechi.Pipeline.Fetching;
@@ -20,7 +22,7 @@ public sealed class RecheckNoticedItem(SafeFetcher fetcher, ImageDecodeOptions? 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>Largest distance at which the content counts as the same.</summary>
-    public int Radius { get; init; } = Haechi.Core.Signals.SignalType.PdqThreshold;
+    public int Radius { get; init; } = SignalType.PdqThreshold;
 
     /// <summary>Re-checks <paramref name="url"/> against the PDQ recorded in the notice.</summary>
     public async Task<RecheckResult?> RunAsync(Uri url, Hash256 noticedPdq, CancellationToken cancellationToken)
@@ -48,12 +50,7 @@ public sealed class RecheckNoticedItem(SafeFetcher fetcher, ImageDecodeOptions? 
             return new RecheckResult(RecheckOutcome.Changed, fetched.Status, null, at);
         }
 
-        var best = int.MaxValue;
-        foreach (var hash in fingerprint.Dihedral ?? [fingerprint.Pdq])
-        {
-            best = Math.Min(best, Hash256.Distance(hash, noticedPdq));
-        }
-
-        return new RecheckResult(best <= Radius ? RecheckOutcome.StillThere : RecheckOutcome.Changed, fetched.Status, best, at);
+        var (_, best) = DihedralDistance.Closest(fingerprint.Dihedral ?? [fingerprint.Pdq], noticedPdq);
+        return new RecheckResult(MatchStrength.IsMatch(SignalType.Pdq.Strength(best, Radius)) ? RecheckOutcome.StillThere : RecheckOutcome.Changed, fetched.Status, best, at);
     }
 }

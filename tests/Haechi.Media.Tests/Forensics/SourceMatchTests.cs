@@ -83,7 +83,7 @@ public sealed class SourceMatchTests(ITestOutputHelper output) : IDisposable
                     _ => Resized(composite, target.Width, target.Height, 1.2, "png", 0),
                 };
                 swaps++;
-                var result = matcher.Match(bytes, files, [], []);
+                var result = matcher.Match(bytes, files, BankSourceMatches.None, []);
                 var original = Find(result, Original(target.Index));
                 swapFoundByNonFace += original?.Evidence.Any(e => e.Signal == SourceSignals.NonFacePdq && e.Matched) == true ? 1 : 0;
                 swapFoundByWhole += original?.Evidence.Any(e => e.Signal == SourceSignals.WholeImagePdq && e.Matched) == true ? 1 : 0;
@@ -97,7 +97,7 @@ public sealed class SourceMatchTests(ITestOutputHelper output) : IDisposable
                 {
                     var (background, bw, bh) = Synthetic(900, 700, donor.Index);
                     var onNew = PasteFace(donor, new Photo(-1, background, bw, bh, (bw * 0.4f, bh * 0.25f, bw * 0.22f, bw * 0.22f)));
-                    var newResult = matcher.Match(Encode(onNew, bw, bh, "jpg", 88), files, [], []);
+                    var newResult = matcher.Match(Encode(onNew, bw, bh, "jpg", 88), files, BankSourceMatches.None, []);
                     backgrounds++;
                     backgroundDonorByFace += Find(newResult, Original(donor.Index))?.Evidence.Any(e => e.Signal == SourceSignals.FaceEmbedding && e.Matched) == true ? 1 : 0;
                     unrelatedReported += newResult.Candidates.Count(c => c.Evidence.Any(e => e.Matched && SourceSignals.IsPhotoSignal(e.Signal)));
@@ -106,7 +106,7 @@ public sealed class SourceMatchTests(ITestOutputHelper output) : IDisposable
 
             // Nudify-like: everything below the face replaced by synthetic texture over the middle of the picture.
             var body = ReplaceBody(target);
-            var nudifyResult = matcher.Match(Encode(body, target.Width, target.Height, "jpg", 88), files, [], []);
+            var nudifyResult = matcher.Match(Encode(body, target.Width, target.Height, "jpg", 88), files, BankSourceMatches.None, []);
             nudify++;
             var found = Find(nudifyResult, Original(target.Index));
             nudifyFoundByPdq += found?.Evidence.Any(e => e.Matched && SourceSignals.IsPhotoSignal(e.Signal)) == true ? 1 : 0;
@@ -153,7 +153,7 @@ public sealed class SourceMatchTests(ITestOutputHelper output) : IDisposable
 
         var matcher = new SourceMatcher(null, null);
         var files = SourceMatcher.ListReferenceFiles(references, 10);
-        var result = matcher.Match(Encode(mirrored, w, h, "jpg", 80), files, [], []);
+        var result = matcher.Match(Encode(mirrored, w, h, "jpg", 80), files, BankSourceMatches.None, []);
 
         var candidate = Assert.Single(result.Candidates);
         Assert.EndsWith("a.png", candidate.Reference, StringComparison.Ordinal);
@@ -186,7 +186,7 @@ public sealed class SourceMatchTests(ITestOutputHelper output) : IDisposable
         }
 
         var suspect = Resized(edited, w, h, 0.8, "jpg", 80);
-        var result = new SourceMatcher(null, null).Match(suspect, SourceMatcher.ListReferenceFiles(references, 10), [], []);
+        var result = new SourceMatcher(null, null).Match(suspect, SourceMatcher.ListReferenceFiles(references, 10), BankSourceMatches.None, []);
 
         var comparison = Assert.Single(result.Comparisons);
         Assert.True(comparison.Change.ChangedCells > 0);

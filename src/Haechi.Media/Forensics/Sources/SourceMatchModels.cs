@@ -1,5 +1,4 @@
 using Haechi.Core.Forensics.Sources;
-using Haechi.Core.Hashing;
 using Haechi.Core.Signals;
 
 namespace Haechi.Media.Forensics.Sources;
@@ -15,6 +14,12 @@ public static class SourceSignals
 
     /// <summary>PDQ of the picture with every detected face box (enlarged) filled grey, in both pictures: what a face swap keeps.</summary>
     public const string NonFacePdq = "non-face-pdq";
+
+    /// <summary>PDQ of a view a bank keeps of its photo (a crop, the picture without its border or caption bar, a screenshot's content).</summary>
+    public const string PdqView = "pdq-view";
+
+    /// <summary>Local features (keypoints) confirmed by geometry: an off-centre crop or a large occluder.</summary>
+    public const string LocalFeatures = "local-features";
 
     /// <summary>Cosine similarity of face embeddings (FaceRes): the same person, not necessarily the same photo.</summary>
     public const string FaceEmbedding = "face-embedding";
@@ -92,7 +97,7 @@ public sealed record SourceComparison(
 /// <param name="Candidates">Matching candidates, strongest first.</param>
 /// <param name="Comparisons">Alignments and difference images for the best photo candidates.</param>
 /// <param name="FilesSearched">Reference pictures read.</param>
-/// <param name="BankEntriesSearched">Bank PDQ entries compared.</param>
+/// <param name="BankEntriesSearched">Active entries of the banks searched (through the one matcher).</param>
 /// <param name="EnrolledFacesSearched">Enrolled faces compared.</param>
 /// <param name="SuspectFaces">Faces detected in the suspect (null when no detector ran).</param>
 /// <param name="Notes">What did not run or could not be read, one line each.</param>
@@ -100,17 +105,22 @@ public sealed record SourceMatchResult(
     IReadOnlyList<SourceCandidate> Candidates,
     IReadOnlyList<SourceComparison> Comparisons,
     int FilesSearched,
-    int BankEntriesSearched,
+    long BankEntriesSearched,
     int EnrolledFacesSearched,
     int? SuspectFaces,
     IReadOnlyList<string> Notes);
 
-/// <summary>A PDQ entry of a bank, as source matching sees it.</summary>
-/// <param name="Bank">Bank name.</param>
-/// <param name="Id">Entry id.</param>
-/// <param name="Label">External id or label (may be empty).</param>
-/// <param name="Pdq">The entry's PDQ hash.</param>
-public sealed record SourceBankEntry(string Bank, long Id, string Label, Hash256 Pdq);
+/// <summary>
+/// The bank entries a suspect picture matched, found by the one matcher before source matching runs
+/// (so a forensic source search gives the same entries and strengths as every other caller).
+/// </summary>
+/// <param name="Candidates">One <see cref="SourceKinds.Bank"/> candidate per matched entry, with the signal that found it.</param>
+/// <param name="EntriesSearched">Active entries in the banks searched.</param>
+public sealed record BankSourceMatches(IReadOnlyList<SourceCandidate> Candidates, long EntriesSearched)
+{
+    /// <summary>No bank searched.</summary>
+    public static BankSourceMatches None { get; } = new([], 0);
+}
 
 /// <summary>Settings of <see cref="SourceMatcher"/>.</summary>
 public sealed record SourceMatchOptions

@@ -11,7 +11,8 @@ namespace Haechi.Media.Forensics.Sources;
 
 /// <summary>
 /// Searches for the original(s) of a suspect picture: pictures in an investigator's reference folder,
-/// PDQ bank entries and enrolled faces. Signals: whole-image PDQ (and its 8 rotations/mirrors), PDQ of
+/// bank entries (matched beforehand by the one matcher, passed in as <see cref="BankSourceMatches"/>)
+/// and enrolled faces. Signals: whole-image PDQ (and its 8 rotations/mirrors), PDQ of
 /// the non-face region (every detected face box, enlarged, filled grey in both pictures: a face swap
 /// keeps the background and body) and face embeddings. The best photo candidates are aligned
 /// (ORB features + RANSAC homography) and compared area by area to show what changed.
@@ -53,11 +54,11 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
 
     /// <summary>Matches the suspect picture against the references.</summary>
     /// <exception cref="ImageDecodeException">The suspect picture cannot be decoded.</exception>
-    public SourceMatchResult Match(byte[] suspectBytes, IReadOnlyList<string> referenceFiles, IReadOnlyList<SourceBankEntry> bankEntries, IReadOnlyList<FaceBank> faceBanks)
+    public SourceMatchResult Match(byte[] suspectBytes, IReadOnlyList<string> referenceFiles, BankSourceMatches bankMatches, IReadOnlyList<FaceBank> faceBanks)
     {
         ArgumentNullException.ThrowIfNull(suspectBytes);
         ArgumentNullException.ThrowIfNull(referenceFiles);
-        ArgumentNullException.ThrowIfNull(bankEntries);
+        ArgumentNullException.ThrowIfNull(bankMatches);
         ArgumentNullException.ThrowIfNull(faceBanks);
         var notes = new List<string>();
         var suspect = Prepare(ImageDecoder.Decode(suspectBytes, ImageScanner.VisionDecodeOptions));
@@ -101,15 +102,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"{unreadable} reference file(s) could not be decoded and were skipped."));
         }
 
-        foreach (var entry in bankEntries)
-        {
-            var evidence = ComparePdq(suspect.Hashes, entry.Pdq);
-            if (evidence[0].Matched)
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"{entry.Bank} #{entry.Id}") + (entry.Label.Length > 0 ? " (" + entry.Label + ")" : string.Empty);
-                candidates.Add(new SourceCandidate(SourceKinds.Bank, name, evidence));
-            }
-        }
+        candidates.AddRange(bankMatches.Candidates);
 
         var enrolled = 0;
         foreach (var bank in faceBanks)
@@ -185,7 +178,7 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
             }
         }
 
-        return new SourceMatchResult(candidates, comparisons, files, bankEntries.Count, enrolled, detector is null ? null : suspect.Faces.Count, notes);
+        return new SourceMatchResult(candidates, comparisons, files, bankMatches.EntriesSearched, enrolled, detector is null ? null : suspect.Faces.Count, notes);
     }
 
     private List<SourceEvidence> CompareFile(Prepared suspect, Prepared reference)
@@ -228,25 +221,17 @@ public sealed class SourceMatcher(FaceDetector? detector, FaceEmbedder? embedder
 
     private List<SourceEvidence> ComparePdq(PdqDihedralHashes suspect, Hash256 reference)
     {
+        Span<Hash256> transformed = stackalloc Hash256[DihedralTransformNames.Count];
+        suspect.CopyTo(transformed);
         var whole = Hash256.Distance(suspect.Original, reference);
-        var evidence = new List<SourceEvidence>(4)
+        var evidence = new List<SourceEvidence>(2)
         {
             new(SourceSignals.WholeImagePdq, whole, _options.PdqThreshold, MatchStrength.FromDistance(whole, _options.PdqThreshold), "as it is"),
         };
-        var bestDistance = int.MaxValue;
-        var bestTransform = DihedralTransform.Original;
-        for (var t = 1; t < DihedralTransformNames.Count; t++)
+        var (transform, distance) = DihedralDistance.Closest(transformed, reference);
+        if (distance < whole)
         {
-            var distance = Hash256.Distance(suspect[(DihedralTransform)t], reference);
-            if (distance < bestDistance)
-            {
-                (bestDistance, bestTransform) = (distance, (DihedralTransform)t);
-            }
-        }
-
-        if (bestDistance < whole)
-        {
-            evidence.Add(new SourceEvidence(SourceSignals.DihedralPdq, bestDistance, _options.PdqThreshold, MatchStrength.FromDistance(bestDistance, _options.PdqThreshold), "suspect " + bestTransform.ToName()));
+            evidence.Add(new SourceEvidence(SourceSignals.DihedralPdq, distance, _options.PdqThreshold, MatchStrength.FromDistance(distance, _options.PdqThreshold), "suspect " + transform.ToName()));
         }
 
         evidence.Sort(static (x, y) => y.Strength.CompareTo(x.Strength));

@@ -5,6 +5,7 @@ using Haechi.Data.Audit;
 using Haechi.Data.Banks;
 using Haechi.Media.Forensics;
 using Haechi.Media.Forensics.Sources;
+using Haechi.Media.Images;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Matching;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ internal sealed record AnalysisOutcome(Investigation? Investigation, int Status,
 
 /// <summary>
 /// Runs <see cref="ForensicAnalyzer"/> in memory on checked suspect images (every method of
-/// <c>haechi analyze</c>), searches the chosen PDQ banks and the enrolled faces for the originals,
+/// <c>haechi analyze</c>), searches the chosen PDQ banks (through the one matcher) and the enrolled faces for the originals,
 /// keeps the result in memory for its investigator and audits <c>investigation.analyzed</c> per file
 /// (ids and hashes only). Reveal re-renders the source comparisons sharp and in colour, audited
 /// <c>investigation.revealed</c>.
@@ -53,7 +54,6 @@ internal sealed class AnalyzeSuspectImages(
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var chosenBanks = bankNames.Where(b => !string.IsNullOrWhiteSpace(b)).Distinct(StringComparer.Ordinal).ToList();
         searchSources |= chosenBanks.Count > 0;
-        var entries = new List<SourceBankEntry>();
         foreach (var name in chosenBanks)
         {
             try
@@ -67,11 +67,6 @@ internal sealed class AnalyzeSuspectImages(
             catch (BankStoreException)
             {
                 return new AnalysisOutcome(null, StatusCodes.Status400BadRequest, "There is no bank named '" + name + "'.");
-            }
-
-            await foreach (var entry in banks.ReadEntriesAsync(name, cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(new SourceBankEntry(entry.Bank, entry.Id, entry.ExternalId ?? string.Empty, entry.Signal));
             }
         }
 
@@ -89,11 +84,25 @@ internal sealed class AnalyzeSuspectImages(
                 faceBanks = matcher.FaceBanks(embedder.ModelIdentity);
             }
 
+            // The chosen banks are searched through the one matcher (same entries and strengths as every other caller).
+            var bankSet = new HashSet<string>(chosenBanks, StringComparer.Ordinal);
+            var bankMatches = new BankSourceMatches[files.Count];
+            for (var i = 0; i < files.Count; i++)
+            {
+                try
+                {
+                    bankMatches[i] = searchSources ? await BankSourceSearch.FindAsync(matcher, files[i].Bytes, bankSet, cancellationToken).ConfigureAwait(false) : BankSourceMatches.None;
+                }
+                catch (ImageDecodeException)
+                {
+                    bankMatches[i] = BankSourceMatches.None;
+                }
+            }
+
             var side = options.Value.PreviewSide;
-            var analysed = await Task.Run(() => Analyse(models, files, searchSources, entries, faceBanks, side), cancellationToken).ConfigureAwait(false);
+            var analysed = await Task.Run(() => Analyse(models, files, searchSources, bankMatches, faceBanks, side), cancellationToken).ConfigureAwait(false);
             investigation = new Investigation(Guid.NewGuid(), userId, time.GetUtcNow(), chosenBanks, searchSources, analysed)
             {
-                BankEntries = entries,
                 FaceBanks = faceBanks,
             };
         }
@@ -134,7 +143,7 @@ internal sealed class AnalyzeSuspectImages(
         {
             revealed = await Task.Run(
                 () => investigation.Files.Select(f => investigation.SearchedSources
-                    ? SourceMatchFinding.AddTo(f.Report, new SourceMatcher(models.Detector, models.Embedder, new SourceMatchOptions { Reveal = true }).Match(f.Bytes, [], investigation.BankEntries, investigation.FaceBanks))
+                    ? SourceMatchFinding.AddTo(f.Report, new SourceMatcher(models.Detector, models.Embedder, new SourceMatchOptions { Reveal = true }).Match(f.Bytes, [], f.BankMatches, investigation.FaceBanks))
                     : f.Report).ToList(),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -156,16 +165,17 @@ internal sealed class AnalyzeSuspectImages(
         return revealed;
     }
 
-    private static List<SuspectImage> Analyse(VisionModels loaded, IReadOnlyList<CheckedUpload> files, bool searchSources, List<SourceBankEntry> entries, IReadOnlyList<FaceBank> faceBanks, int previewSide)
+    private static List<SuspectImage> Analyse(VisionModels loaded, IReadOnlyList<CheckedUpload> files, bool searchSources, BankSourceMatches[] bankMatches, IReadOnlyList<FaceBank> faceBanks, int previewSide)
     {
         var analyzer = new ForensicAnalyzer(faces: loaded.Detector, detectors: loaded.Deepfakes);
         var matcher = searchSources ? new SourceMatcher(loaded.Detector, loaded.Embedder, new SourceMatchOptions { Reveal = false }) : null;
         var analysed = new List<SuspectImage>(files.Count);
-        foreach (var file in files)
+        for (var i = 0; i < files.Count; i++)
         {
+            var file = files[i];
             var report = analyzer.Analyze(file.Bytes);
-            var shown = matcher is not null && report.Pdq is not null ? SourceMatchFinding.AddTo(report, matcher.Match(file.Bytes, [], entries, faceBanks)) : report;
-            analysed.Add(new SuspectImage(file.Name, file.Bytes, file.ContentType, report, ScanPreview.Jpeg(file.Bytes, previewSide, reveal: false)) { Shown = shown });
+            var shown = matcher is not null && report.Pdq is not null ? SourceMatchFinding.AddTo(report, matcher.Match(file.Bytes, [], bankMatches[i], faceBanks)) : report;
+            analysed.Add(new SuspectImage(file.Name, file.Bytes, file.ContentType, report, ScanPreview.Jpeg(file.Bytes, previewSide, reveal: false)) { Shown = shown, BankMatches = bankMatches[i] });
         }
 
         return analysed;

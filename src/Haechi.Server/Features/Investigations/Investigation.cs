@@ -12,6 +12,9 @@ internal sealed record SuspectImage(string Name, byte[] Bytes, string ContentTyp
 {
     /// <summary>The report with the source matches (grey, blurred side-by-sides) when banks were searched.</summary>
     public ForensicReport Shown { get; init; } = Report;
+
+    /// <summary>The bank entries the one matcher found for this image (kept for the revealed re-render).</summary>
+    public Media.Forensics.Sources.BankSourceMatches BankMatches { get; init; } = Media.Forensics.Sources.BankSourceMatches.None;
 }
 
 /// <summary>An analysis held in memory for the investigator who ran it.</summary>
@@ -23,9 +26,6 @@ internal sealed record SuspectImage(string Name, byte[] Bytes, string ContentTyp
 /// <param name="Files">The suspect images, in upload order.</param>
 internal sealed record Investigation(Guid Id, string UserId, DateTimeOffset At, IReadOnlyList<string> Banks, bool SearchedSources, IReadOnlyList<SuspectImage> Files)
 {
-    /// <summary>The PDQ bank entries searched (kept for the revealed re-render).</summary>
-    public IReadOnlyList<Media.Forensics.Sources.SourceBankEntry> BankEntries { get; init; } = [];
-
     /// <summary>The enrolled face banks searched.</summary>
     public IReadOnlyList<Core.Faces.FaceBank> FaceBanks { get; init; } = [];
 
