@@ -31,6 +31,7 @@ internal static class EntryJson
         writer.WriteString("bank", match.Entry.Bank);
         writer.WriteNumber("entry_id", match.Entry.Id);
         writer.WriteNumber("distance", match.Distance);
+        writer.WriteNumber("strength", Math.Round(match.Strength, 3));
         writer.WriteString("matched_by", match.MatchedBy);
         writer.WriteString("transform", match.Transform);
         if (match.Local is { } local)
@@ -54,6 +55,7 @@ internal static class EntryJson
         writer.WriteNumber("entry_id", match.Entry.Id);
         writer.WriteNumber("query_match_percent", Math.Round(match.Comparison.QueryMatchPercent, 2));
         writer.WriteNumber("compared_match_percent", Math.Round(match.Comparison.ComparedMatchPercent, 2));
+        writer.WriteNumber("strength", Math.Round(match.Strength, 3));
         WriteReference(writer, match.Entry);
         writer.WriteEndObject();
     }

@@ -221,7 +221,7 @@ internal static class ScanRun
 }
 
 /// <summary>A PDQ bank entry within the match radius of a scanned image.</summary>
-internal sealed record BankMatchView(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
+internal sealed record BankMatchView(string Bank, long EntryId, int Distance, double Strength, string MatchedBy, string? ExternalId, IReadOnlyList<string> Labels);
 
 /// <summary>
 /// Looks a scanned image up in the banks through the one matcher, with the same query (dihedral
@@ -242,7 +242,7 @@ internal sealed class ScanBankMatcher(Matcher matcher)
         var matches = new List<BankMatchView>(found.Count);
         foreach (var match in found)
         {
-            matches.Add(new BankMatchView(match.Entry.Bank, match.Entry.Id, match.Distance, match.Entry.ExternalId, match.Entry.Labels));
+            matches.Add(new BankMatchView(match.Entry.Bank, match.Entry.Id, match.Distance, match.Strength, match.MatchedBy, match.Entry.ExternalId, match.Entry.Labels));
         }
 
         return matches;

@@ -55,7 +55,7 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
             var line = string.Create(CultureInfo.InvariantCulture, $"{scan.Pdq},{scan.Quality},{faces},{porn},{path}");
             foreach (var match in bankMatches ?? [])
             {
-                line += string.Create(CultureInfo.InvariantCulture, $"\n  match: {match.Bank}/{match.EntryId} distance {match.Distance}{(match.ExternalId is null ? string.Empty : " id " + match.ExternalId)}");
+                line += string.Create(CultureInfo.InvariantCulture, $"\n  match: {match.Bank}/{match.EntryId} distance {match.Distance} strength {match.Strength:F3} by {match.MatchedBy}{(match.ExternalId is null ? string.Empty : " id " + match.ExternalId)}");
             }
 
             foreach (var match in matches)
@@ -81,7 +81,7 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
                 FaceMatches = matches.Where(m => m.Face == i).Select(m => new FaceMatchJson(m.Bank, m.Subject, MathF.Round(m.Similarity, 4))).ToList() is { Count: > 0 } list ? list : null,
             }).ToList(),
             Nsfw = scan.Nudity is { } s ? new NsfwJson(Round4(s.Drawing), Round4(s.Hentai), Round4(s.Neutral), Round4(s.Porn), Round4(s.Sexy)) : null,
-            Matches = bankMatches?.Select(m => new BankMatchJson(m.Bank, m.EntryId, m.Distance, m.ExternalId, m.Labels)).ToList() ?? [],
+            Matches = bankMatches?.Select(m => new BankMatchJson(m.Bank, m.EntryId, m.Distance, Math.Round(m.Strength, 3), m.MatchedBy, m.ExternalId, m.Labels)).ToList() ?? [],
             Skipped = bankMatches is null ? "quality below threshold" : null,
         };
         return JsonSerializer.Serialize(view, JsonOptions);
@@ -149,7 +149,7 @@ internal sealed class ScanOutput(bool json, IReadOnlyList<FaceBank> banks, float
         public string? Skipped { get; init; }
     }
 
-    private sealed record BankMatchJson(string Bank, long EntryId, int Distance, string? ExternalId, IReadOnlyList<string> Labels);
+    private sealed record BankMatchJson(string Bank, long EntryId, int Distance, double Strength, string MatchedBy, string? ExternalId, IReadOnlyList<string> Labels);
 
     private sealed record FaceJson
     {

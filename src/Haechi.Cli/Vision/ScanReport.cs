@@ -61,7 +61,7 @@ internal static class ScanReport
 
             foreach (var match in item.BankMatches ?? [])
             {
-                html.Append(string.Create(c, $"bank match: {WebUtility.HtmlEncode(match.Bank)} entry {match.EntryId}, distance {match.Distance}<br>"));
+                html.Append(string.Create(c, $"bank match: {WebUtility.HtmlEncode(match.Bank)} entry {match.EntryId}, distance {match.Distance}, strength {match.Strength:F3} ({WebUtility.HtmlEncode(match.MatchedBy)})<br>"));
             }
 
             foreach (var match in item.Matches)
