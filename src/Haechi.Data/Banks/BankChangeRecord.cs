@@ -11,6 +11,13 @@ public enum BankChangeKind
 
     /// <summary>The entry was withdrawn: it never matches again.</summary>
     Withdrawn = 1,
+
+    /// <summary>
+    /// The horizon of a pruned log: every change before this row was deleted (see
+    /// <see cref="BankChangeLog.PruneAsync"/>). An index whose checkpoint is older than it cannot catch
+    /// up from the log and is rebuilt from the rows. The row keeps the log's highest id in place, so ids never repeat.
+    /// </summary>
+    Pruned = 2,
 }
 
 /// <summary>

@@ -34,7 +34,7 @@ public static class HammingIndexChanges
             {
                 added.Add(change.EntryId);
             }
-            else
+            else if (change.Kind == BankChangeKind.Withdrawn)
             {
                 withdrawn.Add(change.EntryId);
                 added.Remove(change.EntryId);
@@ -42,6 +42,25 @@ public static class HammingIndexChanges
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// The pruning horizon among <paramref name="changes"/> that a checkpoint at <paramref name="after"/>
+    /// has not passed, or null: when there is one, changes before it are gone and the index must be
+    /// rebuilt from the rows instead of caught up.
+    /// </summary>
+    public static BankChange? PrunedAfter(IReadOnlyList<BankChange> changes, long after)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var change in changes)
+        {
+            if (change.Kind == BankChangeKind.Pruned && change.Id > after)
+            {
+                return change;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Applies the changes of <paramref name="signalType"/> after change <paramref name="after"/>; returns how many entries were added or withdrawn.</summary>

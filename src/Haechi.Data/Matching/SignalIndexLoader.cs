@@ -18,7 +18,7 @@ public enum IndexSource
     /// <summary>Built from bank rows because there was no snapshot.</summary>
     BuiltNoSnapshot,
 
-    /// <summary>Built from bank rows because the snapshot's checkpoint did not fit the store (ahead of its change log, or a count that disagrees).</summary>
+    /// <summary>Built from bank rows because the snapshot's checkpoint did not fit the store (ahead of its change log, or older than the pruned part of it).</summary>
     BuiltStale,
 
     /// <summary>Built from bank rows because the snapshot was damaged (checksum, truncation, version).</summary>
@@ -73,6 +73,7 @@ public sealed class SignalIndexLoader(string dataDirectory, TimeProvider time)
                 {
                     var applied = 0;
                     var at = stored.LastRowId;
+                    var pruned = false;
                     while (true)
                     {
                         var changes = await reader.ReadChangesAsync(at, ChangeBatch, cancellationToken).ConfigureAwait(false);
@@ -81,17 +82,27 @@ public sealed class SignalIndexLoader(string dataDirectory, TimeProvider time)
                             break;
                         }
 
+                        // The log was pruned past the snapshot's checkpoint: what it missed is gone, so rebuild.
+                        if (HammingIndexChanges.PrunedAfter(changes, at) is not null)
+                        {
+                            pruned = true;
+                            break;
+                        }
+
                         applied += await HammingIndexChanges.ApplyAsync(reader, index, signalType, changes, at, cancellationToken).ConfigureAwait(false);
                         at = changes[^1].Id;
                     }
 
-                    var checkpoint = new IndexCheckpoint(at, index.Count);
-                    if (at != stored.LastRowId)
+                    if (!pruned)
                     {
-                        await WriteSnapshotAsync(index, checkpoint, path, cancellationToken).ConfigureAwait(false);
-                    }
+                        var checkpoint = new IndexCheckpoint(at, index.Count);
+                        if (at != stored.LastRowId)
+                        {
+                            await WriteSnapshotAsync(index, checkpoint, path, cancellationToken).ConfigureAwait(false);
+                        }
 
-                    return new LoadedIndex(index, checkpoint, applied == 0 && at == stored.LastRowId ? IndexSource.Snapshot : IndexSource.SnapshotCaughtUp, time.GetElapsedTime(started));
+                        return new LoadedIndex(index, checkpoint, applied == 0 && at == stored.LastRowId ? IndexSource.Snapshot : IndexSource.SnapshotCaughtUp, time.GetElapsedTime(started));
+                    }
                 }
 
                 source = IndexSource.BuiltStale;

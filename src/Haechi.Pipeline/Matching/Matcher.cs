@@ -360,6 +360,10 @@ public sealed partial class Matcher : IAsyncDisposable
         return new HashSet<string>(names, StringComparer.Ordinal);
     }
 
+    /// <summary>Deletes the bank changes committed before <paramref name="before"/> (see <see cref="BankChangeLog"/>); returns the rows deleted.</summary>
+    public Task<int> PruneChangeLogAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        ReadAsync((reader, ct) => BankChangeLog.PruneAsync(reader.Context, before, ct), cancellationToken);
+
     /// <summary>Active entries in <paramref name="banks"/> (what a search filtered to them covers).</summary>
     public Task<long> CountActiveEntriesAsync(IReadOnlySet<string> banks, CancellationToken cancellationToken)
     {
@@ -409,6 +413,28 @@ public sealed partial class Matcher : IAsyncDisposable
                 break;
             }
 
+            // The log was pruned past a host's checkpoint (it was stopped or stalled longer than the
+            // retention): the changes it missed are gone, so it reloads from the rows.
+            if (HammingIndexChanges.PrunedAfter(changes, from) is { } horizon)
+            {
+                foreach (var host in _hosts)
+                {
+                    if (host.AppliedChange < horizon.Id)
+                    {
+                        await host.LoadAsync(reader, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                LogReloadedAfterPrune(_logger, from, horizon.Id);
+                from = long.MaxValue;
+                foreach (var host in _hosts)
+                {
+                    from = Math.Min(from, host.AppliedChange);
+                }
+
+                continue;
+            }
+
             var upTo = changes[^1].Id;
             foreach (var host in _hosts)
             {
@@ -447,6 +473,9 @@ public sealed partial class Matcher : IAsyncDisposable
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Indexes loaded: {Pdq} PDQ, {Views} with views, {Local} with keypoints, {Videos} video frames, {Faces} faces (PDQ: {Source}, {ElapsedMs} ms)")]
     private static partial void LogLoaded(ILogger logger, int pdq, int views, int local, int videos, int faces, string source, long elapsedMs);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "The bank change log was pruned past change {Applied} (horizon {Horizon}); the indexes behind it were reloaded from the rows")]
+    private static partial void LogReloadedAfterPrune(ILogger logger, long applied, long horizon);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Applied {Changes} bank changes, up to change {Change}")]
     private static partial void LogApplied(ILogger logger, int changes, long change);
