@@ -36,7 +36,7 @@ internal static class AnalyzeCommand
         };
         var banks = new Option<string[]>("--bank")
         {
-            Description = "Also search this PDQ bank for the original (repeatable); enrolled faces are searched whenever --sources or --bank is given.",
+            Description = "Also search this PDQ bank for the original (repeatable), through the same matcher as 'haechi match' (PDQ with rotations and mirrors, the views and keypoints the bank keeps; same entries and strengths); enrolled faces are searched whenever --sources or --bank is given.",
         };
         var reveal = new Option<bool>("--reveal")
         {
@@ -50,7 +50,8 @@ internal static class AnalyzeCommand
         var command = new Command(
             "analyze",
             "Look for evidence of generation or manipulation: generator metadata (A1111, ComfyUI, InvokeAI, NovelAI), " +
-            "hidden alpha payloads, IPTC digital source type, edit traces, JPEG quantisation, C2PA content credentials.\n" +
+            "hidden alpha payloads, IPTC digital source type, edit traces, JPEG quantisation, JPEG grid, PNG structure, C2PA content credentials, " +
+            "face consistency and pluggable deepfake detectors when the models are pulled.\n" +
             "Each finding has a band: \"" + EvidenceBandText.StrongEvidenceOfManipulation + "\", \"" + EvidenceBandText.Inconclusive + "\" or \"" +
             EvidenceBandText.NoEvidenceFound + "\". No band means authentic: nothing here can prove that.")
         {
