@@ -14,6 +14,7 @@ namespace Haechi.Pipeline.Ingestion;
 /// <param name="NudityScore">0..1, or 0 when not scored.</param>
 /// <param name="Priority">0..1, see <see cref="ReviewPriority"/>.</param>
 /// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
+/// <param name="PdqQuality">The image PDQ's quality, when there is one.</param>
 public sealed record ReviewCandidate(
     string SourceId,
     double MatchStrength,
@@ -24,7 +25,8 @@ public sealed record ReviewCandidate(
     string? Signal = null,
     double NudityScore = 0,
     double Priority = 0,
-    double? FrameAt = null);
+    double? FrameAt = null,
+    int? PdqQuality = null);
 
 /// <summary>
 /// Where matched items go: in both hosts, the review queue (<c>Haechi.Pipeline.Review.ReviewSink</c>,

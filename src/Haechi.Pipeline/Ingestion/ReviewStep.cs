@@ -83,6 +83,7 @@ internal sealed class ReviewStep(IReviewSink sink, IngestionOptions options)
             item.Signal,
             item.NudityScore ?? 0,
             item.Priority,
-            item.FrameAt);
+            item.FrameAt,
+            item.Pdq is null ? null : item.Quality);
     }
 }

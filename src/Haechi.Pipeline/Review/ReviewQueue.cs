@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Haechi.Core.Hashing;
+using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Review;
@@ -24,6 +25,7 @@ namespace Haechi.Pipeline.Review;
 /// <param name="Signal">The signal that queued it ("pdq", "view", "vpdq", "face", "nudity"), if any.</param>
 /// <param name="Priority">0..1 (see <see cref="ReviewPriority"/>); null: computed from the kind, match strength and nudity score.</param>
 /// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
+/// <param name="PdqQuality">The PDQ's quality (0..100); the PDQ counts as "the same content" only at <see cref="PdqQuality.DefaultMinimum"/> or more.</param>
 public sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
@@ -38,7 +40,8 @@ public sealed record ReviewItemInput(
     Uri? Url = null,
     string? Signal = null,
     double? Priority = null,
-    double? FrameAt = null);
+    double? FrameAt = null,
+    int? PdqQuality = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
 /// <param name="Id">The review item.</param>
@@ -48,8 +51,11 @@ public sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
 
 /// <summary>
 /// The one review queue every producer inserts into (reports, Telegram, evidence, and the ingestion
-/// pipeline of both hosts through <see cref="ReviewSink"/>). Content already decided is recognised by fingerprint (exact SHA-256 or MD5, or PDQ
-/// within <see cref="ReviewRules.SameContentPdqDistance"/>) and classified without being shown again.
+/// pipeline of both hosts through <see cref="ReviewSink"/>). Content already decided is recognised by
+/// fingerprint (exact SHA-256 or MD5, or a PDQ of quality at least <see cref="PdqQuality.DefaultMinimum"/>
+/// within <see cref="ReviewRules.SameContentPdqDistance"/>). Ingested content is then classified
+/// without being shown again; a public report never is: it stays open for an analyst, marked as
+/// seen before with the earlier item (its URLs and description are new information).
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: the domain's name for it (DESIGN.md).")]
 public interface IReviewQueue
@@ -95,10 +101,12 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 hash.WriteBigEndian(pdq);
             }
 
-            var same = input.Sha256 is null && input.Md5 is null && input.Pdq is null
+            var pdqQuery = input.PdqQuality >= PdqQuality.DefaultMinimum ? input.Pdq : null;
+            var same = input.Sha256 is null && input.Md5 is null && pdqQuery is null
                 ? null
-                : await FindDecidedAsync(input.Sha256, input.Md5, input.Pdq, cancellationToken).ConfigureAwait(false);
+                : await FindDecidedAsync(input.Sha256, input.Md5, pdqQuery, cancellationToken).ConfigureAwait(false);
             sameAs[i] = same;
+            var classify = same is not null && input.Kind != ReviewItemKind.Report;
             records[i] = new ReviewItemRecord
             {
                 Kind = input.Kind,
@@ -115,8 +123,8 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 EvidenceId = input.EvidenceId,
                 MatchedEntryId = input.MatchedEntryId,
                 Url = input.Url?.AbsoluteUri,
-                Status = same is null ? ReviewStatus.Open : ReviewStatus.AutoClassified,
-                Decision = same?.Decision,
+                Status = classify ? ReviewStatus.AutoClassified : ReviewStatus.Open,
+                Decision = classify ? same!.Decision : null,
                 SameAsId = same?.Id,
                 CreatedAt = time.GetUtcNow(),
             };
@@ -141,7 +149,10 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
             {
                 await db.ReviewItems.Where(r => r.Id == same.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReturnCount, r => r.ReturnCount + 1), cancellationToken).ConfigureAwait(false);
-                LogAutoClassified(logger, record.Id, same.Id);
+                if (record.Status == ReviewStatus.AutoClassified)
+                {
+                    LogAutoClassified(logger, record.Id, same.Id);
+                }
             }
 
             result[i] = new Enqueued(record.Id, record.Status, record.SameAsId);

@@ -181,6 +181,7 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             Sha256 = strongest < 0 ? first.Sha256 : evidence[strongest].Sha256,
             Md5 = strongest < 0 ? first.Md5 : evidence[strongest].Md5,
             Pdq = strongest < 0 ? first.Pdq : evidence[strongest].Pdq,
+            PdqQuality = strongest < 0 ? first.Quality : evidence[strongest].Quality,
             MatchStrength = strongest < 0 ? 0 : evidence[strongest].BankMatch!.Strength,
             MatchedEntryId = strongest < 0 ? null : evidence[strongest].BankMatch!.Entry.Id,
             Signal = strongest < 0 ? null : SignalName(evidence[strongest].BankMatch!),

@@ -20,6 +20,12 @@ internal sealed record ReviewReportView(string Receipt, ReportPlatform Platform,
 /// </summary>
 internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report, string? Url = null, string? Signal = null, double Priority = 0, double? FrameAt = null)
 {
+    /// <summary>An open report whose content was decided before: the earlier item (the report still waits for an analyst).</summary>
+    public long? SeenBeforeId { get; init; }
+
+    /// <summary>The decision on <see cref="SeenBeforeId"/>.</summary>
+    public ReviewDecision? SeenBeforeDecision { get; init; }
+
     /// <summary>The signal stored, or for producers that store none, the one that follows from the kind (as the queue's default priority reads it).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public MatchSignal SignalKind => Signal is not null ? ReviewPriority.Parse(Signal)
@@ -52,7 +58,8 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             .OrderByDescending(r => r.PossibleMinor).ThenByDescending(r => r.Priority).ThenByDescending(r => r.MatchStrength).ThenByDescending(r => r.NudityScore).ThenBy(r => r.Id)
             .Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var reports = await ReportsAsync(rows, cancellationToken).ConfigureAwait(false);
-        var items = rows.Select(r => View(r, reports)).ToList();
+        var earlier = await EarlierDecisionsAsync(rows, cancellationToken).ConfigureAwait(false);
+        var items = rows.Select(r => View(r, reports, earlier)).ToList();
         var openCount = await open.CountAsync(cancellationToken).ConfigureAwait(false);
         var autoCount = await db.ReviewItems.CountAsync(r => r.Status == ReviewStatus.AutoClassified, cancellationToken).ConfigureAwait(false);
         return new ReviewQueueView(items, openCount, autoCount);
@@ -66,7 +73,19 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             return null;
         }
 
-        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false));
+        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false), await EarlierDecisionsAsync([row], cancellationToken).ConfigureAwait(false));
+    }
+
+    // The decisions an open item's content received before (reports stay open, marked "seen before").
+    private async Task<Dictionary<long, ReviewDecision?>> EarlierDecisionsAsync(List<Haechi.Data.Review.ReviewItemRecord> rows, CancellationToken cancellationToken)
+    {
+        var ids = rows.Where(r => r.Status == ReviewStatus.Open && r.SameAsId is not null).Select(r => r.SameAsId!.Value).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        return await db.ReviewItems.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Decision, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Dictionary<long, ReviewReportView>> ReportsAsync(List<Haechi.Data.Review.ReviewItemRecord> rows, CancellationToken cancellationToken)
@@ -77,7 +96,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
         return reports.ToDictionary(r => r.Id, r => new ReviewReportView(r.Receipt, r.Platform, r.Urls.Split('\n', StringSplitOptions.RemoveEmptyEntries), r.Channel, r.Description, r.CreatedAt));
     }
 
-    private static ReviewItemView View(Haechi.Data.Review.ReviewItemRecord r, Dictionary<long, ReviewReportView> reports)
+    private static ReviewItemView View(Haechi.Data.Review.ReviewItemRecord r, Dictionary<long, ReviewReportView> reports, Dictionary<long, ReviewDecision?> earlier)
     {
         ReviewReportView? report = null;
         if (r.Kind == ReviewItemKind.Report && long.TryParse(r.SourceId, NumberStyles.None, CultureInfo.InvariantCulture, out var reportId))
@@ -85,7 +104,12 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             reports.TryGetValue(reportId, out report);
         }
 
-        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report, r.Url, r.Signal, r.Priority, r.FrameAt);
+        var seenBefore = r.Status == ReviewStatus.Open && r.SameAsId is { } sameAs && earlier.ContainsKey(sameAs) ? r.SameAsId : null;
+        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report, r.Url, r.Signal, r.Priority, r.FrameAt)
+        {
+            SeenBeforeId = seenBefore,
+            SeenBeforeDecision = seenBefore is { } id ? earlier[id] : null,
+        };
     }
 }
 

@@ -82,16 +82,22 @@ public sealed class ReviewQueueTests : IAsyncLifetime
         var nearWords = new ulong[4];
         pdq.CopyTo(nearWords);
         nearWords[0] ^= 0xFF;
-        var near = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w3", Pdq: new Hash256(nearWords)));
-        var far = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w4", Pdq: pdq ^ Hash256.Parse(new string('f', 64))));
+        var near = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w3", Pdq: new Hash256(nearWords), PdqQuality: 100));
+        var far = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w4", Pdq: pdq ^ Hash256.Parse(new string('f', 64)), PdqQuality: 100));
+
+        // The same near copy with a PDQ too weak to compare on (quality under 50), or of unknown quality: not classified.
+        var weak = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w5", Pdq: new Hash256(nearWords), PdqQuality: 30));
+        var unknown = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w6", Pdq: new Hash256(nearWords)));
         Assert.Equal(ReviewStatus.AutoClassified, exact.Status);
         Assert.Equal(first.Id, exact.SameAsId);
         Assert.Equal(ReviewStatus.AutoClassified, near.Status);
         Assert.Equal(ReviewStatus.Open, far.Status);
+        Assert.Equal((ReviewStatus.Open, (long?)null), (weak.Status, weak.SameAsId));
+        Assert.Equal(ReviewStatus.Open, unknown.Status);
 
         var queue = await QueueAsync(analyst);
-        var ids = queue["items"]!.AsArray().Select(i => (long)i!["id"]!).ToList();
-        Assert.Equal([far.Id], ids);
+        var ids = queue["items"]!.AsArray().Select(i => (long)i!["id"]!).Order().ToList();
+        Assert.Equal([far.Id, weak.Id, unknown.Id], ids);
         Assert.Equal(2, (int)queue["autoClassifiedCount"]!);
         using (var hidden = await analyst.GetAsync($"/api/review/items/{exact.Id}", ApiClient.Ct))
         {
@@ -100,6 +106,53 @@ public sealed class ReviewQueueTests : IAsyncLifetime
 
         var audit = await admin.AuditAsync();
         Assert.Contains(audit, e => (string)e["action"]! == "review.decided" && (string)e["subject"]! == $"review-item:{first.Id}" && (string)e["detail"]! == "decision=Confirm");
+    }
+
+    [Fact]
+    public async Task ReportOfDecidedContent_StaysOpenForAnalysts_MarkedSeenBefore_IngestedCopyClassified()
+    {
+        using var admin = await _factory.AdminAsync();
+        using var analyst = await _factory.UserAsync(admin, "analyst", "ana");
+        using var anonymous = _factory.CreateClient();
+        var screenshot = Evidence.EvidenceTests.Picture(21, 640, 480);
+        var firstReceipt = await ReportWithScreenshotAsync(anonymous, screenshot, minor: false);
+        var firstItem = (long)(await QueueAsync(analyst))["items"]!.AsArray().Single(i => (string?)i!["report"]?["receipt"] == firstReceipt)!["id"]!;
+        using (var decided = await analyst.PostAsJsonAsync($"/api/review/items/{firstItem}/decision", new { decision = "confirm", reason = "registered photo" }, ApiClient.Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, decided.StatusCode);
+        }
+
+        // A new report, flagged "possible minor", with the same screenshot and a new room: shown first, marked as seen before.
+        var again = await ReportWithScreenshotAsync(anonymous, screenshot, minor: true);
+        var queue = await QueueAsync(analyst);
+        var item = queue["items"]!.AsArray()[0]!;
+        Assert.Equal(again, (string)item["report"]!["receipt"]!);
+        Assert.Equal(firstItem, (long)item["seenBeforeId"]!);
+        Assert.Equal("confirm", (string)item["seenBeforeDecision"]!);
+        Assert.Equal(0, (int)queue["autoClassifiedCount"]!);
+
+        // The queue page and the item page say so in Korean; no decision is preselected.
+        var page = await analyst.GetStringAsync("/review", ApiClient.Ct);
+        Assert.Contains($"이전에 본 콘텐츠: 항목 {firstItem}, 결정 피해물 확인", page, StringComparison.Ordinal);
+        var itemPage = await analyst.GetStringAsync($"/review/{(long)item["id"]!}", ApiClient.Ct);
+        Assert.Contains("이전 결정", itemPage, StringComparison.Ordinal);
+        Assert.Contains("<option value selected>결정을 고르세요</option>", itemPage, StringComparison.Ordinal);
+
+        // Ingested content with the same bytes is classified without being shown.
+        var sha = System.Security.Cryptography.SHA256.HashData(screenshot);
+        var ingested = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "w-same", Sha256: sha));
+        Assert.Equal((ReviewStatus.AutoClassified, (long?)firstItem), (ingested.Status, ingested.SameAsId));
+    }
+
+    private static async Task<string> ReportWithScreenshotAsync(HttpClient client, byte[] screenshot, bool minor)
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("https://t.me/room/" + (minor ? "9" : "8")), "urls" }, { new StringContent("telegram"), "platform" }, { new StringContent(minor ? "true" : "false"), "possibleMinor" } };
+        var part = new ByteArrayContent(screenshot);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        form.Add(part, "evidence", "shot.png");
+        using var response = await client.PostAsync("/api/reports", form, ApiClient.Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)(await response.JsonAsync())["receipt"]!;
     }
 
     [Theory]
