@@ -37,9 +37,9 @@ internal sealed record IngestEnqueuedView(string Status, long? ItemId, int Pendi
 
 /// <summary>
 /// The ingestion pipeline in the server: the same <see cref="IIngestionPipeline"/> as
-/// <c>haechi ingest</c> on the same store, a background worker when <c>Ingestion:Worker</c> is
-/// true, matches into the review queue, and an admin API for health (queue length per state,
-/// failures by error code), retry and queuing URLs.
+/// <c>haechi ingest</c> on the same store, a background worker in a process with the pipeline role
+/// (<c>Roles:Pipeline</c>, else <c>Ingestion:Worker</c>), matches into the review queue, and an
+/// admin API for health (queue length per state, failures by error code), retry and queuing URLs.
 /// </summary>
 internal static class IngestionFeature
 {
