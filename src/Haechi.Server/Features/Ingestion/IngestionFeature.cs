@@ -1,10 +1,8 @@
-using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
-using Haechi.Pipeline.Matching;
 using Haechi.Pipeline.Review;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
@@ -60,14 +58,8 @@ internal static class IngestionFeature
         services.TryAddSingleton<IIngestionPipeline>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
-            var location = sp.GetRequiredService<DatabaseLocation>();
-            return new IngestionPipeline(
-                StoreContextFactory.For(location),
-                sp.GetRequiredService<ContentSealer>(),
+            return sp.CreateIngestionPipeline(
                 sp.GetRequiredService<IngestionFetcher>().Fetcher,
-                sp.GetRequiredService<IReviewSink>(),
-                location.DataDirectory,
-                sp.GetRequiredService<Matcher>(),
                 IngestionOptions.Default with
                 {
                     Concurrency = o.Concurrency,
@@ -80,8 +72,7 @@ internal static class IngestionFeature
                     QueueNudityAbove = o.QueueNudityAbove,
                     VideoVisionFrames = o.VideoVisionFrames,
                 },
-                sp.GetRequiredService<TimeProvider>(),
-                vision: sp.GetRequiredService<IngestVision>());
+                sp.GetRequiredService<IngestVision>());
         });
         services.AddHostedService<IngestionWorker>();
         services.TryAddScoped<IngestQueries>();
