@@ -6,22 +6,15 @@ namespace Haechi.Data;
 
 /// <summary>
 /// Where Haechi's store lives: the SQLite file <c>haechi.db</c> in the data directory by default,
-/// or a PostgreSQL database when a connection string is given (<c>ConnectionStrings:Haechi</c>, or
-/// the environment variable <c>ConnectionStrings__Haechi</c> for the CLI).
+/// or a PostgreSQL database when a connection string is given (<c>ConnectionStrings:Haechi</c> in
+/// either host's configuration; in the environment, <c>ConnectionStrings__Haechi</c>).
 /// </summary>
 /// <param name="DataDirectory">The data directory (SQLite file, index snapshots, models).</param>
 /// <param name="PostgresConnectionString">Npgsql connection string, or null for SQLite.</param>
 public sealed record DatabaseLocation(string DataDirectory, string? PostgresConnectionString = null)
 {
-    /// <summary>The environment variable that points the CLI at PostgreSQL (the server reads the same key from its configuration).</summary>
-    public const string ConnectionStringVariable = "ConnectionStrings__Haechi";
-
     /// <summary>True when the store is PostgreSQL.</summary>
     public bool IsPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
-
-    /// <summary>SQLite in <paramref name="dataDirectory"/> unless <c>ConnectionStrings__Haechi</c> is set.</summary>
-    public static DatabaseLocation FromEnvironment(string dataDirectory) =>
-        new(dataDirectory, Environment.GetEnvironmentVariable(ConnectionStringVariable));
 }
 
 /// <summary>Opens Haechi's store and keeps its schema current.</summary>
@@ -69,11 +62,28 @@ public static class HaechiDatabase
     /// pending migrations. SQLite runs with write-ahead logging and full fsync (<see cref="SqlitePragmas"/>),
     /// so a committed change survives a crash; PostgreSQL is durable on commit by default.
     /// </summary>
-    public static async Task<HaechiDbContext> OpenAsync(DatabaseLocation location, CancellationToken cancellationToken)
+    public static Task<HaechiDbContext> OpenAsync(DatabaseLocation location, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         Directory.CreateDirectory(location.DataDirectory);
-        var db = new HaechiDbContext(Options(location));
+        return OpenAsync(new HaechiDbContext(Options(location)), location, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens a context from a host's factory (<see cref="HaechiStoreServices.AddHaechiStore(Microsoft.Extensions.DependencyInjection.IServiceCollection, DatabaseLocation)"/>)
+    /// as <see cref="OpenAsync(DatabaseLocation, CancellationToken)"/> does: the store created and migrated, a SQLite
+    /// connection kept open for the context's life. The caller disposes the context.
+    /// </summary>
+    public static async Task<HaechiDbContext> OpenAsync(IDbContextFactory<HaechiDbContext> factory, DatabaseLocation location, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(location);
+        Directory.CreateDirectory(location.DataDirectory);
+        return await OpenAsync(await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false), location, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<HaechiDbContext> OpenAsync(HaechiDbContext db, DatabaseLocation location, CancellationToken cancellationToken)
+    {
         try
         {
             if (!location.IsPostgres)

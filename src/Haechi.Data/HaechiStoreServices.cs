@@ -25,7 +25,7 @@ public static class HaechiStoreServices
         return services;
     }
 
-    /// <summary>Registers the store at a location known before the host starts (<see cref="DatabaseLocation.FromEnvironment"/> for a tool).</summary>
+    /// <summary>Registers the store at a location known before the host starts (a test's, a tool's).</summary>
     public static IServiceCollection AddHaechiStore(this IServiceCollection services, DatabaseLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);

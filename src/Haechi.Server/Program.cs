@@ -5,6 +5,7 @@ using Haechi.Server.Features.Api;
 using Haechi.Server.Features.Cases;
 using Haechi.Server.Features.Evidence;
 using Haechi.Server.Features.Health;
+using Haechi.Server.Features.Hosting;
 using Haechi.Server.Features.Ingestion;
 using Haechi.Server.Features.Investigations;
 using Haechi.Server.Features.Pages;
@@ -19,8 +20,10 @@ builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).
 builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<TakedownsOptions>().BindConfiguration(TakedownsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<RolesOptions>().BindConfiguration(RolesOptions.Section, o => o.ErrorOnUnknownConfiguration = true).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddHaechiStore();
+builder.Services.AddRoles();
 builder.Services.AddAccounts();
 builder.Services.AddOptions<MatchingOptions>().BindConfiguration("Matching");
 builder.Services.AddMatching();
@@ -39,21 +42,26 @@ builder.Services.AddPages();
 var app = builder.Build();
 
 app.UseApi();
-app.UseAccounts();
-app.UsePages();
-app.UseRateLimiter();
 
-app.MapApiEndpoints();
-app.MapAccountsEndpoints();
-app.MapCasesEndpoints();
-app.MapReportsEndpoints();
-app.MapReviewEndpoints();
-app.MapEvidenceEndpoints();
-app.MapTakedownsEndpoints();
-app.MapIngestionEndpoints();
-app.MapTelegramEndpoints();
-app.MapInvestigationsEndpoints();
+// Every process answers /api/health; a worker process (Roles:Web=false) answers nothing else.
 app.MapHealthEndpoints();
-app.MapPagesEndpoints();
+if (app.Services.GetRequiredService<HostRoles>().Web)
+{
+    app.UseAccounts();
+    app.UsePages();
+    app.UseRateLimiter();
+
+    app.MapApiEndpoints();
+    app.MapAccountsEndpoints();
+    app.MapCasesEndpoints();
+    app.MapReportsEndpoints();
+    app.MapReviewEndpoints();
+    app.MapEvidenceEndpoints();
+    app.MapTakedownsEndpoints();
+    app.MapIngestionEndpoints();
+    app.MapTelegramEndpoints();
+    app.MapInvestigationsEndpoints();
+    app.MapPagesEndpoints();
+}
 
 await app.RunAsync().ConfigureAwait(false);

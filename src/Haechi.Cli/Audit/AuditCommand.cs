@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Haechi.Cli.Banks;
 using Haechi.Data.Audit;
 
 namespace Haechi.Cli.Audit;
@@ -21,8 +20,9 @@ internal static class AuditCommand
         var command = new Command("verify", "Recompute the chain; exit 0 and print the head hash when intact, exit 1 naming the first entry that was edited, deleted or reordered.");
         command.SetAction(async (result, ct) =>
         {
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var (broken, entries, head) = await new AuditLog(db, TimeProvider.System).VerifyAsync(ct).ConfigureAwait(false);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var (broken, entries, head) = await new AuditLog(db, services.Time).VerifyAsync(ct).ConfigureAwait(false);
             if (broken is not null)
             {
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"haechi: audit log BROKEN at entry {broken.Sequence}: {broken.Reason}")).ConfigureAwait(false);
@@ -42,8 +42,9 @@ internal static class AuditCommand
         var command = new Command("list", "Print the log as 'sequence,time,actor,action,subject,detail,hash'.");
         command.SetAction(async (result, ct) =>
         {
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            await foreach (var (entry, hash) in new AuditLog(db, TimeProvider.System).ReadAsync(ct).ConfigureAwait(false))
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            await foreach (var (entry, hash) in new AuditLog(db, services.Time).ReadAsync(ct).ConfigureAwait(false))
             {
                 await console.Out.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,

@@ -67,8 +67,9 @@ internal static class BankCommand
                 throw new BankStoreException("--signals applies to pdq banks only.");
             }
 
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var bank = await CliStore.Banks(db).CreateBankAsync(result.GetValue(name)!, result.GetValue(description), type, extras, ct).ConfigureAwait(false);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var bank = await services.Banks(db).CreateBankAsync(result.GetValue(name)!, result.GetValue(description), type, extras, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync($"created bank {bank.Name} ({bank.SignalType}{(type == SignalType.Pdq ? "; signals " + BankSignals.Format(extras) : string.Empty)})").ConfigureAwait(false);
             return 0;
         }));
@@ -80,8 +81,9 @@ internal static class BankCommand
         var command = new Command("list", "List banks with their entry counts.");
         command.SetAction((result, ct) => Guard(console, async () =>
         {
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var banks = await CliStore.Banks(db).ListBanksAsync(ct).ConfigureAwait(false);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var banks = await services.Banks(db).ListBanksAsync(ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync("name,signal_type,active,withdrawn,created,description,signals").ConfigureAwait(false);
             foreach (var bank in banks)
             {
@@ -103,8 +105,9 @@ internal static class BankCommand
         var command = new Command("show", "Show one bank and its entries (id, hash, quality, external id, labels).") { name };
         command.SetAction((result, ct) => Guard(console, async () =>
         {
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var store = CliStore.Banks(db);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var store = services.Banks(db);
             var bank = await store.GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync($"bank: {bank.Name}").ConfigureAwait(false);
             await console.Out.WriteLineAsync($"signal type: {bank.SignalType}").ConfigureAwait(false);
@@ -171,8 +174,9 @@ internal static class BankCommand
         command.SetAction((result, ct) => Guard(console, async () =>
         {
             var files = InputFiles.Expand(result.GetValue(paths) ?? [], result.GetValue(recursive));
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var store = CliStore.Banks(db);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var store = services.Banks(db);
             var bank = await store.GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false);
             if (bank.EmbeddingModel is not null)
             {
@@ -327,8 +331,9 @@ internal static class BankCommand
                 throw new BankStoreException($"{path}: cannot read: {ex.Message}");
             }
 
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var added = await CliStore.Banks(db).AddEntriesAsync(result.GetValue(name)!, entries, ct).ConfigureAwait(false);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var added = await services.Banks(db).AddEntriesAsync(result.GetValue(name)!, entries, ct).ConfigureAwait(false);
             var lines = Enumerable.Range(1, entries.Count).Select(i => string.Create(CultureInfo.InvariantCulture, $"entry {i} ({entries[i - 1].Signal})")).ToList();
             Report(console, added, lines);
             return 0;
@@ -344,13 +349,14 @@ internal static class BankCommand
         command.SetAction((result, ct) => Guard(console, async () =>
         {
             var chosen = result.GetValue(format) ?? InterchangeFormat.Csv;
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            if ((await CliStore.Banks(db).GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false)).EmbeddingModel is not null)
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            if ((await services.Banks(db).GetBankAsync(result.GetValue(name)!, ct).ConfigureAwait(false)).EmbeddingModel is not null)
             {
                 throw new BankStoreException("Face banks are not exported: an embedding identifies a person and stays in this store.");
             }
 
-            await foreach (var entry in CliStore.Banks(db).ReadEntriesAsync(result.GetValue(name)!, ct).ConfigureAwait(false))
+            await foreach (var entry in services.Banks(db).ReadEntriesAsync(result.GetValue(name)!, ct).ConfigureAwait(false))
             {
                 await console.Out.WriteLineAsync(BankInterchange.Format(entry, chosen)).ConfigureAwait(false);
             }
@@ -380,8 +386,9 @@ internal static class BankCommand
                 throw new BankStoreException("Give entry ids or --external-id.");
             }
 
-            await using var db = await CliStore.OpenAsync(result, ct).ConfigureAwait(false);
-            var store = CliStore.Banks(db);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
+            var store = services.Banks(db);
             var bank = result.GetValue(name)!;
             var removed = 0;
             if (entryIds.Length > 0)

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using Haechi.Cli.Ingesting;
-using Haechi.Data;
 using Haechi.Media.Images;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
@@ -77,8 +75,9 @@ internal static class BenchIngestCommand
     private static async Task<(double Enqueue, double Run, int Finished)> RunPipelineAsync(string data, string[] files, int concurrency, int batchSize, CancellationToken ct)
     {
         var options = IngestionOptions.Default with { Concurrency = concurrency, MaxPending = files.Length + 1, BatchSize = batchSize };
-        await using var host = await IngestHost.OpenAsync(new DatabaseLocation(data), options, FetchOptions.Default, ct).ConfigureAwait(false);
-        var pipeline = host.Pipeline;
+        // A scratch SQLite store, whatever ConnectionStrings__Haechi says.
+        await using var services = CliServices.Create(data, new Dictionary<string, string?> { ["ConnectionStrings:Haechi"] = string.Empty });
+        var pipeline = await services.OpenPipelineAsync(options, FetchOptions.Default, ct).ConfigureAwait(false);
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < files.Length; i++)
         {

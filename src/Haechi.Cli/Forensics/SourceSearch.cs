@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Haechi.Cli.Banks;
 using Haechi.Cli.Vision;
 using Haechi.Core.Faces;
 using Haechi.Core.Signals;
@@ -20,15 +19,17 @@ internal sealed class SourceSearch : IAsyncDisposable
 {
     private readonly VisionModels? _models;
     private readonly SourceMatcher _sourceMatcher;
+    private readonly CliServices _services;
     private readonly Matcher _matcher;
     private readonly IReadOnlySet<string> _banks;
     private readonly IReadOnlyList<string> _files;
     private readonly IReadOnlyList<FaceBank> _faceBanks;
 
-    private SourceSearch(VisionModels? models, SourceMatcher sourceMatcher, Matcher matcher, IReadOnlySet<string> banks, IReadOnlyList<string> files, IReadOnlyList<FaceBank> faceBanks)
+    private SourceSearch(VisionModels? models, SourceMatcher sourceMatcher, CliServices services, Matcher matcher, IReadOnlySet<string> banks, IReadOnlyList<string> files, IReadOnlyList<FaceBank> faceBanks)
     {
         _models = models;
         _sourceMatcher = sourceMatcher;
+        _services = services;
         _matcher = matcher;
         _banks = banks;
         _files = files;
@@ -61,11 +62,11 @@ internal sealed class SourceSearch : IAsyncDisposable
             await console.Error.WriteLineAsync("haechi analyze: face models not available, so only PDQ signals are searched: " + ex.Message).ConfigureAwait(false);
         }
 
-        Matcher? matcher = null;
+        var services = CliServices.Create(result);
         try
         {
             var banks = new HashSet<string>(StringComparer.Ordinal);
-            var (db, store) = await FacesCommand.OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+            var (db, store) = await FacesCommand.OpenAsync(console, services, cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
                 foreach (var name in bankNames)
@@ -79,26 +80,28 @@ internal sealed class SourceSearch : IAsyncDisposable
                     {
                         await console.Error.WriteLineAsync($"haechi analyze: bank '{name}' holds {bank.SignalType} signals; --bank takes PDQ banks (face banks are always searched).").ConfigureAwait(false);
                         models?.Dispose();
+                        await services.DisposeAsync().ConfigureAwait(false);
                         return null;
                     }
                 }
             }
 
             // The one matcher answers for the banks and holds the enrolled faces.
-            matcher = await CliStore.MatcherAsync(console, result, cancellationToken).ConfigureAwait(false);
+            var matcher = await services.MatcherAsync(console, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<FaceBank> faceBanks = models?.Embedder is { } embedder ? matcher.FaceBanks(embedder.ModelIdentity) : [];
-            return new SourceSearch(models, new SourceMatcher(models?.Detector, models?.Embedder, options), matcher, banks, files, faceBanks);
+            return new SourceSearch(models, new SourceMatcher(models?.Detector, models?.Embedder, options), services, matcher, banks, files, faceBanks);
         }
         catch (BankStoreException ex)
         {
             await console.Error.WriteLineAsync("haechi analyze: " + ex.Message).ConfigureAwait(false);
             models?.Dispose();
-            if (matcher is not null)
-            {
-                await matcher.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await services.DisposeAsync().ConfigureAwait(false);
             return null;
+        }
+        catch
+        {
+            await services.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -117,6 +120,6 @@ internal sealed class SourceSearch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _models?.Dispose();
-        await _matcher.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Haechi.Data;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
@@ -38,8 +37,8 @@ internal static class ImportCommand
         {
             var input = Path.GetFullPath(result.GetValue(path)!);
             var caps = new ImportCaps(Math.Max(1, result.GetValue(maxFiles)), Math.Max(1, result.GetValue(maxFileBytes)), Math.Max(1, result.GetValue(maxTotalBytes)), Math.Max(1, result.GetValue(maxRatio)));
-            await using var host = await IngestCommand.OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
-            var pipeline = host.Pipeline;
+            await using var services = CliServices.Create(result);
+            var pipeline = await services.OpenPipelineAsync(IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
             var batch = SeizedFileImport.NewBatchId(TimeProvider.System);
             List<ImportedFile> files;
             if (Directory.Exists(input))
@@ -50,7 +49,7 @@ internal static class ImportCommand
             {
                 try
                 {
-                    files = SeizedFileImport.Unpack(input, Path.Combine(DataDirectoryOption.Resolve(result), "imports", batch), caps);
+                    files = SeizedFileImport.Unpack(input, Path.Combine(services.Location.DataDirectory, "imports", batch), caps);
                 }
                 catch (InvalidDataException)
                 {
@@ -101,8 +100,8 @@ internal static class ImportCommand
         var command = new Command("manifest", "Print an import's manifest: 'name-hash<TAB>bytes<TAB>sha256<TAB>state<TAB>error' per file.") { batch };
         command.SetAction(async (result, ct) =>
         {
-            var location = DatabaseLocation.FromEnvironment(DataDirectoryOption.Resolve(result));
-            await using var db = await HaechiDatabase.OpenAsync(location, ct).ConfigureAwait(false);
+            await using var services = CliServices.Create(result);
+            await using var db = await services.OpenStoreAsync(ct).ConfigureAwait(false);
             var prefix = $"import:{result.GetValue(batch)}:";
             var items = await db.IngestItems.AsNoTracking().Where(i => i.SourceKind == SourceKind && i.SourceId.StartsWith(prefix))
                 .OrderBy(i => i.Id).ToListAsync(ct).ConfigureAwait(false);

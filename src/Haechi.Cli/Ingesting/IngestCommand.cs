@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Haechi.Core.Signals;
-using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Fetching;
@@ -37,10 +36,6 @@ internal static class IngestCommand
     internal static Option<int> MaxPendingOption() =>
         new("--max-pending") { Description = "Refuse new items while more than this many are unfinished (back-pressure).", DefaultValueFactory = _ => IngestionOptions.Default.MaxPending };
 
-    /// <summary>Opens the store of the data directory (migrating it) and builds the pipeline on it.</summary>
-    internal static Task<IngestHost> OpenAsync(ParseResult result, IngestionOptions options, FetchOptions fetchOptions, CancellationToken cancellationToken, IngestVision? vision = null) =>
-        IngestHost.OpenAsync(DatabaseLocation.FromEnvironment(DataDirectoryOption.Resolve(result)), options, fetchOptions, cancellationToken, vision);
-
     /// <summary>A source id for an item given on the command line: a digest of its URL or full path (never the URL itself in ids).</summary>
     internal static string SourceIdOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -52,8 +47,8 @@ internal static class IngestCommand
         var command = new Command("add", "Queue URLs or files durably; prints 'accepted|already-queued ID' per input, or 'queue-full' (exit 75) under back-pressure.") { inputs, sourceKind, maxPending };
         command.SetAction(async (result, ct) =>
         {
-            await using var host = await OpenAsync(result, IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
-            var pipeline = host.Pipeline;
+            await using var services = CliServices.Create(result);
+            var pipeline = await services.OpenPipelineAsync(IngestionOptions.Default with { MaxPending = Math.Max(1, result.GetValue(maxPending)) }, FetchOptions.Default, ct).ConfigureAwait(false);
             var kind = result.GetValue(sourceKind) ?? "cli";
             foreach (var input in result.GetValue(inputs) ?? [])
             {
@@ -125,8 +120,8 @@ internal static class IngestCommand
                 VideoVisionFrames = Math.Clamp(result.GetValue(videoFrames), 1, 64),
             };
             using var models = new VisionModels(DataDirectoryOption.Resolve(result), result.GetValue(noVision) ? VisionParts.None : VisionParts.Faces | VisionParts.Nudity);
-            await using var host = await OpenAsync(result, options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, new IngestVision(models)).ConfigureAwait(false);
-            var pipeline = host.Pipeline;
+            await using var services = CliServices.Create(result);
+            var pipeline = await services.OpenPipelineAsync(options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, new IngestVision(models)).ConfigureAwait(false);
             try
             {
                 var finished = await pipeline.RunAsync(result.GetValue(untilIdle), ct).ConfigureAwait(false);
@@ -148,8 +143,8 @@ internal static class IngestCommand
         command.SetAction(async (result, ct) =>
         {
             using var models = new VisionModels(DataDirectoryOption.Resolve(result), VisionParts.Faces | VisionParts.Nudity);
-            await using var host = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct, new IngestVision(models)).ConfigureAwait(false);
-            var pipeline = host.Pipeline;
+            await using var services = CliServices.Create(result);
+            var pipeline = await services.OpenPipelineAsync(IngestionOptions.Default, FetchOptions.Default, ct, new IngestVision(models)).ConfigureAwait(false);
             var status = await pipeline.GetStatusAsync(ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(result.GetValue(json) ? Json(status) : Text(status)).ConfigureAwait(false);
             return 0;
@@ -163,8 +158,8 @@ internal static class IngestCommand
         var command = new Command("retry", "Put failed items back in the queue at the step that failed.") { ids };
         command.SetAction(async (result, ct) =>
         {
-            await using var host = await OpenAsync(result, IngestionOptions.Default, FetchOptions.Default, ct).ConfigureAwait(false);
-            var pipeline = host.Pipeline;
+            await using var services = CliServices.Create(result);
+            var pipeline = await services.OpenPipelineAsync(IngestionOptions.Default, FetchOptions.Default, ct).ConfigureAwait(false);
             var code = 0;
             foreach (var id in result.GetValue(ids) ?? [])
             {

@@ -56,7 +56,8 @@ internal static class MatchCommand
             var failed = false;
             try
             {
-                await using var matcher = await CliStore.MatcherAsync(console, result, ct).ConfigureAwait(false);
+                await using var services = CliServices.Create(result);
+                var matcher = await services.MatcherAsync(console, ct).ConfigureAwait(false);
                 var filter = new MatchFilter
                 {
                     Radius = result.GetValue(radius),

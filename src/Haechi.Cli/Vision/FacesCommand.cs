@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Haechi.Cli.Banks;
 using Haechi.Core.Banks;
 using Haechi.Core.Faces;
 using Haechi.Core.Signals;
@@ -34,13 +33,13 @@ internal static class FacesCommand
     };
 
     /// <summary>Opens the store and imports face bank files left by older versions (once).</summary>
-    internal static async Task<(HaechiDbContext Db, BankStore Store)> OpenAsync(CliConsole console, ParseResult result, CancellationToken cancellationToken)
+    internal static async Task<(HaechiDbContext Db, BankStore Store)> OpenAsync(CliConsole console, CliServices services, CancellationToken cancellationToken)
     {
-        var db = await CliStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
-        var store = CliStore.Banks(db);
+        var db = await services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+        var store = services.Banks(db);
         try
         {
-            foreach (var problem in await FaceBanks.ImportFilesAsync(DataDirectoryOption.Resolve(result), db, store, cancellationToken).ConfigureAwait(false))
+            foreach (var problem in await FaceBanks.ImportFilesAsync(services.Location.DataDirectory, db, store, cancellationToken).ConfigureAwait(false))
             {
                 await console.Error.WriteLineAsync("haechi: " + problem).ConfigureAwait(false);
             }
@@ -113,7 +112,8 @@ internal static class FacesCommand
                     }
                 }
 
-                var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                await using var services = CliServices.Create(result);
+                var (db, store) = await OpenAsync(console, services, cancellationToken).ConfigureAwait(false);
                 await using (db)
                 {
                     if (entries.Count > 0)
@@ -169,7 +169,8 @@ internal static class FacesCommand
             {
                 using var models = VisionModels.Load(dataDirectory, VisionParts.Faces);
                 FaceBank? faceBank;
-                var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                await using var services = CliServices.Create(result);
+                var (db, store) = await OpenAsync(console, services, cancellationToken).ConfigureAwait(false);
                 await using (db)
                 {
                     faceBank = await FaceBanks.LoadAsync(store, name, models.Embedder!.ModelIdentity, cancellationToken).ConfigureAwait(false);
@@ -231,7 +232,8 @@ internal static class FacesCommand
             var name = result.GetValue(bank)!;
             try
             {
-                var (db, store) = await OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                await using var services = CliServices.Create(result);
+                var (db, store) = await OpenAsync(console, services, cancellationToken).ConfigureAwait(false);
                 await using (db)
                 {
                     var summary = await store.GetBankAsync(name, cancellationToken).ConfigureAwait(false);

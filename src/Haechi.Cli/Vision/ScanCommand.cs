@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Haechi.Cli.Banks;
 using Haechi.Cli.Hashing;
 using Haechi.Core.Faces;
 using Haechi.Core.Hashing.Pdq;
@@ -71,9 +70,10 @@ internal static class ScanCommand
                 try
                 {
                     // Opening through the faces command imports face bank files of earlier versions first.
-                    var (db, _) = await FacesCommand.OpenAsync(console, result, cancellationToken).ConfigureAwait(false);
+                    await using var services = CliServices.Create(dataDirectory);
+                    var (db, _) = await FacesCommand.OpenAsync(console, services, cancellationToken).ConfigureAwait(false);
                     await using var owned = db;
-                    await using var matcher = await CliStore.MatcherAsync(console, result, cancellationToken).ConfigureAwait(false);
+                    var matcher = await services.MatcherAsync(console, cancellationToken).ConfigureAwait(false);
                     if (models.Embedder is { } embedder)
                     {
                         // Every face bank of this embedding model, from the matcher's face index.

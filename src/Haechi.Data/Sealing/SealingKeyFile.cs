@@ -24,12 +24,12 @@ public static class SealingKeyFile
     public const int DefaultConfiguredKeyId = 1000;
 
     /// <summary>
-    /// The sealer of a host (the server through <see cref="SealingServiceCollectionExtensions.AddSealing"/>,
-    /// the CLI directly): the data directory's ring, plus the key of <see cref="KeySetting"/> and
-    /// <see cref="KeyIdSetting"/> when configured.
+    /// The sealer of a host (the server and the CLI through <see cref="SealingServiceCollectionExtensions.AddSealing"/>):
+    /// the data directory's ring, plus the key of <see cref="KeySetting"/> and <see cref="KeyIdSetting"/>
+    /// when configured.
     /// </summary>
     /// <param name="dataDirectory">The data directory.</param>
-    /// <param name="setting">Reads a configuration key (<c>configuration[key]</c>, or <see cref="FromEnvironment"/>).</param>
+    /// <param name="setting">Reads a configuration key (<c>configuration[key]</c>).</param>
     /// <exception cref="InvalidOperationException">The key file or a configured key is malformed.</exception>
     public static ContentSealer Open(string dataDirectory, Func<string, string?> setting)
     {
@@ -42,13 +42,6 @@ public static class SealingKeyFile
         }
 
         return Load(dataDirectory, setting(KeySetting), keyId);
-    }
-
-    /// <summary>A configuration key read from the environment as .NET configuration reads it (<c>Sealing:Key</c> is <c>Sealing__Key</c>).</summary>
-    public static string? FromEnvironment(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal));
     }
 
     /// <summary>The key file's path under the data directory.</summary>

@@ -1,15 +1,17 @@
 using System.Security.Cryptography;
 using Haechi.Data.Accounts;
 using Haechi.Data.Audit;
+using Haechi.Server.Features.Hosting;
 using Microsoft.AspNetCore.Identity;
 
 namespace Haechi.Server.Features.Accounts;
 
 /// <summary>
 /// On start-up (after migrations): creates the roles, and on the first run an <c>admin</c> account
-/// with a random password printed once to standard output (never to a logger).
+/// with a random password printed once to standard output (never to a logger). Only a process with
+/// the web role does it (accounts sign in to the web), so a worker process prints no password.
 /// </summary>
-internal sealed partial class FirstRunAdmin(IServiceScopeFactory scopes, FirstRunOutput output, ILogger<FirstRunAdmin> logger) : IHostedService
+internal sealed partial class FirstRunAdmin(IServiceScopeFactory scopes, HostRoles hostRoles, FirstRunOutput output, ILogger<FirstRunAdmin> logger) : IHostedService
 {
     public const string AdminName = "admin";
 
@@ -17,6 +19,11 @@ internal sealed partial class FirstRunAdmin(IServiceScopeFactory scopes, FirstRu
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!hostRoles.Web)
+        {
+            return;
+        }
+
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {

@@ -1,6 +1,7 @@
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Pipeline.Matching;
+using Haechi.Server.Features.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Haechi.Server.Features.Health;
@@ -22,20 +23,25 @@ internal sealed record IndexHealthView(string SignalType, int Entries, long Appl
 /// <param name="RefreshedAt">When the indexes last caught up with the change log (UTC).</param>
 /// <param name="SecondsSinceRefresh">Seconds since then: the longest a change could have waited.</param>
 /// <param name="Indexes">Each index host.</param>
-internal sealed record HealthView(string Status, bool Database, bool PdqIndex, int IndexedSignals, long StoreChange, DateTimeOffset? RefreshedAt, double? SecondsSinceRefresh, IReadOnlyList<IndexHealthView> Indexes);
+/// <param name="Roles">The roles this process runs (<c>web</c>, <c>pipeline</c>, <c>watchers</c>, <c>notices</c>).</param>
+internal sealed record HealthView(string Status, bool Database, bool PdqIndex, int IndexedSignals, long StoreChange, DateTimeOffset? RefreshedAt, double? SecondsSinceRefresh, IReadOnlyList<IndexHealthView> Indexes, IReadOnlyList<string> Roles);
 
-/// <summary><c>GET /api/health</c>: 200 when the database answers and the indexes are loaded, else 503; says how stale each index is.</summary>
+/// <summary>
+/// <c>GET /api/health</c>: 200 when the database answers and the indexes are loaded, else 503; says
+/// how stale each index is and which roles this process runs. Every process serves it, a worker
+/// process (<c>Roles:Web=false</c>) nothing else.
+/// </summary>
 internal static class HealthFeature
 {
     public static IServiceCollection AddHealth(this IServiceCollection services) => services;
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/health", CheckAsync).WithTags("Health").WithSummary("200 when the database and the indexes are ready, 503 otherwise; each index's checkpoint and how many bank changes it is behind.");
+        endpoints.MapGet("/api/health", CheckAsync).WithTags("Health").WithSummary("200 when the database and the indexes are ready, 503 otherwise; each index's checkpoint and how many bank changes it is behind; the roles this process runs.");
         return endpoints;
     }
 
-    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> CheckAsync(HaechiDbContext db, Matcher matcher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> CheckAsync(HaechiDbContext db, Matcher matcher, HostRoles roles, TimeProvider time, CancellationToken cancellationToken)
     {
         bool database;
         long storeChange = 0;
@@ -61,7 +67,7 @@ internal static class HealthFeature
 
         double? since = status.RefreshedAt is { } at ? Math.Round((time.GetUtcNow() - at).TotalSeconds, 1) : null;
         var ready = database && status.Loaded;
-        var view = new HealthView(ready ? "ready" : "unavailable", database, status.Loaded, matcher.PdqCount, storeChange, status.RefreshedAt, since, indexes);
+        var view = new HealthView(ready ? "ready" : "unavailable", database, status.Loaded, matcher.PdqCount, storeChange, status.RefreshedAt, since, indexes, roles.Names);
         return ready ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,10 +1,8 @@
-using Haechi.Data;
 using Haechi.Data.Ingestion;
 using Haechi.Data.Sealing;
 using Haechi.Media.Vision;
 using Haechi.Pipeline.Fetching;
 using Haechi.Pipeline.Ingestion;
-using Haechi.Pipeline.Matching;
 using Haechi.Pipeline.Review;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Accounts;
@@ -37,9 +35,9 @@ internal sealed record IngestEnqueuedView(string Status, long? ItemId, int Pendi
 
 /// <summary>
 /// The ingestion pipeline in the server: the same <see cref="IIngestionPipeline"/> as
-/// <c>haechi ingest</c> on the same store, a background worker when <c>Ingestion:Worker</c> is
-/// true, matches into the review queue, and an admin API for health (queue length per state,
-/// failures by error code), retry and queuing URLs.
+/// <c>haechi ingest</c> on the same store, a background worker in a process with the pipeline role
+/// (<c>Roles:Pipeline</c>, else <c>Ingestion:Worker</c>), matches into the review queue, and an
+/// admin API for health (queue length per state, failures by error code), retry and queuing URLs.
 /// </summary>
 internal static class IngestionFeature
 {
@@ -60,14 +58,8 @@ internal static class IngestionFeature
         services.TryAddSingleton<IIngestionPipeline>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value;
-            var location = sp.GetRequiredService<DatabaseLocation>();
-            return new IngestionPipeline(
-                StoreContextFactory.For(location),
-                sp.GetRequiredService<ContentSealer>(),
+            return sp.CreateIngestionPipeline(
                 sp.GetRequiredService<IngestionFetcher>().Fetcher,
-                sp.GetRequiredService<IReviewSink>(),
-                location.DataDirectory,
-                sp.GetRequiredService<Matcher>(),
                 IngestionOptions.Default with
                 {
                     Concurrency = o.Concurrency,
@@ -80,8 +72,7 @@ internal static class IngestionFeature
                     QueueNudityAbove = o.QueueNudityAbove,
                     VideoVisionFrames = o.VideoVisionFrames,
                 },
-                sp.GetRequiredService<TimeProvider>(),
-                vision: sp.GetRequiredService<IngestVision>());
+                sp.GetRequiredService<IngestVision>());
         });
         services.AddHostedService<IngestionWorker>();
         services.TryAddScoped<IngestQueries>();

@@ -2,12 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Haechi.Server.Features.Ingestion;
 
-/// <summary>The <c>Ingestion</c> section: whether this instance runs the pipeline's workers (the pipeline role) and their limits.</summary>
+/// <summary>The <c>Ingestion</c> section: the pipeline's and the web watcher's limits (which process runs them: <c>Roles</c>).</summary>
 internal sealed class IngestionServerOptions
 {
     public const string Section = "Ingestion";
 
-    /// <summary>Run the background workers in this process (the API to enqueue and inspect works either way).</summary>
+    /// <summary>Old key of <c>Roles:Pipeline</c>, used while that is unset: run the background workers in this process (the API to enqueue and inspect works either way).</summary>
     public bool Worker { get; set; }
 
     [Range(1, 64)]
@@ -44,7 +44,7 @@ internal sealed class IngestionServerOptions
     /// <summary>Let fetches reach loopback and private addresses (tests only).</summary>
     public bool AllowPrivateAddresses { get; set; }
 
-    /// <summary>Run the web watcher's scheduler in this process: due watched sources are visited and their media queued.</summary>
+    /// <summary>Old key of <c>Roles:Watchers</c> for the web-source scheduler, used while that is unset: due watched sources are visited and their media queued.</summary>
     public bool WebWatcher { get; set; }
 
     /// <summary>How often the scheduler looks for due sources.</summary>

@@ -1,14 +1,15 @@
 using Haechi.Pipeline.Ingestion;
+using Haechi.Server.Features.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion;
 
-/// <summary>Runs the pipeline's workers in this process when <c>Ingestion:Worker</c> is true; restarts them after an unexpected error.</summary>
-internal sealed partial class IngestionWorker(IIngestionPipeline pipeline, IOptions<IngestionServerOptions> options, TimeProvider time, ILogger<IngestionWorker> logger) : BackgroundService
+/// <summary>Runs the pipeline's workers in this process when it has the pipeline role (<see cref="HostRoles.Pipeline"/>); restarts them after an unexpected error.</summary>
+internal sealed partial class IngestionWorker(IIngestionPipeline pipeline, HostRoles roles, IOptions<IngestionServerOptions> options, TimeProvider time, ILogger<IngestionWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Worker)
+        if (!roles.Pipeline)
         {
             return;
         }

@@ -5,6 +5,7 @@ using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Takedowns;
 using Haechi.Pipeline.Notices;
+using Haechi.Server.Features.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -144,12 +145,12 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
     private static partial void LogUnknown(ILogger logger, long itemId);
 }
 
-/// <summary>Runs <see cref="RunNoticeLoop"/> every <see cref="TakedownsOptions.LoopInterval"/> when <see cref="TakedownsOptions.LoopEnabled"/>.</summary>
-internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<NoticeLoopService> logger) : BackgroundService
+/// <summary>Runs <see cref="RunNoticeLoop"/> every <see cref="TakedownsOptions.LoopInterval"/> when this process has the notices role (<see cref="HostRoles.Notices"/>).</summary>
+internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, HostRoles roles, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<NoticeLoopService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.LoopEnabled)
+        if (!roles.Notices)
         {
             return;
         }

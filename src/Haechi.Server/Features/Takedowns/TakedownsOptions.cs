@@ -7,7 +7,7 @@ internal sealed class TakedownsOptions
 {
     public const string Section = "Takedowns";
 
-    /// <summary>Whether this process runs the re-check / re-notify / retry loop (the pipeline role).</summary>
+    /// <summary>Old key of <c>Roles:Notices</c>, used while that is unset: whether this process runs the re-check / re-notify / retry loop.</summary>
     public bool LoopEnabled { get; set; } = true;
 
     /// <summary>How often the loop wakes up.</summary>

@@ -14,7 +14,10 @@ internal sealed class TelegramOptions : IValidatableObject
     /// <summary>The Bot API's real address.</summary>
     public const string DefaultApiBaseUrl = "https://api.telegram.org";
 
-    /// <summary>Poll the Bot API in this process.</summary>
+    /// <summary>
+    /// The connector is configured (a token is then required). The process with the watchers role polls
+    /// the Bot API; while <c>Roles:Watchers</c> is unset, every process where this is true polls.
+    /// </summary>
     public bool Enabled { get; set; }
 
     /// <summary>The token from @BotFather (<c>123456:ABC...</c>).</summary>

@@ -1,13 +1,18 @@
 using Haechi.Data;
 using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Telegram;
+using Haechi.Server.Features.Hosting;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 
 namespace Haechi.Server.Features.Telegram;
 
-/// <summary>Runs the Telegram connector in this process when <c>Telegram:Enabled</c> is true.</summary>
+/// <summary>
+/// Runs the Telegram connector in this process when it has the watchers role and Telegram is
+/// configured (<c>Telegram:Enabled</c> with a token: <see cref="HostRoles.Telegram"/>).
+/// </summary>
 internal sealed partial class TelegramPolling(
+    HostRoles roles,
     IOptions<TelegramOptions> options,
     DatabaseLocation location,
     IIngestionPipeline pipeline,
@@ -24,7 +29,7 @@ internal sealed partial class TelegramPolling(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        if (!o.Enabled)
+        if (!roles.Telegram || string.IsNullOrWhiteSpace(o.BotToken))
         {
             return;
         }

@@ -1,11 +1,12 @@
 using Haechi.Data;
+using Haechi.Server.Features.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion.WebSources;
 
 /// <summary>
-/// The web watcher's scheduler (when <c>Ingestion:WebWatcher</c> is true): every
+/// The web watcher's scheduler (the watchers role, <see cref="HostRoles.WebSources"/>): every
 /// <c>WebWatcherPoll</c> it visits the enabled sources whose next visit is due, one after another,
 /// by the server's <see cref="TimeProvider"/> (tests move that clock). A visit that throws is
 /// logged and the loop goes on; the source comes back at its next interval.
@@ -13,6 +14,7 @@ namespace Haechi.Server.Features.Ingestion.WebSources;
 internal sealed partial class WebSourceScheduler(
     IServiceScopeFactory scopes,
     VisitWatchedSource visit,
+    HostRoles roles,
     IOptions<IngestionServerOptions> options,
     TimeProvider time,
     ILogger<WebSourceScheduler> logger) : BackgroundService
@@ -57,7 +59,7 @@ internal sealed partial class WebSourceScheduler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.WebWatcher)
+        if (!roles.WebSources)
         {
             return;
         }
