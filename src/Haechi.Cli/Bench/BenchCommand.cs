@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Vision.BenchScanCommand.Create(console));
         command.Subcommands.Add(Robust.BenchRobustnessCommand.Create(console));
         command.Subcommands.Add(BenchIngestCommand.Create(console));
+        command.Subcommands.Add(BenchMemoryCommand.Create(console));
         return command;
     }
 }
