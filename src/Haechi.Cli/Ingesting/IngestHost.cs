@@ -19,15 +19,19 @@ internal sealed class IngestHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly SafeFetcher _fetcher;
 
-    private IngestHost(ServiceProvider services, SafeFetcher fetcher, IngestionPipeline pipeline)
+    private IngestHost(ServiceProvider services, SafeFetcher fetcher, IngestionPipeline pipeline, Matcher matcher)
     {
         _services = services;
         _fetcher = fetcher;
         Pipeline = pipeline;
+        Matcher = matcher;
     }
 
     /// <summary>The pipeline on the store.</summary>
     public IngestionPipeline Pipeline { get; }
+
+    /// <summary>The one matcher the pipeline matches through.</summary>
+    public Matcher Matcher { get; }
 
     /// <summary>Opens the store (migrating it) and builds the pipeline on it, with the server's services: the store, the one matcher, the review queue; the sealing key as the server reads it (key file, or <c>Sealing__Key</c>).</summary>
     public static async Task<IngestHost> OpenAsync(DatabaseLocation location, IngestionOptions options, FetchOptions fetchOptions, CancellationToken cancellationToken, IngestVision? vision = null)
@@ -43,8 +47,9 @@ internal sealed class IngestHost : IAsyncDisposable
         services.AddReviewQueue();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var fetcher = new SafeFetcher(fetchOptions);
-        var pipeline = new IngestionPipeline(StoreContextFactory.For(location), sealer, fetcher, provider.GetRequiredService<IReviewSink>(), location.DataDirectory, provider.GetRequiredService<Matcher>(), options, vision: vision);
-        return new IngestHost(provider, fetcher, pipeline);
+        var matcher = provider.GetRequiredService<Matcher>();
+        var pipeline = new IngestionPipeline(StoreContextFactory.For(location), sealer, fetcher, provider.GetRequiredService<IReviewSink>(), location.DataDirectory, matcher, options, vision: vision);
+        return new IngestHost(provider, fetcher, pipeline, matcher);
     }
 
     /// <inheritdoc />
