@@ -8,7 +8,7 @@ internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
     {
-        var command = new Command("bench", "Measure performance; every bench prints a table, or one JSON object with --json.");
+        var command = new Command("bench", "Measure performance; every bench prints a table, or one JSON object with --json, beside a baseline measured in the same run. Figures measured on the 2-core development machine: README.md, Benchmarks.");
         command.Subcommands.Add(BenchHashCommand.Create(console));
         command.Subcommands.Add(BenchMatchCommand.Create(console));
         command.Subcommands.Add(BenchVideoCommand.Create(console));

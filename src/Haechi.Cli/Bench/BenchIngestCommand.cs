@@ -36,7 +36,8 @@ internal static class BenchIngestCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with named figures." };
         var command = new Command(
             "ingest",
-            "Measure the ingestion pipeline (items/s): one item per commit, group commit with empty banks, group commit with registered victims' photos; against a fingerprint-only loop on the same photos.")
+            "Measure the ingestion pipeline (items/s): one item per commit, group commit with empty banks, group commit with registered victims' photos; against a fingerprint-only loop on the same photos. "
+            + "Measured 2026-12-07, 2 shared cores, defaults: 19.9, 49.0 and 19.2 items/s (10,000 registered photos), baseline 151.7.")
         {
             items, jobs, size, batch, registered, json,
         };
@@ -177,7 +178,7 @@ internal static class BenchIngestCommand
         output.WriteLine(string.Create(c, $"  pipeline, group commit batch {f.Batch,-4}      {f.GroupCommitPerSecond,9:F1} items/s   (empty banks, {f.GroupCommitPerSecond / f.BaselinePerSecond:P0} of baseline, {f.GroupCommitPerSecond / f.Batch1PerSecond:F1}x batch 1)"));
         if (f.RegisteredPerSecond is { } registered)
         {
-            output.WriteLine(string.Create(c, $"  pipeline, group commit batch {f.Batch,-4}      {registered,9:F1} items/s   ({f.Registered:N0} registered photos, {registered / f.BaselinePerSecond:P0} of baseline, {registered / f.GroupCommitPerSecond:P0} of empty banks)"));
+            output.WriteLine(string.Create(c, $"  pipeline, group commit batch {f.Batch,-4}      {registered,9:F1} items/s   ({f.Registered:N0} registered photo{(f.Registered == 1 ? string.Empty : "s")}, {registered / f.BaselinePerSecond:P0} of baseline, {registered / f.GroupCommitPerSecond:P0} of empty banks)"));
             output.WriteLine(string.Create(c, $"    registered photos among the items found: {f.RegisteredFound} of {f.RegisteredAmongItems}; items matched: {f.MatchedItems}; matcher loaded in {f.RegisteredMatcherLoadSeconds:F1} s (not counted)"));
         }
 

@@ -32,7 +32,7 @@ internal static class BenchMemoryCommand
         var command = new Command(
             "memory",
             "Measure the matcher's memory and load time with N registered photos (default victim signals: PDQ and its views) in a scratch store, loaded as the server loads it; "
-            + "baseline: the raw size of the hashes.")
+            + "baseline: the raw size of the hashes. Measured 2026-12-07, 2 shared cores, --photos 1000000: 5,873 bytes per photo (4.2x the raw 1,410), load 182 s from the rows.")
         {
             photos, json,
         };
@@ -154,7 +154,7 @@ internal static class BenchMemoryCommand
         return new LoadFigures(seconds, before, after, matcher.Status.Indexes, found);
     }
 
-    // A 10 % centre crop of registered photo 0 (a real fingerprint), through the matcher as any caller queries it.
+    // A centre crop (7.5 % off each side) of registered photo 0 (a real fingerprint), through the matcher as any caller queries it.
     private static async Task<(bool Found, string MatchedBy, double Milliseconds)> QueryAsync(Matcher matcher, CancellationToken cancellationToken)
     {
         const int width = 640, height = 480, inset = 48;
@@ -196,7 +196,7 @@ internal static class BenchMemoryCommand
         output.WriteLine(string.Create(c, $"  managed bytes per photo     {f.ManagedBytesPerPhoto,10:N0}     {f.ManagedBytesPerPhotoFromSnapshot,10:N0}"));
         output.WriteLine(string.Create(c, $"  baseline: raw hashes        {f.RawHashBytesPerPhoto,10:N0} B per photo, {Mb(f.RawHashBytes)} MB in all ({f.HashesStored:N0} x 32 B)"));
         output.WriteLine(string.Create(c, $"  overhead factor             {f.OverheadFactor,10:F1}x the raw hashes"));
-        output.WriteLine(string.Create(c, $"  query (10% crop of photo 0) {(f.QueryFound ? "found" : "NOT FOUND"),10}     by {f.QueryMatchedBy}, {f.QueryMilliseconds:F0} ms with the fingerprint"));
+        output.WriteLine(string.Create(c, $"  query (7.5% crop of photo 0){(f.QueryFound ? "found" : "NOT FOUND"),10}     by {f.QueryMatchedBy}, {f.QueryMilliseconds:F0} ms with the fingerprint"));
     }
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("N0", CultureInfo.InvariantCulture);
