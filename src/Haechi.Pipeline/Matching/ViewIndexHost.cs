@@ -39,9 +39,10 @@ public sealed class ViewIndexHost : LockedIndexHost<RobustIndex>
     /// <inheritdoc />
     protected override async Task<RobustIndex> BuildAsync(BankSignalReader reader, CancellationToken cancellationToken)
     {
-        var built = new RobustIndex();
-        await ReadAsync(reader, null, (id, views) => built.Add(id, views), cancellationToken).ConfigureAwait(false);
-        return built;
+        // One build of the whole bank: adding image by image would rebuild the index every few thousand views.
+        var builder = new RobustIndex.Builder();
+        await ReadAsync(reader, null, (id, views) => builder.Add(id, views), cancellationToken).ConfigureAwait(false);
+        return builder.Build();
     }
 
     /// <inheritdoc />
