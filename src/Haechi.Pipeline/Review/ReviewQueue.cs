@@ -52,8 +52,8 @@ public sealed record Enqueued(long Id, ReviewStatus Status, long? SameAsId);
 /// <summary>
 /// The one review queue every producer inserts into (reports, Telegram, evidence, and the ingestion
 /// pipeline of both hosts through <see cref="ReviewSink"/>). Content already decided is recognised by
-/// fingerprint (exact SHA-256 or MD5, or a PDQ of quality at least <see cref="PdqQuality.DefaultMinimum"/>
-/// within <see cref="ReviewRules.SameContentPdqDistance"/>). Ingested content is then classified
+/// fingerprint (exact SHA-256 or MD5, a match with the bank of confirmed content (<see cref="ConfirmedContent"/>),
+/// or a PDQ of quality at least <see cref="PdqQuality.DefaultMinimum"/> within <see cref="ReviewRules.SameContentPdqDistance"/>). Ingested content is then classified
 /// without being shown again; a public report never is: it stays open for an analyst, marked as
 /// seen before with the earlier item (its URLs and description are new information).
 /// </summary>
@@ -102,9 +102,9 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
             }
 
             var pdqQuery = input.PdqQuality >= PdqQuality.DefaultMinimum ? input.Pdq : null;
-            var same = input.Sha256 is null && input.Md5 is null && pdqQuery is null
+            var same = input.Sha256 is null && input.Md5 is null && pdqQuery is null && input.MatchedEntryId is null
                 ? null
-                : await FindDecidedAsync(input.Sha256, input.Md5, pdqQuery, cancellationToken).ConfigureAwait(false);
+                : await FindDecidedAsync(input.Sha256, input.Md5, pdqQuery, input.MatchedEntryId, cancellationToken).ConfigureAwait(false);
             sameAs[i] = same;
             var classify = same is not null && input.Kind != ReviewItemKind.Report;
             records[i] = new ReviewItemRecord
@@ -163,7 +163,7 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
 
     private sealed record Decided(long Id, ReviewDecision? Decision);
 
-    private async Task<Decided?> FindDecidedAsync(byte[]? sha256, byte[]? md5, Hash256? pdq, CancellationToken cancellationToken)
+    private async Task<Decided?> FindDecidedAsync(byte[]? sha256, byte[]? md5, Hash256? pdq, long? matchedEntryId, CancellationToken cancellationToken)
     {
         var decided = db.ReviewItems.AsNoTracking().Where(r => r.Status == ReviewStatus.Decided);
         if (sha256 is not null)
@@ -181,6 +181,20 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
             if (hit is not null)
             {
                 return hit;
+            }
+        }
+
+        // A copy of confirmed content (any edit the confirmed bank's views catch): the decision it came from.
+        if (matchedEntryId is { } entryId)
+        {
+            var externalId = await db.BankEntries.AsNoTracking().Where(e => e.Id == entryId && e.Bank!.Name == ConfirmedContent.BankName).Select(e => e.ExternalId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (ConfirmedContent.ReviewItemOf(externalId) is { } confirmedId)
+            {
+                var hit = await decided.Where(r => r.Id == confirmedId).Select(r => new Decided(r.Id, r.Decision)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                if (hit is not null)
+                {
+                    return hit;
+                }
             }
         }
 

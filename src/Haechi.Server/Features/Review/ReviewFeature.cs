@@ -15,6 +15,7 @@ internal static class ReviewFeature
         services.AddReviewQueue();
         services.TryAddScoped<ListReviewQueue>();
         services.TryAddScoped<DecideReviewItem>();
+        services.TryAddScoped<AddConfirmedContent>();
         return services;
     }
 

@@ -26,6 +26,9 @@ internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool Possibl
     /// <summary>The decision on <see cref="SeenBeforeId"/>.</summary>
     public ReviewDecision? SeenBeforeDecision { get; init; }
 
+    /// <summary>Later copies of this item's content the queue classified by its decision (item page only), newest first.</summary>
+    public IReadOnlyList<ReviewCopyView> Copies { get; init; } = [];
+
     /// <summary>The signal stored, or for producers that store none, the one that follows from the kind (as the queue's default priority reads it).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public MatchSignal SignalKind => Signal is not null ? ReviewPriority.Parse(Signal)
@@ -39,6 +42,9 @@ internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool Possibl
     /// <summary>The face similarity when an enrolled face queued it (the match strength of a face match), else null.</summary>
     public double? FaceSimilarity => SignalKind == MatchSignal.Face ? MatchStrength : null;
 }
+
+/// <summary>A later copy of decided content: where it was seen and when.</summary>
+internal sealed record ReviewCopyView(long Id, string? Url, DateTimeOffset CreatedAt);
 
 /// <summary>The queue: open items in priority order, and how many returning items were classified without being shown.</summary>
 internal sealed record ReviewQueueView(IReadOnlyList<ReviewItemView> Items, int OpenCount, int AutoClassifiedCount);
@@ -73,7 +79,9 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             return null;
         }
 
-        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false), await EarlierDecisionsAsync([row], cancellationToken).ConfigureAwait(false));
+        var copies = await db.ReviewItems.AsNoTracking().Where(r => r.SameAsId == id && r.Status == ReviewStatus.AutoClassified)
+            .OrderByDescending(r => r.Id).Take(MaxTake).Select(r => new ReviewCopyView(r.Id, r.Url, r.CreatedAt)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false), await EarlierDecisionsAsync([row], cancellationToken).ConfigureAwait(false)) with { Copies = copies };
     }
 
     // The decisions an open item's content received before (reports stay open, marked "seen before").
@@ -123,7 +131,7 @@ internal enum DecideOutcome
 }
 
 /// <summary>Records an analyst's decision with its reason, audited in the same transaction.</summary>
-internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, RecordCaseMatch caseMatch, TimeProvider time)
+internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, RecordCaseMatch caseMatch, AddConfirmedContent confirmed, TimeProvider time)
 {
     public async Task<(DecideOutcome Outcome, Dictionary<string, string[]> Errors)> ExecuteAsync(long id, string userId, DecisionRequest request, CancellationToken cancellationToken)
     {
@@ -176,6 +184,13 @@ internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, Decid
             {
                 decided.Add(item.Id, Hash256.ReadBigEndian(pdq));
             }
+        }
+
+        // Confirmed content is hunted everywhere: its fingerprints join the confirmed bank (after the commit).
+        if (request.Decision == ReviewDecision.Confirm)
+        {
+            var item = await db.ReviewItems.AsNoTracking().SingleAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
+            await confirmed.ExecuteAsync(item, cancellationToken).ConfigureAwait(false);
         }
 
         return (DecideOutcome.Decided, errors);

@@ -16,7 +16,7 @@ internal sealed record NoticePreview(long ReviewItemId, string Url, string Host,
 internal sealed record NoticeSent(long NoticeId, long NoticedItemId, NoticeDelivery Delivery, string? Error);
 
 /// <summary>
-/// From a confirmed review item with a URL: chooses the contact by host (or the one the analyst
+/// From a confirmed review item with a URL (or a later copy of confirmed content, which takes the same decision): chooses the contact by host (or the one the analyst
 /// picks), previews the notice, and sends it (recorded, audited, delivered at once, retried by the
 /// loop when delivery fails).
 /// </summary>
@@ -25,7 +25,8 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
     public async Task<NoticePreview?> PreviewAsync(long reviewItemId, long? contactId, CancellationToken cancellationToken)
     {
         var item = await db.ReviewItems.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reviewItemId, cancellationToken).ConfigureAwait(false);
-        if (item is null || item.Status != ReviewStatus.Decided || item.Decision != ReviewDecision.Confirm || !Uri.TryCreate(item.Url, UriKind.Absolute, out var url))
+        // A decided item, or a later copy the queue linked to a confirm decision (classified without being shown).
+        if (item is null || item.Status is not (ReviewStatus.Decided or ReviewStatus.AutoClassified) || item.Decision != ReviewDecision.Confirm || !Uri.TryCreate(item.Url, UriKind.Absolute, out var url))
         {
             return null;
         }

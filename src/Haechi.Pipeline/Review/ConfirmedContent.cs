@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Haechi.Pipeline.Review;
+
+/// <summary>
+/// The bank of confirmed content: what analysts confirmed, kept so every later copy is matched and
+/// linked to the same decision. Its entries' external id names the review item they came from.
+/// </summary>
+public static class ConfirmedContent
+{
+    /// <summary>The bank's name.</summary>
+    public const string BankName = "confirmed";
+
+    private const string Prefix = "review-item:";
+
+    /// <summary>The external id of the entry made from review item <paramref name="reviewItemId"/>.</summary>
+    public static string ExternalId(long reviewItemId) => Prefix + reviewItemId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The review item an entry of the confirmed bank came from, or null for any other external id.</summary>
+    public static long? ReviewItemOf(string? externalId) =>
+        externalId is not null && externalId.StartsWith(Prefix, StringComparison.Ordinal)
+        && long.TryParse(externalId.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+}
