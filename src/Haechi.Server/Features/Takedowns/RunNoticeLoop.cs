@@ -1,10 +1,12 @@
 using System.Globalization;
 using Haechi.Core.Hashing;
+using Haechi.Core.Video;
+using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Notices;
 using Haechi.Core.Takedowns;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Takedowns;
-using Haechi.Pipeline.Notices;
 using Haechi.Server.Features.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -53,12 +55,26 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
                 continue;
             }
 
-            if (item.Pdq is not { Length: 32 } pdq || !Uri.TryCreate(item.Url, UriKind.Absolute, out var url))
+            if (!Uri.TryCreate(item.Url, UriKind.Absolute, out var url))
             {
                 continue;
             }
 
-            var result = await recheck.RunAsync(url, Hash256.ReadBigEndian(pdq), cancellationToken).ConfigureAwait(false);
+            // A noticed video is re-checked by its vPDQ frames (kept with the ingested item), an image by its PDQ.
+            RecheckResult? result;
+            if (await VideoFramesAsync(item.ReviewItemId, cancellationToken).ConfigureAwait(false) is { } frames)
+            {
+                result = await recheck.RunVideoAsync(url, frames, cancellationToken).ConfigureAwait(false);
+            }
+            else if (item.Pdq is { Length: 32 } pdq)
+            {
+                result = await recheck.RunAsync(url, Hash256.ReadBigEndian(pdq), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                continue;
+            }
+
             rechecked++;
             item.LastCheckedAt = time.GetUtcNow();
             db.Rechecks.Add(new RecheckRecord
@@ -136,6 +152,19 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
         }
 
         return new LoopPass(delivered, rechecked, removed, renotified, escalated);
+    }
+
+    // The vPDQ frames of the ingested video behind a noticed review item, or null for an image (or a report's video, whose frames are not kept).
+    private async Task<IReadOnlyList<VpdqFrame>?> VideoFramesAsync(long id, CancellationToken cancellationToken)
+    {
+        var sourceId = await db.ReviewItems.AsNoTracking().Where(r => r.Id == id).Select(r => r.SourceId).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (sourceId is null || !sourceId.StartsWith("ingest:", StringComparison.Ordinal) || !long.TryParse(sourceId.AsSpan("ingest:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ingestId))
+        {
+            return null;
+        }
+
+        var packed = await db.IngestItems.AsNoTracking().Where(i => i.Id == ingestId).Select(i => i.Frames).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return packed is { Length: > 0 } ? PackedFrames.Unpack(packed) : null;
     }
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "Noticed item {ItemId} removed after {Seconds} s")]
