@@ -4,8 +4,8 @@ using Haechi.Core.Signals;
 using Haechi.Core.Takedowns;
 using Haechi.Core.Video;
 using Haechi.Media;
-using Haechi.Media.Video;
 using Haechi.Media.Images;
+using Haechi.Media.Video;
 using Haechi.Pipeline.Fetching;
 
 namespace Haechi.Pipeline.Notices;

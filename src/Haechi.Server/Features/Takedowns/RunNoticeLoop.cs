@@ -1,12 +1,12 @@
 using System.Globalization;
 using Haechi.Core.Hashing;
-using Haechi.Core.Video;
-using Haechi.Pipeline.Ingestion;
-using Haechi.Pipeline.Notices;
 using Haechi.Core.Takedowns;
+using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Takedowns;
+using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Notices;
 using Haechi.Server.Features.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
