@@ -6,11 +6,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Pipeline.Ingestion;
 
+/// <summary>How a fetched item's bytes are sealed: what the review pages need to open them again (after an audit entry).</summary>
+public static class IngestContentSealing
+{
+    /// <summary>The associated data a fetched item's bytes are sealed with: a blob moved to another item does not open.</summary>
+    public static byte[] Context(long itemId) => Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"ingest-item:{itemId}"));
+}
+
 /// <summary>An item's bytes: sealed at rest with the item's own context, opened again by the steps after the fetch's batch.</summary>
 internal sealed class ItemContent(Func<CancellationToken, Task<HaechiDbContext>> openContext, ContentSealer sealer)
 {
     /// <summary>The associated data a fetched item's bytes are sealed with: a blob moved to another item does not open.</summary>
-    public static byte[] SealingContext(long itemId) => Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"ingest-item:{itemId}"));
+    public static byte[] SealingContext(long itemId) => IngestContentSealing.Context(itemId);
 
     /// <summary>Seals bytes fetched for <paramref name="itemId"/>.</summary>
     public byte[] Seal(byte[] bytes, long itemId) => sealer.Seal(bytes, SealingContext(itemId));

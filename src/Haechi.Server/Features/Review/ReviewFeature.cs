@@ -16,6 +16,7 @@ internal static class ReviewFeature
         services.TryAddScoped<ListReviewQueue>();
         services.TryAddScoped<DecideReviewItem>();
         services.TryAddScoped<AddConfirmedContent>();
+        services.TryAddScoped<GetItemProvenance>();
         return services;
     }
 
@@ -24,6 +25,8 @@ internal static class ReviewFeature
         var review = endpoints.MapGroup("/api/review").WithTags("Review").RequireAuthorization(Policies.Review);
         review.MapGet("/items", ListAsync).WithSummary("Open items in priority order (minor flag, match strength, nudity score, age) and the count classified without review.");
         review.MapGet("/items/{id:long}", GetAsync).WithSummary("One item; 404 when unknown or classified by an earlier decision.");
+        review.MapGet("/items/{id:long}/provenance", ProvenanceAsync)
+            .WithSummary("Where the item's content came from: URL, t.me link, seized batch, first and last seen, and every other place the same content was seen; 404 when unknown.");
         review.MapPost("/items/{id:long}/decision", DecideAsync).RequireAuthorization(Policies.Decide)
             .WithSummary("confirm, notAbuse, needsPolice or duplicate, with a reason (audited).");
         return endpoints;
@@ -34,6 +37,9 @@ internal static class ReviewFeature
 
     private static async Task<Results<Ok<ReviewItemView>, NotFound>> GetAsync(long id, ListReviewQueue list, CancellationToken cancellationToken) =>
         await list.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ItemProvenance>, NotFound>> ProvenanceAsync(long id, GetItemProvenance provenance, CancellationToken cancellationToken) =>
+        await provenance.ExecuteAsync(id, cancellationToken).ConfigureAwait(false) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<ProblemDetails>>> DecideAsync(long id, DecisionRequest request, ClaimsPrincipal principal, DecideReviewItem decide, CancellationToken cancellationToken)
     {

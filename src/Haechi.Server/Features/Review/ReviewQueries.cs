@@ -65,7 +65,8 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
             .Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var reports = await ReportsAsync(rows, cancellationToken).ConfigureAwait(false);
         var earlier = await EarlierDecisionsAsync(rows, cancellationToken).ConfigureAwait(false);
-        var items = rows.Select(r => View(r, reports, earlier)).ToList();
+        var fetched = await FetchedContentAsync(rows, cancellationToken).ConfigureAwait(false);
+        var items = rows.Select(r => View(r, reports, earlier, fetched)).ToList();
         var openCount = await open.CountAsync(cancellationToken).ConfigureAwait(false);
         var autoCount = await db.ReviewItems.CountAsync(r => r.Status == ReviewStatus.AutoClassified, cancellationToken).ConfigureAwait(false);
         return new ReviewQueueView(items, openCount, autoCount);
@@ -81,7 +82,20 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
 
         var copies = await db.ReviewItems.AsNoTracking().Where(r => r.SameAsId == id && r.Status == ReviewStatus.AutoClassified)
             .OrderByDescending(r => r.Id).Take(MaxTake).Select(r => new ReviewCopyView(r.Id, r.Url, r.CreatedAt)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false), await EarlierDecisionsAsync([row], cancellationToken).ConfigureAwait(false)) with { Copies = copies };
+        return View(row, await ReportsAsync([row], cancellationToken).ConfigureAwait(false), await EarlierDecisionsAsync([row], cancellationToken).ConfigureAwait(false), await FetchedContentAsync([row], cancellationToken).ConfigureAwait(false)) with { Copies = copies };
+    }
+
+    // The ingested items among the rows whose fetched bytes are sealed in the store (they have a preview too).
+    private async Task<HashSet<string>> FetchedContentAsync(List<Haechi.Data.Review.ReviewItemRecord> rows, CancellationToken cancellationToken)
+    {
+        var ids = rows.Where(r => r.EvidenceId is null).Select(r => Evidence.EvidenceViewer.IngestItemId(r.SourceId)).OfType<long>().ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var stored = await db.IngestContents.AsNoTracking().Where(c => ids.Contains(c.ItemId)).Select(c => c.ItemId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. stored.Select(id => "ingest:" + id.ToString(CultureInfo.InvariantCulture))];
     }
 
     // The decisions an open item's content received before (reports stay open, marked "seen before").
@@ -104,7 +118,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
         return reports.ToDictionary(r => r.Id, r => new ReviewReportView(r.Receipt, r.Platform, r.Urls.Split('\n', StringSplitOptions.RemoveEmptyEntries), r.Channel, r.Description, r.CreatedAt));
     }
 
-    private static ReviewItemView View(Haechi.Data.Review.ReviewItemRecord r, Dictionary<long, ReviewReportView> reports, Dictionary<long, ReviewDecision?> earlier)
+    private static ReviewItemView View(Haechi.Data.Review.ReviewItemRecord r, Dictionary<long, ReviewReportView> reports, Dictionary<long, ReviewDecision?> earlier, HashSet<string> fetched)
     {
         ReviewReportView? report = null;
         if (r.Kind == ReviewItemKind.Report && long.TryParse(r.SourceId, NumberStyles.None, CultureInfo.InvariantCulture, out var reportId))
@@ -113,7 +127,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
         }
 
         var seenBefore = r.Status == ReviewStatus.Open && r.SameAsId is { } sameAs && earlier.ContainsKey(sameAs) ? r.SameAsId : null;
-        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null, r.Status, r.Decision, r.CreatedAt, report, r.Url, r.Signal, r.Priority, r.FrameAt)
+        return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null || fetched.Contains(r.SourceId), r.Status, r.Decision, r.CreatedAt, report, r.Url, r.Signal, r.Priority, r.FrameAt)
         {
             SeenBeforeId = seenBefore,
             SeenBeforeDecision = seenBefore is { } id ? earlier[id] : null,
