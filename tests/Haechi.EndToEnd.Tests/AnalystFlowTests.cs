@@ -94,6 +94,16 @@ public sealed class AnalystFlowTests(BrowserFixture fixture) : IDisposable
         Assert.Contains("자동 신호 없음", await page.GetByTestId("item-explain").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(fetched, url => url.Contains("/reveal", StringComparison.Ordinal));
         Assert.Equal(0, await page.GetByTestId("revealed").CountAsync());
+        var itemPreview = page.GetByTestId("item-preview");
+        await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await itemPreview.ElementHandleAsync());
+        Assert.Equal("스크린샷 1/1", (await page.GetByTestId("content-piece").Locator("p").First.InnerTextAsync()).Trim());
+
+        // Provenance, in Korean, with the time in Korea's time zone.
+        var provenance = page.GetByTestId("provenance");
+        Assert.Equal("출처 정보", (await page.GetByRole(AriaRole.Heading, new() { Name = "출처 정보" }).InnerTextAsync()).Trim());
+        Assert.Equal("공개 신고", (await provenance.GetByTestId("provenance-source").InnerTextAsync()).Trim());
+        Assert.EndsWith("KST", (await provenance.GetByTestId("provenance-first").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+        Assert.Contains("없음", await provenance.GetByTestId("provenance-elsewhere").InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "review-item-blurred.png"), FullPage = true });
         var itemId = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(0, await AuditCountAsync("evidence.revealed", itemId));

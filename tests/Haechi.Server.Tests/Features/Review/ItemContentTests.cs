@@ -118,7 +118,7 @@ public sealed class ItemContentTests : IAsyncLifetime
         using var analyst = await _factory.UserAsync(admin, "analyst", "ana");
 
         var telegram = await PageAsync(analyst, telegramItem);
-        Assert.Contains("출처", telegram, StringComparison.Ordinal);
+        Assert.Contains("출처 정보", telegram, StringComparison.Ordinal);
         Assert.Contains("텔레그램 채널", telegram, StringComparison.Ordinal);
         Assert.Contains("https://t.me/c/1234567890/42", telegram, StringComparison.Ordinal);
         Assert.Contains("처음 본 때", telegram, StringComparison.Ordinal);
@@ -194,6 +194,26 @@ public sealed class ItemContentTests : IAsyncLifetime
         var revealed = (await admin.AuditAsync()).Where(e => (string?)e["action"] == "evidence.revealed" && (string?)e["subject"] == $"review-item:{id}").ToList();
         Assert.Equal(2, revealed.Count);
         Assert.Contains(revealed, e => ((string)e["detail"]!).Contains("keyframes=", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("-1001234567890:42:AgADx", "https://t.me/c/1234567890/42")]
+    [InlineData("-1001234567890:7:AgADx:edited", "https://t.me/c/1234567890/7")]
+    [InlineData("123456:42:AgADx", null)]
+    [InlineData("garbage", null)]
+    public void TelegramLink_SourceId_ChannelPostLinkOnlyForChannels(string sourceId, string? expected)
+    {
+        var (chat, message) = Server.Features.Review.GetItemProvenance.TelegramPost(sourceId);
+        Assert.Equal(expected, Server.Features.Review.GetItemProvenance.TelegramLink(chat, message));
+    }
+
+    [Fact]
+    public void Sniff_FetchedBytes_MediaTypeTheRevealSends()
+    {
+        Assert.Equal("image/png", Server.Features.Evidence.EvidenceViewer.Sniff(EvidenceTests.Picture(1, 8, 8)));
+        Assert.Equal("image/jpeg", Server.Features.Evidence.EvidenceViewer.Sniff(SyntheticImages.Jpeg(8, 8, 1)));
+        Assert.Equal("video/mp4", Server.Features.Evidence.EvidenceViewer.Sniff([0, 0, 0, 0x18, .. "ftypisom"u8]));
+        Assert.Equal("application/octet-stream", Server.Features.Evidence.EvidenceViewer.Sniff("<html>"u8));
     }
 
     private static void AssertBlurredGrey(byte[] preview, byte[] sharp)
