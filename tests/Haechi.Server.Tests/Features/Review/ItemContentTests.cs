@@ -128,6 +128,7 @@ public sealed class ItemContentTests : IAsyncLifetime
         Assert.Contains("같은 파일(SHA-256)", telegram, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"item-preview\"", telegram, StringComparison.Ordinal);
         Assert.DoesNotContain("스크린샷 없음", telegram, StringComparison.Ordinal);
+        Assert.Contains("<dt>내용</dt>", telegram, StringComparison.Ordinal);
 
         var seized = await PageAsync(analyst, seizedItem);
         Assert.Contains("압수 파일", seized, StringComparison.Ordinal);
