@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Haechi's main command: sets up what it needs, builds, and runs Haechi.
-#   ./haechi.sh                 start the server (web pages + API) on the SQLite store in ./data,
-#                               listening on http://127.0.0.1:5000
+#   ./haechi.sh                 start the server on the SQLite store in ./data, listening on
+#                               http://127.0.0.1:5000, with every role on: web pages + API, the
+#                               ingestion workers, the web watcher and the notice loop (README, "Roles";
+#                               /admin/roles shows them)
 #   ./haechi.sh serve [--data-dir PATH] [--urls URLS]   the same, with options
 #   ./haechi.sh demo            hash the sample images (the PDQ reference set beside the checkout,
 #                               or a generated photo-like sample when it is not there)

@@ -1,3 +1,4 @@
+using Haechi.Core.Hashing;
 using Haechi.Core.Takedowns;
 
 namespace Haechi.Core.Tests.Takedowns;
@@ -60,5 +61,38 @@ public sealed class RemovalStatisticsTests
         Assert.Equal([2, 2, 2, 2, 2], counts.ToArray());
         Assert.Equal(OpenAgeBucket.ThirtyDaysOrMore, RemovalStatistics.BucketOf(TimeSpan.FromDays(30)));
         Assert.Throws<ArgumentException>(() => RemovalStatistics.CountByAge(since, now, new int[3]));
+    }
+
+    [Fact]
+    public void ShareRemovedWithin_CountsOnlyItemsWhoseOutcomeIsKnown()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+        DateTimeOffset[] noticed = [now.AddHours(-100), now.AddHours(-100), now.AddHours(-100), now.AddHours(-10), now.AddHours(-30), now.AddHours(-5)];
+        DateTimeOffset?[] removed = [now.AddHours(-90), now.AddHours(-52), null, null, null, now.AddHours(-1)];
+        // 24 h: removed after 10 h (in), after 48 h exactly (out), open 100 h (out), open 10 h (unknown), open 30 h (out), removed after 4 h (in).
+        Assert.Equal(new RemovalShare(2, 5), RemovalStatistics.ShareRemovedWithin(noticed, removed, now, TimeSpan.FromHours(24)));
+        // 48 h: the removal at exactly 48 h counts as within; the item open for 30 h is unknown yet.
+        Assert.Equal(new RemovalShare(3, 4), RemovalStatistics.ShareRemovedWithin(noticed, removed, now, TimeSpan.FromHours(48)));
+        Assert.Equal(0.75, RemovalStatistics.ShareRemovedWithin(noticed, removed, now, TimeSpan.FromHours(48)).Fraction);
+        Assert.Null(RemovalStatistics.ShareRemovedWithin([], [], now, TimeSpan.FromHours(24)).Fraction);
+        Assert.Throws<ArgumentException>(() => RemovalStatistics.ShareRemovedWithin(noticed, removed.AsSpan(0, 2), now, TimeSpan.FromHours(24)));
+    }
+
+    [Fact]
+    public void Reappeared_SameHostAfterRemoval_BySha256PdqOrEntry()
+    {
+        var at = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+        var pdq = new Hash256(0x0123456789ABCDEF, 0xFEDCBA9876543210, 0x1111111111111111, 0x2222222222222222);
+        var sha = new Hash256(1, 2, 3, 4);
+        var removed = new ContentSighting("a.example", at, sha, pdq, 7);
+        var near = new Hash256(pdq[0] ^ 0x7FFF_FFFF, pdq[1], pdq[2], pdq[3]); // 31 bits apart
+        var far = new Hash256(pdq[0] ^ 0xFFFF_FFFF, pdq[1], pdq[2], pdq[3]); // 32 bits apart
+        Assert.True(RemovalStatistics.Reappeared(removed, [new("A.EXAMPLE", at.AddSeconds(1), sha, null, null)]));
+        Assert.True(RemovalStatistics.Reappeared(removed, [new("a.example", at.AddHours(1), null, near, null)]));
+        Assert.True(RemovalStatistics.Reappeared(removed, [new("a.example", at.AddHours(1), null, null, 7)]));
+        Assert.False(RemovalStatistics.Reappeared(removed, [new("a.example", at.AddHours(1), null, far, 8)]));
+        Assert.False(RemovalStatistics.Reappeared(removed, [new("a.example", at, sha, pdq, 7)]));            // not after the removal
+        Assert.False(RemovalStatistics.Reappeared(removed, [new("b.example", at.AddHours(1), sha, pdq, 7)])); // another host
+        Assert.False(RemovalStatistics.Reappeared(removed with { Sha256 = null, Pdq = null, EntryId = null }, [new("a.example", at.AddHours(1), sha, pdq, 7)]));
     }
 }

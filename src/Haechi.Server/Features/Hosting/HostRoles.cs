@@ -8,11 +8,13 @@ namespace Haechi.Server.Features.Hosting;
 /// What this process runs, resolved once at start from <see cref="RolesOptions"/> and the old keys:
 /// <list type="table">
 /// <item><term>web</term><description><c>Roles:Web</c> (default true): pages and API; off, only <c>/api/health</c> answers.</description></item>
-/// <item><term>pipeline</term><description><c>Roles:Pipeline</c>, else <c>Ingestion:Worker</c> (default false): the ingestion workers.</description></item>
-/// <item><term>watchers</term><description><c>Roles:Watchers</c>, else <c>Ingestion:WebWatcher</c> (default false): the web-source scheduler;
+/// <item><term>pipeline</term><description><c>Roles:Pipeline</c>, else <c>Ingestion:Worker</c>, else on: the ingestion workers.</description></item>
+/// <item><term>watchers</term><description><c>Roles:Watchers</c>, else <c>Ingestion:WebWatcher</c>, else on: the web-source scheduler;
 /// <c>Roles:Watchers</c> not false and <c>Telegram:Enabled</c> (default false): the Telegram poller.</description></item>
-/// <item><term>notices</term><description><c>Roles:Notices</c>, else <c>Takedowns:LoopEnabled</c> (default true): the notice loop.</description></item>
+/// <item><term>notices</term><description><c>Roles:Notices</c>, else <c>Takedowns:LoopEnabled</c>, else on: the notice loop.</description></item>
 /// </list>
+/// Every role is on when nothing is set (one all-in-one process: a source added on <c>/admin/sources</c>
+/// is watched, its media ingested and its notices sent without another setting).
 /// The store's start-up, the matcher's index refresher and the report writer run in every process.
 /// </summary>
 internal sealed record HostRoles(bool Web, bool Pipeline, bool WebSources, bool Telegram, bool Notices)
@@ -50,7 +52,7 @@ internal sealed record HostRoles(bool Web, bool Pipeline, bool WebSources, bool 
         }
     }
 
-    /// <summary>Resolves the roles: <c>Roles</c> wins when set, else the old key with its default.</summary>
+    /// <summary>Resolves the roles: <c>Roles</c> wins when set, else the old key, else on.</summary>
     public static HostRoles Resolve(RolesOptions roles, IngestionServerOptions ingestion, TelegramOptions telegram, TakedownsOptions takedowns)
     {
         ArgumentNullException.ThrowIfNull(roles);
@@ -59,9 +61,9 @@ internal sealed record HostRoles(bool Web, bool Pipeline, bool WebSources, bool 
         ArgumentNullException.ThrowIfNull(takedowns);
         return new HostRoles(
             Web: roles.Web,
-            Pipeline: roles.Pipeline ?? ingestion.Worker,
-            WebSources: roles.Watchers ?? ingestion.WebWatcher,
+            Pipeline: roles.Pipeline ?? ingestion.Worker ?? true,
+            WebSources: roles.Watchers ?? ingestion.WebWatcher ?? true,
             Telegram: (roles.Watchers ?? true) && telegram.Enabled,
-            Notices: roles.Notices ?? takedowns.LoopEnabled);
+            Notices: roles.Notices ?? takedowns.LoopEnabled ?? true);
     }
 }

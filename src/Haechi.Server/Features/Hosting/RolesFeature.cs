@@ -21,6 +21,7 @@ internal static class RolesFeature
             sp.GetRequiredService<IOptions<IngestionServerOptions>>().Value,
             sp.GetRequiredService<IOptions<TelegramOptions>>().Value,
             sp.GetRequiredService<IOptions<TakedownsOptions>>().Value));
+        services.TryAddSingleton<RoleActivity>();
         services.AddHostedService<AnnounceRoles>();
         return services;
     }

@@ -7,8 +7,8 @@ internal sealed class IngestionServerOptions
 {
     public const string Section = "Ingestion";
 
-    /// <summary>Old key of <c>Roles:Pipeline</c>, used while that is unset: run the background workers in this process (the API to enqueue and inspect works either way).</summary>
-    public bool Worker { get; set; }
+    /// <summary>Old key of <c>Roles:Pipeline</c>, used while that is unset: run the background workers in this process (unset: on; the API to enqueue and inspect works either way).</summary>
+    public bool? Worker { get; set; }
 
     [Range(1, 64)]
     public int Concurrency { get; set; } = 2;
@@ -44,8 +44,8 @@ internal sealed class IngestionServerOptions
     /// <summary>Let fetches reach loopback and private addresses (tests only).</summary>
     public bool AllowPrivateAddresses { get; set; }
 
-    /// <summary>Old key of <c>Roles:Watchers</c> for the web-source scheduler, used while that is unset: due watched sources are visited and their media queued.</summary>
-    public bool WebWatcher { get; set; }
+    /// <summary>Old key of <c>Roles:Watchers</c> for the web-source scheduler, used while that is unset: due watched sources are visited and their media queued (unset: on).</summary>
+    public bool? WebWatcher { get; set; }
 
     /// <summary>How often the scheduler looks for due sources.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Haechi.Server.Features.Ingestion;
 
 /// <summary>Runs the pipeline's workers in this process when it has the pipeline role (<see cref="HostRoles.Pipeline"/>); restarts them after an unexpected error.</summary>
-internal sealed partial class IngestionWorker(IIngestionPipeline pipeline, HostRoles roles, IOptions<IngestionServerOptions> options, TimeProvider time, ILogger<IngestionWorker> logger) : BackgroundService
+internal sealed partial class IngestionWorker(IIngestionPipeline pipeline, HostRoles roles, RoleActivity activity, IOptions<IngestionServerOptions> options, TimeProvider time, ILogger<IngestionWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,21 +15,30 @@ internal sealed partial class IngestionWorker(IIngestionPipeline pipeline, HostR
         }
 
         LogStarted(logger, options.Value.Concurrency);
-        while (!stoppingToken.IsCancellationRequested)
+        activity.Started(BackgroundDuty.IngestionWorkers);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await pipeline.RunAsync(untilIdle: false, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await pipeline.RunAsync(untilIdle: false, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(logger, ex.GetType().Name);
+                    activity.Failed(BackgroundDuty.IngestionWorkers, ex.GetType().Name);
+                    await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, ex.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            activity.Stopped(BackgroundDuty.IngestionWorkers);
         }
     }
 

@@ -175,7 +175,7 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
 }
 
 /// <summary>Runs <see cref="RunNoticeLoop"/> every <see cref="TakedownsOptions.LoopInterval"/> when this process has the notices role (<see cref="HostRoles.Notices"/>).</summary>
-internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, HostRoles roles, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<NoticeLoopService> logger) : BackgroundService
+internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, HostRoles roles, RoleActivity activity, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<NoticeLoopService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -184,23 +184,33 @@ internal sealed partial class NoticeLoopService(IServiceScopeFactory scopes, Hos
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.LoopInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        activity.Started(BackgroundDuty.NoticeLoop);
+        try
         {
-            try
+            using var timer = new PeriodicTimer(options.Value.LoopInterval, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var pass = await scope.ServiceProvider.GetRequiredService<RunNoticeLoop>().ExecuteAsync(stoppingToken).ConfigureAwait(false);
-                if (pass.Rechecked + pass.Delivered + pass.Renotified > 0)
+                try
                 {
-                    LogPass(logger, pass.Delivered, pass.Rechecked, pass.Removed, pass.Renotified, pass.Escalated);
+                    await using var scope = scopes.CreateAsyncScope();
+                    var pass = await scope.ServiceProvider.GetRequiredService<RunNoticeLoop>().ExecuteAsync(stoppingToken).ConfigureAwait(false);
+                    activity.Passed(BackgroundDuty.NoticeLoop);
+                    if (pass.Rechecked + pass.Delivered + pass.Renotified > 0)
+                    {
+                        LogPass(logger, pass.Delivered, pass.Rechecked, pass.Removed, pass.Renotified, pass.Escalated);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One bad pass (database busy, a host misbehaving) must not stop the loop; the next pass retries.
+                    LogPassFailed(logger, e.GetType().Name);
+                    activity.Failed(BackgroundDuty.NoticeLoop, e.GetType().Name);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One bad pass (database busy, a host misbehaving) must not stop the loop; the next pass retries.
-                LogPassFailed(logger, e.GetType().Name);
-            }
+        }
+        finally
+        {
+            activity.Stopped(BackgroundDuty.NoticeLoop);
         }
     }
 

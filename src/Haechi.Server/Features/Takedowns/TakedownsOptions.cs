@@ -7,8 +7,8 @@ internal sealed class TakedownsOptions
 {
     public const string Section = "Takedowns";
 
-    /// <summary>Old key of <c>Roles:Notices</c>, used while that is unset: whether this process runs the re-check / re-notify / retry loop.</summary>
-    public bool LoopEnabled { get; set; } = true;
+    /// <summary>Old key of <c>Roles:Notices</c>, used while that is unset: whether this process runs the re-check / re-notify / retry loop (unset: on).</summary>
+    public bool? LoopEnabled { get; set; }
 
     /// <summary>How often the loop wakes up.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]

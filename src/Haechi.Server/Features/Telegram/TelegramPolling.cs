@@ -13,6 +13,7 @@ namespace Haechi.Server.Features.Telegram;
 /// </summary>
 internal sealed partial class TelegramPolling(
     HostRoles roles,
+    RoleActivity activity,
     IOptions<TelegramOptions> options,
     DatabaseLocation location,
     IIngestionPipeline pipeline,
@@ -40,7 +41,20 @@ internal sealed partial class TelegramPolling(
         var settings = new TelegramSettings(o.BotId, new HashSet<long>(o.AllowedChatIds), o.MaxFileBytes, o.PollTimeoutSeconds, TimeSpan.FromSeconds(o.MaxBackoffSeconds));
         _connector = new TelegramConnector(client, settings, StoreContextFactory.For(location), pipeline, reports, location.DataDirectory, time, loggers.CreateLogger<TelegramConnector>());
         LogStarted(_logger, o.BotId, o.AllowedChatIds.Count);
-        await _connector.RunAsync(stoppingToken).ConfigureAwait(false);
+        activity.Started(BackgroundDuty.TelegramPoller);
+        try
+        {
+            await _connector.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            activity.Failed(BackgroundDuty.TelegramPoller, ex.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            activity.Stopped(BackgroundDuty.TelegramPoller);
+        }
     }
 
     [LoggerMessage(EventId = 6100, Level = LogLevel.Information, Message = "Telegram connector started for bot {BotId}, {AllowedChats} allowed chats")]

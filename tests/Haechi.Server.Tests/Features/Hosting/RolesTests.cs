@@ -30,17 +30,19 @@ public sealed class RolesTests
     }
 
     [Theory]
-    [InlineData("", "web,notices")]
-    [InlineData("Takedowns:LoopEnabled=false", "web")]
-    [InlineData("Takedowns:LoopEnabled=false;Roles:Notices=true", "web,notices")]
-    [InlineData("Roles:Notices=false", "web")]
-    [InlineData("Ingestion:Worker=true", "web,pipeline,notices")]
-    [InlineData("Ingestion:Worker=true;Roles:Pipeline=false", "web,notices")]
-    [InlineData("Ingestion:WebWatcher=true", "web,watchers,notices")]
-    [InlineData("Ingestion:WebWatcher=false;Roles:Watchers=true", "web,watchers,notices")]
-    [InlineData("Telegram:Enabled=true;Telegram:BotToken=1:test;Telegram:ApiBaseUrl=http://127.0.0.1:9", "web,watchers,notices")]
-    [InlineData("Telegram:Enabled=true;Telegram:BotToken=1:test;Telegram:ApiBaseUrl=http://127.0.0.1:9;Roles:Watchers=false", "web,notices")]
-    [InlineData("Roles:Web=false;Roles:Pipeline=true;Roles:Notices=false", "pipeline")]
+    [InlineData("", "web,pipeline,watchers,notices")]
+    [InlineData("Takedowns:LoopEnabled=false", "web,pipeline,watchers")]
+    [InlineData("Takedowns:LoopEnabled=false;Roles:Notices=true", "web,pipeline,watchers,notices")]
+    [InlineData("Roles:Notices=false", "web,pipeline,watchers")]
+    [InlineData("Ingestion:Worker=false", "web,watchers,notices")]
+    [InlineData("Ingestion:Worker=false;Roles:Pipeline=true", "web,pipeline,watchers,notices")]
+    [InlineData("Ingestion:Worker=true;Roles:Pipeline=false", "web,watchers,notices")]
+    [InlineData("Ingestion:WebWatcher=false", "web,pipeline,notices")]
+    [InlineData("Ingestion:WebWatcher=false;Roles:Watchers=true", "web,pipeline,watchers,notices")]
+    [InlineData("Ingestion:Worker=false;Ingestion:WebWatcher=false;Takedowns:LoopEnabled=false", "web")]
+    [InlineData("Ingestion:WebWatcher=false;Telegram:Enabled=true;Telegram:BotToken=1:test;Telegram:ApiBaseUrl=http://127.0.0.1:9", "web,pipeline,watchers,notices")]
+    [InlineData("Telegram:Enabled=true;Telegram:BotToken=1:test;Telegram:ApiBaseUrl=http://127.0.0.1:9;Roles:Watchers=false", "web,pipeline,notices")]
+    [InlineData("Roles:Web=false;Roles:Pipeline=true;Roles:Watchers=false;Roles:Notices=false", "pipeline")]
     public async Task Health_RolesOrOldKeys_ListsTheRolesThisProcessRuns(string settings, string expected)
     {
         var server = new HaechiServerFactory(Settings(settings));
@@ -56,10 +58,11 @@ public sealed class RolesTests
     }
 
     [Theory]
+    [InlineData("", true)]
     [InlineData("Ingestion:Worker=true", true)]
     [InlineData("Roles:Pipeline=true;Ingestion:Worker=false", true)]
     [InlineData("Roles:Pipeline=false;Ingestion:Worker=true", false)]
-    [InlineData("", false)]
+    [InlineData("Ingestion:Worker=false", false)]
     public async Task IngestionWorker_PipelineRoleOrOldKey_RunsOnlyWhenOn(string settings, bool runs)
     {
         var server = new HaechiServerFactory(Settings(settings));
@@ -94,7 +97,7 @@ public sealed class RolesTests
             var (status, health) = await worker.HealthAsync();
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal("ready", (string?)health["status"]);
-            Assert.Equal(["pipeline", "notices"], await worker.RolesAsync());
+            Assert.Equal(["pipeline", "watchers", "notices"], await worker.RolesAsync());
 
             using var client = worker.CreateClient(new() { AllowAutoRedirect = false });
             foreach (var path in new[] { "/", "/report", "/protect", "/account/sign-in", "/review", "/scalar/", "/openapi/v1.json", "/api/review/items", "/api/admin/ingest/status", "/api/account/me" })
@@ -126,7 +129,7 @@ public sealed class RolesTests
     public async Task SplitDeployment_WebAndWorkerOnOneStore_OnlyTheWorkerRunsThePipeline()
     {
         // The web process keeps the old key on but its role off: Roles wins, so it never processes an item.
-        var web = new HaechiServerFactory(Settings("Roles:Pipeline=false;Roles:Notices=false;Ingestion:Worker=true"));
+        var web = new HaechiServerFactory(Settings("Roles:Pipeline=false;Roles:Watchers=false;Roles:Notices=false;Ingestion:Worker=true"));
         HaechiServerFactory? worker = null;
         try
         {
@@ -136,7 +139,7 @@ public sealed class RolesTests
             Assert.Equal(1, IngestTestClient.Count(await web.IngestStatusAsync(), "queued"));
 
             worker = web.WorkerOn(Settings("Roles:Pipeline=true;Roles:Notices=true"));
-            Assert.Equal(["pipeline", "notices"], await worker.RolesAsync());
+            Assert.Equal(["pipeline", "watchers", "notices"], await worker.RolesAsync());
             var status = await IngestTestClient.WaitForAsync(web.IngestStatusAsync, s => IngestTestClient.Count(s, "failed") == 1, TimeSpan.FromSeconds(20), $"the worker process to process item {id}");
             Assert.Equal(1, (int)status["failures"]!["blocked-private"]!);
         }
@@ -179,8 +182,8 @@ public sealed class RolesTests
     [Theory]
     [InlineData("Roles:Pipline=true", "Pipline")]
     [InlineData("Roles:Pipeline=maybe", "Roles:Pipeline")]
-    [InlineData("Roles:Web=false;Takedowns:LoopEnabled=false", "every role is off")]
-    [InlineData("Roles:Web=false;Roles:Notices=false", "every role is off")]
+    [InlineData("Roles:Web=false;Ingestion:Worker=false;Ingestion:WebWatcher=false;Takedowns:LoopEnabled=false", "every role is off")]
+    [InlineData("Roles:Web=false;Roles:Pipeline=false;Roles:Watchers=false;Roles:Notices=false", "every role is off")]
     public async Task Start_InvalidRoles_FailsWithAClearError(string settings, string message)
     {
         var server = new HaechiServerFactory(Settings(settings));
@@ -218,7 +221,7 @@ public sealed class RolesTests
                 Assert.Equal(HttpStatusCode.NotFound, home.StatusCode);
             }
 
-            Assert.Contains("Roles on: pipeline", worker.Output, StringComparison.Ordinal);
+            Assert.Contains("Roles on: pipeline, watchers", worker.Output, StringComparison.Ordinal);
             Assert.Contains("Old key Ingestion:Worker is ignored: Roles:Pipeline is set and wins", worker.Output, StringComparison.Ordinal);
             Assert.Contains("Old key Takedowns:LoopEnabled decides its role: Roles:Notices is unset", worker.Output, StringComparison.Ordinal);
             Assert.Null(worker.AdminPassword);

@@ -90,25 +90,26 @@ public sealed class NoticeTextTests
     {
         var stats = new TakedownStatistics(
             5, 1, 2, 4, 2, 1,
-            new RemovalRow("all", 4, 2, 1.5, 2.7),
-            [new RemovalRow("img.example.com", 3, 2, 1.5, 2.7), new RemovalRow("b,c.example", 1, 0, null, null)],
-            [new RemovalRow("=HYPERLINK(\"x\")", 4, 2, 1.5, 2.7)],
+            new RemovalRow("all", 4, 2, 1.5, 2.7, new(2, 4), new(2, 3), 1),
+            [new RemovalRow("img.example.com", 3, 2, 1.5, 2.7, new(1, 3), new(2, 2), 0), new RemovalRow("b,c.example", 1, 0, null, null, new(0, 0), new(0, 0), 0)],
+            [new RemovalRow("=HYPERLINK(\"x\")", 4, 2, 1.5, 2.7, new(2, 4), new(2, 4), 2)],
             [new CountRow("UnderOneDay", 1), new CountRow("OneToThreeDays", 1)],
             [new CountRow("web", 3)],
             [new CountRow("Telegram", 3)],
             [new CountRow("Confirm", 4)]);
         var lines = GetTakedownStatistics.ToCsv(stats).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("section,key,count,removed,median_hours,p90_hours", lines[0]);
-        Assert.Contains("notices,sent,5,,,", lines);
-        Assert.Contains("notices,failed,2,,,", lines);
-        Assert.Contains("items,removed,2,,,", lines);
-        Assert.Contains("removal,all,4,2,1.5,2.7", lines);
-        Assert.Contains("removal_by_host,img.example.com,3,2,1.5,2.7", lines);
-        Assert.Contains("removal_by_host,\"b,c.example\",1,0,,", lines);
-        Assert.Contains("removal_by_platform,\"'=HYPERLINK(\"\"x\"\")\",4,2,1.5,2.7", lines);
-        Assert.Contains("open_by_age,UnderOneDay,1,,,", lines);
-        Assert.Contains("reports_by_platform,Telegram,3,,,", lines);
-        Assert.Contains("review_by_category,Confirm,4,,,", lines);
+        Assert.Equal("section,key,count,removed,median_hours,p90_hours,within_24h,within_24h_count,within_24h_eligible,within_48h,within_48h_count,within_48h_eligible,reappeared,reappearance_rate", lines[0]);
+        Assert.All(lines, l => Assert.Equal(13, l.Replace("\"b,c.example\"", "b", StringComparison.Ordinal).Count(c => c == ',')));
+        Assert.Contains("notices,sent,5,,,,,,,,,,,", lines);
+        Assert.Contains("notices,failed,2,,,,,,,,,,,", lines);
+        Assert.Contains("items,removed,2,,,,,,,,,,,", lines);
+        Assert.Contains("removal,all,4,2,1.5,2.7,0.5,2,4,0.666667,2,3,1,0.5", lines);
+        Assert.Contains("removal_by_host,img.example.com,3,2,1.5,2.7,0.333333,1,3,1,2,2,0,0", lines);
+        Assert.Contains("removal_by_host,\"b,c.example\",1,0,,,,0,0,,0,0,0,", lines);
+        Assert.Contains("removal_by_platform,\"'=HYPERLINK(\"\"x\"\")\",4,2,1.5,2.7,0.5,2,4,0.5,2,4,2,1", lines);
+        Assert.Contains("open_by_age,UnderOneDay,1,,,,,,,,,,,", lines);
+        Assert.Contains("reports_by_platform,Telegram,3,,,,,,,,,,,", lines);
+        Assert.Contains("review_by_category,Confirm,4,,,,,,,,,,,", lines);
         Assert.Equal(16, lines.Length);
     }
 }

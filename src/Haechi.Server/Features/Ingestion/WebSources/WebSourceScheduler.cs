@@ -15,6 +15,7 @@ internal sealed partial class WebSourceScheduler(
     IServiceScopeFactory scopes,
     VisitWatchedSource visit,
     HostRoles roles,
+    RoleActivity activity,
     IOptions<IngestionServerOptions> options,
     TimeProvider time,
     ILogger<WebSourceScheduler> logger) : BackgroundService
@@ -65,22 +66,32 @@ internal sealed partial class WebSourceScheduler(
         }
 
         LogStarted(logger);
-        while (!stoppingToken.IsCancellationRequested)
+        activity.Started(BackgroundDuty.WebWatcher);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await VisitDueAsync(stoppingToken).ConfigureAwait(false);
-                await Task.Delay(options.Value.WebWatcherPoll, time, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await VisitDueAsync(stoppingToken).ConfigureAwait(false);
+                    activity.Passed(BackgroundDuty.WebWatcher);
+                    await Task.Delay(options.Value.WebWatcherPoll, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPassFailed(logger, ex.GetType().Name);
+                    activity.Failed(BackgroundDuty.WebWatcher, ex.GetType().Name);
+                    await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPassFailed(logger, ex.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            activity.Stopped(BackgroundDuty.WebWatcher);
         }
     }
 
