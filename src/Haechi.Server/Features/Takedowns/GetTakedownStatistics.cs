@@ -52,7 +52,16 @@ internal sealed class GetTakedownStatistics(HaechiDbContext db, TimeProvider tim
         var rows = await db.NoticedItems.AsNoTracking()
             .Select(n => new
             {
-                n.Id, n.Host, n.ContactId, n.Status, n.FirstSeenAt, n.FirstNoticeAt, n.RemovedAt, n.EscalatedAt, n.Sha256, n.Pdq,
+                n.Id,
+                n.Host,
+                n.ContactId,
+                n.Status,
+                n.FirstSeenAt,
+                n.FirstNoticeAt,
+                n.RemovedAt,
+                n.EscalatedAt,
+                n.Sha256,
+                n.Pdq,
                 EntryId = db.ReviewItems.Where(r => r.Id == n.ReviewItemId).Select(r => r.MatchedEntryId).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -55,9 +55,18 @@ public sealed class TakedownStatisticsTests
 
                 NoticedItemRecord Noticed(string host, int n, double noticedAt, double? removedAt, byte[]? sha = null, byte[]? pdq = null, long reviewItemId = 0) => new()
                 {
-                    Url = $"https://{host}/m/{n}.jpg", Host = host, ContactId = alpha.Id, ReviewItemId = reviewItemId, Sha256 = sha, Pdq = pdq,
-                    Status = removedAt is null ? NoticeStatus.ReferredToHost : NoticeStatus.Removed, NoticesSent = 1,
-                    FirstSeenAt = H(noticedAt - 1), FirstNoticeAt = H(noticedAt), LastNoticeAt = H(noticedAt), RemovedAt = removedAt is { } r ? H(r) : null,
+                    Url = $"https://{host}/m/{n}.jpg",
+                    Host = host,
+                    ContactId = alpha.Id,
+                    ReviewItemId = reviewItemId,
+                    Sha256 = sha,
+                    Pdq = pdq,
+                    Status = removedAt is null ? NoticeStatus.ReferredToHost : NoticeStatus.Removed,
+                    NoticesSent = 1,
+                    FirstSeenAt = H(noticedAt - 1),
+                    FirstNoticeAt = H(noticedAt),
+                    LastNoticeAt = H(noticedAt),
+                    RemovedAt = removedAt is { } r ? H(r) : null,
                 };
 
                 db.NoticedItems.AddRange(
