@@ -1,4 +1,3 @@
-using System.Globalization;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Data.Ingestion;
@@ -74,7 +73,7 @@ internal sealed class ReviewStep(IReviewSink sink, IngestionOptions options)
         var signal = ReviewPriority.Parse(item.Signal);
         var face = signal == MatchSignal.Face;
         return new ReviewCandidate(
-            string.Create(CultureInfo.InvariantCulture, $"ingest:{item.Id}"),
+            IngestSource.SourceId(item.Id),
             face ? item.FaceSimilarity ?? 0 : item.MatchStrength,
             face ? item.FaceEntryId : item.MatchedEntryId,
             item.Sha256,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Pipeline.Ingestion;
@@ -15,8 +14,6 @@ namespace Haechi.Pipeline.Review;
 /// </summary>
 internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
 {
-    private const string IngestSourcePrefix = "ingest:";
-
     /// <inheritdoc />
     public async Task<long> SubmitAsync(ReviewCandidate candidate, CancellationToken cancellationToken)
     {
@@ -33,8 +30,7 @@ internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
 
         // An item fetched from the web keeps its URL (what a takedown notice names) and is a web item.
         Uri? url = null;
-        if (candidate.SourceId.StartsWith(IngestSourcePrefix, StringComparison.Ordinal)
-            && long.TryParse(candidate.SourceId.AsSpan(IngestSourcePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var itemId))
+        if (IngestSource.ItemId(candidate.SourceId) is { } itemId)
         {
             var stored = await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Url).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             _ = Uri.TryCreate(stored, UriKind.Absolute, out url);

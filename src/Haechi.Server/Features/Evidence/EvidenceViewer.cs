@@ -83,7 +83,7 @@ internal sealed class EvidenceViewer(HaechiDbContext db, ContentSealer sealer, A
             return contentType is null ? [] : [new ContentPiece(0, contentType.StartsWith("video/", StringComparison.Ordinal), evidenceId, null)];
         }
 
-        if (IngestItemId(item.SourceId) is { } ingestId)
+        if (IngestSource.ItemId(item.SourceId) is { } ingestId)
         {
             var kind = await db.IngestItems.AsNoTracking().Where(i => i.Id == ingestId && db.IngestContents.Any(c => c.ItemId == i.Id))
                 .Select(i => new { i.ContentKind }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
@@ -131,10 +131,6 @@ internal sealed class EvidenceViewer(HaechiDbContext db, ContentSealer sealer, A
         return await db.ReportAttachments.AsNoTracking().Where(a => a.ReportId == reportId).OrderBy(a => a.Id)
             .Select(a => new AttachmentView(a.Kind, a.Status, a.DeclaredBytes, a.MaxBytes, a.DurationMs)).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The ingestion item id of a review item's source id <c>ingest:{id}</c>, else null.</summary>
-    public static long? IngestItemId(string sourceId) =>
-        sourceId.StartsWith("ingest:", StringComparison.Ordinal) && long.TryParse(sourceId.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>The media type of fetched bytes, from their first bytes (what the reveal sends and the browser shows).</summary>
     public static string Sniff(ReadOnlySpan<byte> bytes) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Haechi.Core.Hashing;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Robust;
@@ -9,6 +8,7 @@ using Haechi.Data.Review;
 using Haechi.Data.Sealing;
 using Haechi.Media.Images;
 using Haechi.Media.Robust;
+using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Matching;
 using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Evidence;
@@ -93,7 +93,7 @@ internal sealed partial class AddConfirmedContent(HaechiDbContext db, ContentSea
         }
 
         int? quality = null;
-        if (item.SourceId.StartsWith("ingest:", StringComparison.Ordinal) && long.TryParse(item.SourceId.AsSpan("ingest:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var ingestId))
+        if (IngestSource.ItemId(item.SourceId) is { } ingestId)
         {
             quality = await db.IngestItems.AsNoTracking().Where(i => i.Id == ingestId).Select(i => i.Quality).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Pipeline.Ingestion;
-using Haechi.Server.Features.Evidence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Review;
@@ -38,7 +37,7 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
         }
 
         ItemProvenance provenance;
-        if (EvidenceViewer.IngestItemId(item.SourceId) is { } ingestId
+        if (IngestSource.ItemId(item.SourceId) is { } ingestId
             && await db.IngestItems.AsNoTracking().SingleOrDefaultAsync(i => i.Id == ingestId, cancellationToken).ConfigureAwait(false) is { } ingest)
         {
             var (chat, message) = ingest.SourceKind == "telegram" ? TelegramPost(ingest.SourceId) : (null, null);
@@ -80,7 +79,7 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
             provenance = new ItemProvenance(item.Kind == ReviewItemKind.Report ? "report" : "other", item.Url, null, null, null, null, null, null, receivedAt, receivedAt, 1, []);
         }
 
-        var elsewhere = await ElsewhereAsync(item, EvidenceViewer.IngestItemId(item.SourceId), cancellationToken).ConfigureAwait(false);
+        var elsewhere = await ElsewhereAsync(item, IngestSource.ItemId(item.SourceId), cancellationToken).ConfigureAwait(false);
         if (elsewhere.Count > 0)
         {
             var earliest = elsewhere.Min(s => s.At);
@@ -110,13 +109,13 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
             .Where(r => r.Id != item.Id && ((sha != null && r.Sha256 == sha) || (entry != null && r.MatchedEntryId == entry)))
             .OrderBy(r => r.Id).Take(MaxSightings)
             .Select(r => new { r.Id, r.Kind, r.SourceId, r.Url, r.CreatedAt, r.Sha256 }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var ingestIds = others.Select(o => EvidenceViewer.IngestItemId(o.SourceId)).OfType<long>().ToList();
+        var ingestIds = others.Select(o => IngestSource.ItemId(o.SourceId)).OfType<long>().ToList();
         var kinds = await db.IngestItems.AsNoTracking().Where(i => ingestIds.Contains(i.Id)).Select(i => new { i.Id, i.SourceKind, i.Url })
             .ToDictionaryAsync(i => i.Id, cancellationToken).ConfigureAwait(false);
         foreach (var o in others)
         {
             var how = sha is not null && o.Sha256 is not null && o.Sha256.AsSpan().SequenceEqual(sha) ? "sha256" : "entry";
-            var ingest = EvidenceViewer.IngestItemId(o.SourceId) is { } id && kinds.TryGetValue(id, out var k) ? k : null;
+            var ingest = IngestSource.ItemId(o.SourceId) is { } id && kinds.TryGetValue(id, out var k) ? k : null;
             var kind = ingest?.SourceKind ?? (o.Kind == ReviewItemKind.Report ? "report" : "other");
             sightings.Add(new ItemSighting(o.Id, ingest?.Id, how, kind, o.Url ?? ingest?.Url, o.CreatedAt));
         }

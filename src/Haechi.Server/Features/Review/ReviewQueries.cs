@@ -4,6 +4,7 @@ using Haechi.Core.Reports;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Audit;
+using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Cases;
 using Microsoft.EntityFrameworkCore;
@@ -88,14 +89,14 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
     // The ingested items among the rows whose fetched bytes are sealed in the store (they have a preview too).
     private async Task<HashSet<string>> FetchedContentAsync(List<Haechi.Data.Review.ReviewItemRecord> rows, CancellationToken cancellationToken)
     {
-        var ids = rows.Where(r => r.EvidenceId is null).Select(r => Evidence.EvidenceViewer.IngestItemId(r.SourceId)).OfType<long>().ToList();
+        var ids = rows.Where(r => r.EvidenceId is null).Select(r => IngestSource.ItemId(r.SourceId)).OfType<long>().ToList();
         if (ids.Count == 0)
         {
             return [];
         }
 
         var stored = await db.IngestContents.AsNoTracking().Where(c => ids.Contains(c.ItemId)).Select(c => c.ItemId).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. stored.Select(id => "ingest:" + id.ToString(CultureInfo.InvariantCulture))];
+        return [.. stored.Select(id => IngestSource.SourceId(id))];
     }
 
     // The decisions an open item's content received before (reports stay open, marked "seen before").

@@ -158,7 +158,7 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
     private async Task<IReadOnlyList<VpdqFrame>?> VideoFramesAsync(long id, CancellationToken cancellationToken)
     {
         var sourceId = await db.ReviewItems.AsNoTracking().Where(r => r.Id == id).Select(r => r.SourceId).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (sourceId is null || !sourceId.StartsWith("ingest:", StringComparison.Ordinal) || !long.TryParse(sourceId.AsSpan("ingest:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ingestId))
+        if (IngestSource.ItemId(sourceId) is not { } ingestId)
         {
             return null;
         }
