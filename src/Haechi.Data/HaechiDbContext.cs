@@ -67,6 +67,9 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<IngestDigestRecord> IngestDigests => Set<IngestDigestRecord>();
 
     public DbSet<TelegramCursorRecord> TelegramCursors => Set<TelegramCursorRecord>();
+
+    /// <summary>Telegram channels and groups posts came from (username and title).</summary>
+    public DbSet<TelegramChatRecord> TelegramChats => Set<TelegramChatRecord>();
     public DbSet<WatchedSourceRecord> WatchedSources => Set<WatchedSourceRecord>();
 
     /// <summary>

@@ -805,6 +805,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("nudity_score");
 
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("page_url");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
@@ -1039,6 +1044,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("nudity_score");
 
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("page_url");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
@@ -1151,6 +1161,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<int>("NoticesSent")
                         .HasColumnType("integer")
                         .HasColumnName("notices_sent");
+
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("page_url");
 
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
@@ -1404,6 +1419,35 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasIndex("Delivery", "NextAttemptAt");
 
                     b.ToTable("takedown_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramChatRecord", b =>
+                {
+                    b.Property<long>("ChatId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("username");
+
+                    b.HasKey("ChatId");
+
+                    b.ToTable("telegram_chats", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>

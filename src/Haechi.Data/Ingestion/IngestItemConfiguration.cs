@@ -13,6 +13,7 @@ internal sealed class IngestItemConfiguration : IEntityTypeConfiguration<IngestI
         builder.Property(x => x.SourceKind).HasMaxLength(32).IsRequired();
         builder.Property(x => x.SourceId).HasMaxLength(200).IsRequired();
         builder.Property(x => x.Url).HasMaxLength(4096);
+        builder.Property(x => x.PageUrl).HasMaxLength(4096);
         builder.Property(x => x.FilePath).HasMaxLength(4096);
         // A step saves only while the item is still in the state and lease it read (optimistic concurrency).
         builder.Property(x => x.State).HasConversion<int>().IsConcurrencyToken();

@@ -44,6 +44,12 @@ public sealed class IngestItemRecord
     /// <summary>The local file to read, or null for a URL.</summary>
     public string? FilePath { get; set; }
 
+    /// <summary>
+    /// Where the media was seen, when that is not the address it is read from: the web page that
+    /// showed it, or the public <c>t.me/{channel}/{message}</c> link of a Telegram post. Notices name it.
+    /// </summary>
+    public string? PageUrl { get; set; }
+
     public IngestState State { get; set; }
 
     /// <summary>The state the item was in when it failed (so a retry resumes there).</summary>

@@ -19,6 +19,7 @@ internal sealed class ReviewItemConfiguration : IEntityTypeConfiguration<ReviewI
         builder.Property(x => x.Md5).HasMaxLength(16);
         builder.Property(x => x.Pdq).HasMaxLength(32);
         builder.Property(x => x.Url).HasMaxLength(2048);
+        builder.Property(x => x.PageUrl).HasMaxLength(2048);
         builder.Property(x => x.Reason).HasMaxLength(ReviewRules.MaxReasonLength);
         builder.Property(x => x.DecidedBy).HasMaxLength(64);
         builder.Property(x => x.Signal).HasMaxLength(16);

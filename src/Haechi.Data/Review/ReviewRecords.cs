@@ -51,6 +51,9 @@ public sealed class ReviewItemRecord
     /// <summary>Where the content was seen (a watched page's media URL), if anywhere: what a notice names.</summary>
     public string? Url { get; set; }
 
+    /// <summary>The page or Telegram post that showed the content, when it is not <see cref="Url"/> itself; notices name both.</summary>
+    public string? PageUrl { get; set; }
+
     public ReviewStatus Status { get; set; }
 
     public ReviewDecision? Decision { get; set; }

@@ -14,6 +14,7 @@ internal sealed class NoticedItemConfiguration : IEntityTypeConfiguration<Notice
         builder.ToTable("noticed_items");
         builder.HasKey(x => x.Id);
         builder.Property(x => x.Url).HasMaxLength(MaxUrlLength).IsRequired();
+        builder.Property(x => x.PageUrl).HasMaxLength(MaxUrlLength);
         builder.Property(x => x.Host).HasMaxLength(255).IsRequired();
         builder.Property(x => x.Pdq).HasMaxLength(32);
         builder.Property(x => x.Sha256).HasMaxLength(32);

@@ -64,6 +64,9 @@ public sealed class NoticedItemRecord
     /// <summary>The URL's host, lower case (statistics per host).</summary>
     public required string Host { get; set; }
 
+    /// <summary>The page or Telegram post that showed the content, when it is not <see cref="Url"/>; the notice names it too.</summary>
+    public string? PageUrl { get; set; }
+
     /// <summary>PDQ of the confirmed content, big-endian (32 bytes); re-checks compare against it.</summary>
     public byte[]? Pdq { get; set; }
 

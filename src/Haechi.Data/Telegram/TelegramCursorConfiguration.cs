@@ -14,3 +14,16 @@ internal sealed class TelegramCursorConfiguration : IEntityTypeConfiguration<Tel
         builder.Property(x => x.LastError).HasMaxLength(64);
     }
 }
+
+/// <summary>The Telegram chats table: names of the channels and groups posts came from.</summary>
+internal sealed class TelegramChatConfiguration : IEntityTypeConfiguration<TelegramChatRecord>
+{
+    public void Configure(EntityTypeBuilder<TelegramChatRecord> builder)
+    {
+        builder.ToTable("telegram_chats");
+        builder.HasKey(x => x.ChatId);
+        builder.Property(x => x.ChatId).ValueGeneratedNever();
+        builder.Property(x => x.Username).HasMaxLength(64);
+        builder.Property(x => x.Title).HasMaxLength(256);
+    }
+}

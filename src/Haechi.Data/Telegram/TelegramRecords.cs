@@ -31,3 +31,24 @@ public sealed class TelegramCursorRecord
     /// <summary>Updates ignored (chat not allowed, no media).</summary>
     public long Ignored { get; set; }
 }
+
+/// <summary>
+/// A Telegram channel or group the bot has seen posts in: its id, public username (when it has one,
+/// so a post has a public <c>t.me/{username}/{message}</c> link) and title, as they were last seen.
+/// Names only, never content.
+/// </summary>
+public sealed class TelegramChatRecord
+{
+    /// <summary>Telegram's chat id (<c>-100…</c> for channels and supergroups).</summary>
+    public long ChatId { get; set; }
+
+    /// <summary>The public username without <c>@</c>, or null for a private chat.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The chat's title as last seen.</summary>
+    public string? Title { get; set; }
+
+    public DateTimeOffset FirstSeenAt { get; set; }
+
+    public DateTimeOffset LastSeenAt { get; set; }
+}

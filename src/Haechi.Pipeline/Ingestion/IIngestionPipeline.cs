@@ -7,7 +7,8 @@ namespace Haechi.Pipeline.Ingestion;
 /// <param name="SourceId">The connector's id of the item, unique within the kind (a re-send is recognised), at most 200 characters.</param>
 /// <param name="Url">An http(s) URL to fetch, or null.</param>
 /// <param name="FilePath">A local file to read, or null.</param>
-public sealed record IngestRequest(string SourceKind, string SourceId, Uri? Url = null, string? FilePath = null);
+/// <param name="PageUrl">Where the media was seen when that is not where it is read from (the web page that showed it, a Telegram post link), or null.</param>
+public sealed record IngestRequest(string SourceKind, string SourceId, Uri? Url = null, string? FilePath = null, Uri? PageUrl = null);
 
 /// <summary>What became of an enqueue request.</summary>
 public enum EnqueueStatus

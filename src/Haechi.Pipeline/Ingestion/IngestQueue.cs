@@ -39,6 +39,7 @@ internal sealed class IngestQueue(Func<CancellationToken, Task<HaechiDbContext>>
             SourceId = request.SourceId,
             Url = request.Url?.AbsoluteUri,
             FilePath = request.FilePath is null ? null : Path.GetFullPath(request.FilePath),
+            PageUrl = request.PageUrl?.AbsoluteUri,
             State = IngestState.Queued,
             ReceivedAt = now,
             UpdatedAt = now,

@@ -26,6 +26,7 @@ namespace Haechi.Pipeline.Review;
 /// <param name="Priority">0..1 (see <see cref="ReviewPriority"/>); null: computed from the kind, match strength and nudity score.</param>
 /// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
 /// <param name="PdqQuality">The PDQ's quality (0..100); the PDQ counts as "the same content" only at <see cref="PdqQuality.DefaultMinimum"/> or more.</param>
+/// <param name="PageUrl">The page or Telegram post that showed the content, when it is not <paramref name="Url"/>.</param>
 public sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
@@ -41,7 +42,8 @@ public sealed record ReviewItemInput(
     string? Signal = null,
     double? Priority = null,
     double? FrameAt = null,
-    int? PdqQuality = null);
+    int? PdqQuality = null,
+    Uri? PageUrl = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
 /// <param name="Id">The review item.</param>
@@ -123,6 +125,7 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 EvidenceId = input.EvidenceId,
                 MatchedEntryId = input.MatchedEntryId,
                 Url = input.Url?.AbsoluteUri,
+                PageUrl = input.PageUrl is { } page && page != input.Url && page.AbsoluteUri.Length <= 2048 ? page.AbsoluteUri : null,
                 Status = classify ? ReviewStatus.AutoClassified : ReviewStatus.Open,
                 Decision = classify ? same!.Decision : null,
                 SameAsId = same?.Id,

@@ -28,17 +28,20 @@ internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
             return id;
         }
 
-        // An item fetched from the web keeps its URL (what a takedown notice names) and is a web item.
+        // An item fetched from the web keeps its URL (what a takedown notice names) and is a web item;
+        // a Telegram post, read through the bot, is located by its post link; both keep the page that showed them.
         Uri? url = null;
-        if (IngestSource.ItemId(candidate.SourceId) is { } itemId)
+        Uri? page = null;
+        if (IngestSource.ItemId(candidate.SourceId) is { } itemId
+            && await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => new { i.Url, i.PageUrl }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            var stored = await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.Url).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            _ = Uri.TryCreate(stored, UriKind.Absolute, out url);
+            _ = Uri.TryCreate(stored.PageUrl, UriKind.Absolute, out page);
+            url = Uri.TryCreate(stored.Url, UriKind.Absolute, out var fetched) ? fetched : page;
         }
 
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt, PdqQuality: candidate.PdqQuality),
+            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt, PdqQuality: candidate.PdqQuality, PageUrl: page),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Haechi.Data;
 using Haechi.Data.Audit;
+using Haechi.Data.Telegram;
 using Haechi.Pipeline.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -210,7 +211,7 @@ public sealed partial class TelegramConnector(
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, sourceId.Replace(':', '_') + ".bin");
         await System.IO.File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-        var outcome = await pipeline.EnqueueAsync(new IngestRequest(TelegramSettings.SourceKind, sourceId, FilePath: path), cancellationToken).ConfigureAwait(false);
+        var outcome = await pipeline.EnqueueAsync(new IngestRequest(TelegramSettings.SourceKind, sourceId, FilePath: path, PageUrl: routed.PostLink), cancellationToken).ConfigureAwait(false);
         if (outcome.Status == EnqueueStatus.QueueFull)
         {
             System.IO.File.Delete(path);
@@ -221,6 +222,7 @@ public sealed partial class TelegramConnector(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await AuditFetchAsync(db, "telegram.fetched", string.Create(CultureInfo.InvariantCulture, $"telegram:{sourceId}"), routed.Media!.Kind, bytes, outcome.ItemId, cancellationToken, routed.Edited).ConfigureAwait(false);
+            await RememberChatAsync(db, routed, cancellationToken).ConfigureAwait(false);
             await TelegramCursorStore.AdvanceAsync(db, settings.BotId, next, outcome.Status == EnqueueStatus.Accepted ? TelegramCounter.Ingested : TelegramCounter.None, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -375,6 +377,23 @@ public sealed partial class TelegramConnector(
     }
 
     /// <summary>The ingestion queue refused an item: leave the cursor where it is and wait.</summary>
+    /// <summary>Keeps the chat's username and title as last seen (saved with the caller's transaction).</summary>
+    private async Task RememberChatAsync(HaechiDbContext db, RoutedUpdate routed, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var chat = await db.TelegramChats.FirstOrDefaultAsync(c => c.ChatId == routed.ChatId, cancellationToken).ConfigureAwait(false);
+        if (chat is null)
+        {
+            chat = new TelegramChatRecord { ChatId = routed.ChatId, FirstSeenAt = now };
+            db.TelegramChats.Add(chat);
+        }
+
+        chat.Username = routed.ChatUsername;
+        chat.Title = routed.ChatTitle ?? chat.Title;
+        chat.LastSeenAt = now;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private sealed class IngestionBackPressureException() : Exception("The ingestion queue is full.");
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Telegram poll failed ({Code}); next poll in {BackoffSeconds} s after {Handled} updates")]

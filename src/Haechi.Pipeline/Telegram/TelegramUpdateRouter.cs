@@ -40,6 +40,15 @@ public sealed record TelegramMedia(string FileId, long? DeclaredBytes, string Ki
 /// </summary>
 public sealed record RoutedUpdate(TelegramRoute Route, long ChatId, int MessageId, TelegramMedia? Media, IReadOnlyList<string> Urls, string? Channel, string? Text, bool PossibleMinor, string Reason, bool Edited = false, TelegramMedia? Oversized = null)
 {
+    /// <summary>The public username of the channel or group a post was ingested from (without <c>@</c>), when it has one.</summary>
+    public string? ChatUsername { get; init; }
+
+    /// <summary>The title of the channel or group a post was ingested from.</summary>
+    public string? ChatTitle { get; init; }
+
+    /// <summary>The post's link: public <c>t.me/{username}/{message}</c> when the chat has a username, else <c>t.me/c/…</c> for channels and supergroups.</summary>
+    public Uri? PostLink => TelegramLinks.Post(ChatUsername, ChatId, MessageId);
+
     /// <summary>Suffix of the source id of an item that came from an edit.</summary>
     public const string EditedSuffix = ":edited";
 
@@ -137,7 +146,11 @@ public static class TelegramUpdateRouter
 
         return posted is null
             ? Ignore(chatId, message.Id, edited ? "edited-no-media" : "no-media")
-            : new RoutedUpdate(TelegramRoute.Ingest, chatId, message.Id, posted, [], null, null, false, edited ? "ingest-edit" : "ingest", edited);
+            : new RoutedUpdate(TelegramRoute.Ingest, chatId, message.Id, posted, [], null, null, false, edited ? "ingest-edit" : "ingest", edited)
+            {
+                ChatUsername = TelegramLinks.Username(message.Chat.Username),
+                ChatTitle = TelegramLinks.Title(message.Chat.Title),
+            };
     }
 
     private static RoutedUpdate Ignore(long chatId, int messageId, string reason) => new(TelegramRoute.Ignore, chatId, messageId, null, [], null, null, false, reason);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Haechi.Core.Review;
 using Haechi.Data;
+using Haechi.Data.Telegram;
 using Haechi.Pipeline.Ingestion;
+using Haechi.Pipeline.Telegram;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Review;
@@ -12,7 +14,17 @@ namespace Haechi.Server.Features.Review;
 /// <c>t.me</c> link of a Telegram post where the chat id gives one, the seized batch, first and last
 /// seen, how often the same bytes arrived, and every other place the same content was seen.
 /// </summary>
-internal sealed record ItemProvenance(string SourceKind, string? Url, string? WatchedPage, string? TelegramLink, long? TelegramChatId, long? TelegramMessageId, string? Batch, string? FileNameHash, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int SeenCount, IReadOnlyList<ItemSighting> Elsewhere);
+internal sealed record ItemProvenance(string SourceKind, string? Url, string? WatchedPage, string? TelegramLink, long? TelegramChatId, long? TelegramMessageId, string? Batch, string? FileNameHash, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int SeenCount, IReadOnlyList<ItemSighting> Elsewhere)
+{
+    /// <summary>The page that showed the media (a crawled page, or the Telegram post), when known.</summary>
+    public string? Page { get; init; }
+
+    /// <summary>The Telegram channel or group's title, as last seen.</summary>
+    public string? TelegramChatTitle { get; init; }
+
+    /// <summary>The Telegram channel or group's public username (without <c>@</c>), when it has one.</summary>
+    public string? TelegramChatUsername { get; init; }
+}
 
 /// <summary>
 /// Another place the same content was seen: a review item (<paramref name="ReviewItemId"/>) or an
@@ -65,7 +77,19 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
                 }
             }
 
-            provenance = new ItemProvenance(ingest.SourceKind, ingest.Url ?? item.Url, watchedPage, TelegramLink(chat, message), chat, message, batch, nameHash, first, last, seen, []);
+            TelegramChatRecord? chatRecord = null;
+            if (chat is { } chatId)
+            {
+                chatRecord = await db.TelegramChats.AsNoTracking().SingleOrDefaultAsync(c => c.ChatId == chatId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var telegramLink = chat is { } c && message is { } m ? TelegramLinks.Post(chatRecord?.Username, c, m)?.AbsoluteUri : null;
+            provenance = new ItemProvenance(ingest.SourceKind, ingest.Url ?? item.Url, watchedPage, telegramLink, chat, message, batch, nameHash, first, last, seen, [])
+            {
+                Page = ingest.SourceKind == "telegram" ? null : ingest.PageUrl ?? item.PageUrl,
+                TelegramChatTitle = chatRecord?.Title,
+                TelegramChatUsername = chatRecord?.Username,
+            };
         }
         else
         {
@@ -145,24 +169,6 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
             && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chat)
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var message)
             ? (chat, message) : (null, null);
-    }
-
-    /// <summary>
-    /// The <c>t.me</c> link of a post in a channel or supergroup (chat id <c>-100…</c>):
-    /// <c>https://t.me/c/{id}/{message}</c>, which opens for members; the public
-    /// <c>t.me/{username}/{message}</c> needs the channel's username, which is not stored. Null for other chats.
-    /// </summary>
-    internal static string? TelegramLink(long? chat, long? message)
-    {
-        if (chat is not { } c || message is not { } m)
-        {
-            return null;
-        }
-
-        var digits = c.ToString(CultureInfo.InvariantCulture);
-        return digits.StartsWith("-100", StringComparison.Ordinal) && digits.Length > 4
-            ? string.Create(CultureInfo.InvariantCulture, $"https://t.me/c/{digits[4..]}/{m}")
-            : null;
     }
 
     /// <summary>The batch and the name hash of a seized file's source id <c>import:{batch}:{name hash}</c>.</summary>

@@ -6,7 +6,7 @@ using Haechi.Core.Hashing;
 namespace Haechi.Server.Features.Takedowns;
 
 /// <summary>One item as a notice lists it: where, which fingerprints, when. Never the content.</summary>
-internal sealed record NoticeLine(string Url, byte[]? Pdq, byte[]? Sha256, DateTimeOffset FirstSeenAt, DateTimeOffset? FirstNoticeAt, int NoticesSent);
+internal sealed record NoticeLine(string Url, byte[]? Pdq, byte[]? Sha256, DateTimeOffset FirstSeenAt, DateTimeOffset? FirstNoticeAt, int NoticesSent, string? Page = null);
 
 /// <summary>Subject and body of a notice.</summary>
 internal sealed record NoticeMessage(string Subject, string Body);
@@ -47,6 +47,11 @@ internal static class NoticeText
         {
             var line = lines[i];
             body.Append(CultureInfo.InvariantCulture, $"{i + 1}. ").AppendLine(line.Url);
+            if (line.Page is { Length: > 0 } page && page != line.Url)
+            {
+                body.Append("   ").Append(T("ShownOn")).Append(": ").AppendLine(page);
+            }
+
             if (line.Pdq is { Length: 32 } pdq)
             {
                 body.Append("   PDQ: ").AppendLine(Hash256.ReadBigEndian(pdq).ToString());

@@ -41,7 +41,7 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
         }
 
         var channel = Channel(contact);
-        var line = new NoticeLine(url.AbsoluteUri, item.Pdq, item.Sha256, item.CreatedAt, null, 0);
+        var line = new NoticeLine(url.AbsoluteUri, item.Pdq, item.Sha256, item.CreatedAt, null, 0, item.PageUrl);
         var text = NoticeText.Build(contact.Language, options.Value.Organisation, 0, 1, escalated: false, [line]);
         return new NoticePreview(reviewItemId, url.AbsoluteUri, url.Host, views.First(v => v.Id == contact.Id), views, channel, text.Subject, text.Body, existing, channel is null ? "no-channel" : existing is null ? null : "already-noticed");
     }
@@ -67,6 +67,7 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
         {
             Url = url.AbsoluteUri,
             Host = url.Host.ToLowerInvariant(),
+            PageUrl = review.PageUrl,
             Pdq = review.Pdq,
             Sha256 = review.Sha256,
             ReviewItemId = reviewItemId,
@@ -128,7 +129,7 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
         };
         db.TakedownNotices.Add(notice);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        var lines = items.Select(i => new NoticeLine(i.Url, i.Pdq, i.Sha256, i.FirstSeenAt, i.FirstNoticeAt, i.NoticesSent)).ToList();
+        var lines = items.Select(i => new NoticeLine(i.Url, i.Pdq, i.Sha256, i.FirstSeenAt, i.FirstNoticeAt, i.NoticesSent, i.PageUrl)).ToList();
         var text = NoticeText.Build(language, options.Organisation, notice.Id, round, escalated, lines);
         notice.Subject = text.Subject;
         notice.Body = text.Body;

@@ -26,6 +26,7 @@ internal static class TakedownsFeature
         services.TryAddScoped<RunNoticeLoop>();
         services.TryAddScoped<GetTakedownStatistics>();
         services.TryAddScoped<ListNotices>();
+        services.AddHostedService<ContactPresets>();
         services.AddHostedService<NoticeLoopService>();
         return services;
     }

@@ -198,14 +198,17 @@ public sealed class ItemContentTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("-1001234567890:42:AgADx", "https://t.me/c/1234567890/42")]
-    [InlineData("-1001234567890:7:AgADx:edited", "https://t.me/c/1234567890/7")]
-    [InlineData("123456:42:AgADx", null)]
-    [InlineData("garbage", null)]
-    public void TelegramLink_SourceId_ChannelPostLinkOnlyForChannels(string sourceId, string? expected)
+    [InlineData("-1001234567890:42:AgADx", null, "https://t.me/c/1234567890/42")]
+    [InlineData("-1001234567890:7:AgADx:edited", null, "https://t.me/c/1234567890/7")]
+    [InlineData("-1001234567890:7:AgADx", "leak_room", "https://t.me/leak_room/7")]
+    [InlineData("-1001234567890:7:AgADx", "@leak_room", "https://t.me/leak_room/7")]
+    [InlineData("-1001234567890:7:AgADx", "bad name!", "https://t.me/c/1234567890/7")]
+    [InlineData("123456:42:AgADx", null, null)]
+    [InlineData("garbage", null, null)]
+    public void TelegramLink_SourceId_PublicLinkWithUsernameElseChannelLink(string sourceId, string? username, string? expected)
     {
         var (chat, message) = Server.Features.Review.GetItemProvenance.TelegramPost(sourceId);
-        Assert.Equal(expected, Server.Features.Review.GetItemProvenance.TelegramLink(chat, message));
+        Assert.Equal(expected, chat is { } c && message is { } m ? Haechi.Pipeline.Telegram.TelegramLinks.Post(username, c, m)?.AbsoluteUri : null);
     }
 
     [Fact]

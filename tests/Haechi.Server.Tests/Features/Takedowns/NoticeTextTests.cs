@@ -24,6 +24,20 @@ public sealed class NoticeTextTests
     }
 
     [Fact]
+    public void Build_ItemShownOnPage_NamesThePageUnderTheMediaUrl()
+    {
+        var text = NoticeText.Build("ko", "해치", 5, 1, escalated: false,
+        [
+            new NoticeLine("https://host.example/a.jpg", Pdq, Sha, Seen, null, 0, "https://host.example/board/12"),
+            new NoticeLine("https://t.me/leak_room/7", Pdq, Sha, Seen, null, 0, "https://t.me/leak_room/7"),
+        ]);
+        Assert.Contains("1. https://host.example/a.jpg\n   게시된 페이지: https://host.example/board/12\n", text.Body.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("2. https://t.me/leak_room/7\n   PDQ:", text.Body.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        var english = NoticeText.Build("en", "Haechi", 5, 1, escalated: false, [new NoticeLine("https://host.example/a.jpg", Pdq, Sha, Seen, null, 0, "https://host.example/board/12")]);
+        Assert.Contains("shown on page: https://host.example/board/12", english.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_EnglishRepeatEscalated_SaysRoundAndPolice_ListsNoticesSoFar()
     {
         var lines = new[]

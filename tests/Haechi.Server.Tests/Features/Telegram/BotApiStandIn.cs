@@ -147,9 +147,14 @@ internal sealed class BotApiStandIn : IDisposable
         return content;
     }
 
-    public static JsonObject Channel(long chatId, int messageId, JsonObject content)
+    public static JsonObject Channel(long chatId, int messageId, JsonObject content, string? username = null, string title = "A channel")
     {
-        content["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "channel", ["title"] = "A channel" };
+        content["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "channel", ["title"] = title };
+        if (username is not null)
+        {
+            content["chat"]!["username"] = username;
+        }
+
         content["message_id"] = messageId;
         return content;
     }

@@ -174,8 +174,8 @@ public sealed class TelegramConnectorTests : IAsyncLifetime
         _api.AddFile("post-7", posted, posted.Length);
         var unrelated = EvidenceTests.Picture(8);
         _api.AddFile("post-8", unrelated, unrelated.Length);
-        _api.AddUpdate("channel_post", BotApiStandIn.Channel(AllowedChannel, 77, BotApiStandIn.PhotoSizes(("post-7", posted.Length, 320))));
-        _api.AddUpdate("channel_post", BotApiStandIn.Channel(AllowedChannel, 78, BotApiStandIn.PhotoSizes(("post-8", unrelated.Length, 320))));
+        _api.AddUpdate("channel_post", BotApiStandIn.Channel(AllowedChannel, 77, BotApiStandIn.PhotoSizes(("post-7", posted.Length, 320)), username: "leak_room", title: "유출 방"));
+        _api.AddUpdate("channel_post", BotApiStandIn.Channel(AllowedChannel, 78, BotApiStandIn.PhotoSizes(("post-8", unrelated.Length, 320)), username: "leak_room", title: "유출 방"));
 
         await WaitForAsync(
             async () => await QueryAsync(factory, db => db.IngestItems.CountAsync(i => i.State == IngestState.Done, ApiClient.Ct)) == 2,
@@ -194,6 +194,22 @@ public sealed class TelegramConnectorTests : IAsyncLifetime
         var match = Assert.Single(queue);
         Assert.Equal(items[0].ReviewItemId, (long)match!["id"]!);
         Assert.True((double)match["matchStrength"]! > 0.5);
+
+        // Located by its public post link (the channel has a username), which a notice can name; the
+        // channel's title is kept for the item page, and the Telegram contact is there from the first run.
+        Assert.Equal("https://t.me/leak_room/77", items[0].PageUrl);
+        var reviewed = await QueryAsync(factory, db => db.ReviewItems.AsNoTracking().SingleAsync(r => r.Id == items[0].ReviewItemId, ApiClient.Ct));
+        Assert.Equal("https://t.me/leak_room/77", reviewed.Url);
+        var chat = await QueryAsync(factory, db => db.TelegramChats.AsNoTracking().SingleAsync(ApiClient.Ct));
+        Assert.Equal((AllowedChannel, "leak_room", "유출 방"), (chat.ChatId, chat.Username, chat.Title));
+        using (var decided = await admin.PostAsJsonAsync($"/api/review/items/{reviewed.Id}/decision", new { decision = "confirm", reason = "victim-registered photo" }, ApiClient.Ct))
+        {
+            Assert.True(decided.IsSuccessStatusCode);
+        }
+
+        var notice = await (await admin.GetAsync($"/api/takedowns/review-items/{reviewed.Id}/notice", ApiClient.Ct)).JsonAsync();
+        Assert.Equal("Telegram", (string?)notice["contact"]!["name"]);
+        Assert.Equal("abuse@telegram.org", (string?)notice["contact"]!["email"]);
 
         var status = await (await admin.GetAsync("/api/admin/telegram/status", ApiClient.Ct)).JsonAsync();
         Assert.Equal(2, (long)status["ingested"]!);

@@ -146,7 +146,7 @@ internal sealed partial class VisitWatchedSource(
                     continue;
                 }
 
-                var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, ItemSourceId(source.Id, link.Url), Url: link.Url), ct).ConfigureAwait(false);
+                var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, ItemSourceId(source.Id, link.Url), Url: link.Url, PageUrl: page.Url), ct).ConfigureAwait(false);
                 switch (outcome.Status)
                 {
                     case EnqueueStatus.Accepted:
