@@ -44,7 +44,27 @@ internal sealed record CaseCreated(string CaseNumber, string Pin);
 internal sealed record CaseHistoryItem(Haechi.Core.Cases.CaseEventKind Event, DateTimeOffset At, int SignalCount);
 
 /// <summary>A case as its owner sees it.</summary>
-internal sealed record CaseView(Haechi.Core.Cases.CaseStatus Status, IReadOnlyList<CaseHistoryItem> History, int SignalCount, RemovalProgress Removal);
+internal sealed record CaseView(Haechi.Core.Cases.CaseStatus Status, IReadOnlyList<CaseHistoryItem> History, int SignalCount, RemovalProgress Removal)
+{
+    /// <summary>The copies of her content an analyst confirmed (or that matched content confirmed from them), oldest first.</summary>
+    public IReadOnlyList<CaseCopy> Copies { get; init; } = [];
+}
+
+/// <summary>Where one confirmed copy stands, as its owner sees it: no URL, no content.</summary>
+internal enum CaseCopyState
+{
+    /// <summary>Confirmed; no removal notice sent yet.</summary>
+    Confirmed,
+
+    /// <summary>A removal notice went to the host; still online at the last check.</summary>
+    NoticeSent,
+
+    /// <summary>Verified removed.</summary>
+    Removed,
+}
+
+/// <summary>One confirmed copy of a victim's content: when it was found and where its removal stands.</summary>
+internal sealed record CaseCopy(DateTimeOffset FoundAt, CaseCopyState State, DateTimeOffset? NoticeSentAt, DateTimeOffset? RemovedAt);
 
 /// <summary>Removal progress of the items found for a case: counts only, never URLs of content.</summary>
 /// <param name="Noticed">Items a removal notice was sent for.</param>

@@ -19,6 +19,7 @@ internal static class CasesFeature
         services.TryAddScoped<GetCase>();
         services.TryAddScoped<AddCaseSignals>();
         services.TryAddScoped<WithdrawCase>();
+        services.TryAddScoped<FindItemCase>();
         services.TryAddScoped<RecordCaseMatch>();
         return services;
     }

@@ -1,38 +1,98 @@
 using Haechi.Core.Cases;
+using Haechi.Core.Takedowns;
 using Haechi.Data;
 using Haechi.Data.Cases;
+using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Cases;
 
 /// <summary>
-/// When an analyst confirms an item that matched a victim-registered entry, the victim's case
-/// records "match found": the status moves to <see cref="CaseStatus.MatchFound"/> where the state
-/// machine allows it, and the history gets a line (kind and time only: no content, no URL).
-/// Runs inside the caller's transaction, so the history changes with the decision or not at all.
+/// The victim's case an item belongs to, found through what it matched: an entry of the
+/// victim-registered bank names the case; an entry of the confirmed-content bank names the review
+/// item it was made from, whose own match is followed in turn (a copy of a copy of her photo is
+/// still hers). Followed at most <see cref="MaxHops"/> times.
 /// </summary>
-internal sealed class RecordCaseMatch(HaechiDbContext db, TimeProvider time)
+internal sealed class FindItemCase(HaechiDbContext db)
 {
-    /// <summary>Adds the history line (saved with the caller's next save); false when the entry is not a live case's.</summary>
-    public async Task<bool> ExecuteAsync(long matchedEntryId, CancellationToken cancellationToken)
+    /// <summary>Most confirmed-content links followed back to a victim's entry.</summary>
+    public const int MaxHops = 4;
+
+    /// <summary>The live or withdrawn case (tracked) whose entry <paramref name="matchedEntryId"/> leads to, or null.</summary>
+    public async Task<CaseRecord?> ExecuteAsync(long? matchedEntryId, CancellationToken cancellationToken)
     {
-        var record = await (from entry in db.BankEntries
-                            join bank in db.Banks on entry.BankId equals bank.Id
-                            join c in db.Cases on entry.ExternalId equals c.CaseNumber
-                            where entry.Id == matchedEntryId && bank.Name == VictimBank.Name
-                            select c).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        for (var hop = 0; hop <= MaxHops && matchedEntryId is { } entryId; hop++)
+        {
+            var entry = await (from e in db.BankEntries
+                               join bank in db.Banks on e.BankId equals bank.Id
+                               where e.Id == entryId
+                               select new { e.ExternalId, Bank = bank.Name }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                return null;
+            }
+
+            if (entry.Bank == VictimBank.Name)
+            {
+                return await db.Cases.FirstOrDefaultAsync(c => c.CaseNumber == entry.ExternalId, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (entry.Bank != ConfirmedContent.BankName || ConfirmedContent.ReviewItemOf(entry.ExternalId) is not { } sourceItem)
+            {
+                return null;
+            }
+
+            matchedEntryId = await db.ReviewItems.AsNoTracking().Where(r => r.Id == sourceItem).Select(r => r.MatchedEntryId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// Writes what happens to a victim's copies into her case, as she sees it: "match found" when an
+/// analyst confirms a copy (directly of her registration, or of content confirmed from it), "notice
+/// sent" when the first removal notice for a copy goes out, "removed" when a re-check finds a copy
+/// gone. The status moves where the state machine allows it (<see cref="CaseStateRules"/>); a history
+/// line holds a kind and a time only: no content, no URL. Runs inside the caller's transaction
+/// (saved with the caller's next save), so the case changes with the decision or notice, or not at all.
+/// </summary>
+internal sealed class RecordCaseMatch(HaechiDbContext db, FindItemCase find, TimeProvider time)
+{
+    /// <summary>Records "match found"; false when the entry leads to no live case.</summary>
+    public async Task<bool> ExecuteAsync(long matchedEntryId, CancellationToken cancellationToken) =>
+        await RecordAsync(await find.ExecuteAsync(matchedEntryId, cancellationToken).ConfigureAwait(false), CaseStatus.MatchFound, CaseEventKind.MatchFound).ConfigureAwait(false);
+
+    /// <summary>Records "notice sent" for case <paramref name="caseId"/>; false when it is not live.</summary>
+    public async Task<bool> NoticeSentAsync(long caseId, CancellationToken cancellationToken) =>
+        await RecordAsync(await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken).ConfigureAwait(false), CaseStatus.NoticeSent, CaseEventKind.NoticeSent).ConfigureAwait(false);
+
+    /// <summary>
+    /// Records "removed" for case <paramref name="caseId"/>; the status becomes <see cref="CaseStatus.Removed"/>
+    /// only when no other noticed copy of hers is still online.
+    /// </summary>
+    public async Task<bool> RemovedAsync(long caseId, CancellationToken cancellationToken)
+    {
+        var record = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken).ConfigureAwait(false);
+        var stillOnline = await db.NoticedItems.AsNoTracking()
+            .AnyAsync(n => n.CaseId == caseId && (n.Status == NoticeStatus.ReferredToHost || n.Status == NoticeStatus.ReferredToPolice), cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(record, stillOnline ? null : CaseStatus.Removed, CaseEventKind.Removed).ConfigureAwait(false);
+    }
+
+    private Task<bool> RecordAsync(CaseRecord? record, CaseStatus? to, CaseEventKind kind)
+    {
         if (record is null || record.Status == CaseStatus.Withdrawn)
         {
-            return false;
+            return Task.FromResult(false);
         }
 
-        if (CaseStateRules.CanTransition(record.Status, CaseStatus.MatchFound))
+        if (to is { } next && CaseStateRules.CanTransition(record.Status, next))
         {
-            record.Status = CaseStatus.MatchFound;
+            record.Status = next;
         }
 
-        db.CaseEvents.Add(new CaseEventRecord { CaseId = record.Id, Kind = CaseEventKind.MatchFound, At = time.GetUtcNow(), SignalCount = 1 });
-        return true;
+        db.CaseEvents.Add(new CaseEventRecord { CaseId = record.Id, Kind = kind, At = time.GetUtcNow(), SignalCount = 1 });
+        return Task.FromResult(true);
     }
 }

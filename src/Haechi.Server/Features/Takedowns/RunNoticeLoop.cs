@@ -22,7 +22,7 @@ internal sealed record LoopPass(int Delivered, int Rechecked, int Removed, int R
 /// via <see cref="RecheckNoticedItem"/>): gone or changed → removed; (3) items still there whose
 /// re-notify interval passed get one new notice per contact, escalated to the police after N notices.
 /// </summary>
-internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice deliver, RecheckNoticedItem recheck, AuditLog audit, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<RunNoticeLoop> logger)
+internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice deliver, RecheckNoticedItem recheck, AuditLog audit, Cases.RecordCaseMatch caseProgress, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<RunNoticeLoop> logger)
 {
     public async Task<LoopPass> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +40,7 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
             }
         }
 
+        var removedFromCases = new List<long>();
         var open = await db.NoticedItems
             .Where(n => n.Status == NoticeStatus.ReferredToHost || n.Status == NoticeStatus.ReferredToPolice)
             .OrderBy(n => n.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -95,6 +96,11 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
             if (item.Status == NoticeStatus.Removed)
             {
                 removed++;
+                if (item.CaseId is { } caseId)
+                {
+                    removedFromCases.Add(caseId);
+                }
+
                 LogRemoved(logger, item.Id, (long)(item.RemovedAt!.Value - item.FirstNoticeAt!.Value).TotalSeconds);
                 continue;
             }
@@ -106,6 +112,13 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+        // The victims' cases show each removal (after the statuses above are saved, so "all removed" is seen).
+        foreach (var caseId in removedFromCases)
+        {
+            await caseProgress.RemovedAsync(caseId, cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         var renotified = 0;
         var contacts = await db.PlatformContacts.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken).ConfigureAwait(false);

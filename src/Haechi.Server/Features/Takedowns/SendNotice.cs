@@ -20,7 +20,7 @@ internal sealed record NoticeSent(long NoticeId, long NoticedItemId, NoticeDeliv
 /// picks), previews the notice, and sends it (recorded, audited, delivered at once, retried by the
 /// loop when delivery fails).
 /// </summary>
-internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, DeliverNotice deliver, AuditLog audit, IOptions<TakedownsOptions> options, TimeProvider time)
+internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, DeliverNotice deliver, AuditLog audit, Cases.FindItemCase findCase, Cases.RecordCaseMatch caseProgress, IOptions<TakedownsOptions> options, TimeProvider time)
 {
     public async Task<NoticePreview?> PreviewAsync(long reviewItemId, long? contactId, CancellationToken cancellationToken)
     {
@@ -55,12 +55,8 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
         }
 
         var review = await db.ReviewItems.AsNoTracking().FirstAsync(r => r.Id == reviewItemId, cancellationToken).ConfigureAwait(false);
-        var caseId = review.MatchedEntryId is { } entryId
-            ? await (from entry in db.BankEntries
-                     join c in db.Cases on entry.ExternalId equals c.CaseNumber
-                     where entry.Id == entryId
-                     select (long?)c.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        // The victim's case, also for a copy of content confirmed from her registration.
+        var caseId = (await findCase.ExecuteAsync(review.MatchedEntryId, cancellationToken).ConfigureAwait(false))?.Id;
         var now = time.GetUtcNow();
         var url = new Uri(preview.Url);
         var noticed = new NoticedItemRecord
@@ -89,6 +85,11 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
         }
 
         var notice = await QueueAsync(db, options.Value, time, contact.Id, channel, contact.Language, [noticed], round: 1, escalated: false, userId, cancellationToken).ConfigureAwait(false);
+        if (caseId is { } victimCase && await caseProgress.NoticeSentAsync(victimCase, cancellationToken).ConfigureAwait(false))
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await audit.AppendAsync("user:" + userId, "takedown.notice-sent", "review-item:" + reviewItemId.ToString(CultureInfo.InvariantCulture),
             string.Create(CultureInfo.InvariantCulture, $"notice={notice.Id} contact={contact.Id} channel={channel}"), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

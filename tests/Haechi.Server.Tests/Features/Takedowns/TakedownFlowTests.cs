@@ -214,6 +214,16 @@ public sealed class TakedownFlowTests
             Assert.Equal(2, (int)removal["noticed"]!);
             Assert.Equal(1, (int)removal["removed"]!);
             Assert.Equal(1, (int)removal["stillOnline"]!);
+
+            // Her history says a copy was found, a removal request went out and a copy was removed;
+            // each confirmed copy is listed with where its removal stands (times only).
+            var events = JsonNode.Parse(caseText)!["history"]!.AsArray().Select(e => (string?)e!["event"]).ToList();
+            Assert.Contains("matchFound", events);
+            Assert.Equal(2, events.Count(e => e == "noticeSent"));
+            Assert.Equal(1, events.Count(e => e == "removed"));
+            var copies = JsonNode.Parse(caseText)!["copies"]!.AsArray();
+            Assert.Equal(["noticeSent", "removed"], copies.Select(c => (string?)c!["state"]).Order(StringComparer.Ordinal));
+            Assert.Equal("noticeSent", JsonNode.Parse(caseText)!["status"]!.GetValue<string>());
             Assert.DoesNotContain("127.0.0.1", caseText, StringComparison.Ordinal);
             Assert.DoesNotContain("img/", caseText, StringComparison.Ordinal);
         }
