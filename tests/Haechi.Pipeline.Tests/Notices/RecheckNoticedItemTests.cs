@@ -51,4 +51,32 @@ public sealed class RecheckNoticedItemTests : IAsyncLifetime
         _site.File("/b.jpg", SyntheticImages.Jpeg(800, 600, 99));
         Assert.Equal(RecheckOutcome.Changed, (await recheck.RunAsync(_site.Url("b.jpg"), pdqB, ct))!.Outcome);
     }
+
+    [Fact]
+    public async Task RunAsync_NoticedPage_ReadForItsMedia_StillThereThenGoneWhenThePostLosesTheImage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var posted = SyntheticImages.Jpeg(800, 600, 51);
+        var pdq = new ImageFingerprinter().Fingerprint(posted).Pdq;
+        _site.File("/media/p.jpg", posted);
+        _site.File("/media/other.jpg", SyntheticImages.Jpeg(800, 600, 52));
+        // A post page (as a public t.me post shows it: og:image plus the image), and a page of links that are pages themselves.
+        _site.Page("/room/7", "<html><head><meta property=\"og:image\" content=\"/media/other.jpg\"></head><body><img src=\"/media/p.jpg\"></body></html>");
+        using var fetcher = new SafeFetcher(FetchOptions.Default with { AllowPrivateAddresses = true });
+        var recheck = new RecheckNoticedItem(fetcher);
+
+        var there = await recheck.RunAsync(_site.Url("room/7"), pdq, ct);
+        Assert.Equal(RecheckOutcome.StillThere, there!.Outcome);
+        Assert.Equal(0, there.Distance);
+
+        // The post is deleted: the page still answers, showing only the channel's picture.
+        _site.Page("/room/7", "<html><head><meta property=\"og:image\" content=\"/media/other.jpg\"></head><body><img src=\"/room/8\"></body></html>");
+        _site.Page("/room/8", "<html><body><img src=\"/media/p.jpg\"></body></html>");
+        var gone = await recheck.RunAsync(_site.Url("room/7"), pdq, ct);
+        Assert.Equal(RecheckOutcome.Gone, gone!.Outcome);
+        Assert.True(gone.Distance > 31, "the other image is not the content; the linked page is not followed");
+
+        // A private channel link cannot be read from outside: unknown, so notices go on.
+        Assert.Null(await recheck.RunAsync(new Uri("https://t.me/c/1234567890/7"), pdq, ct));
+    }
 }
