@@ -110,6 +110,13 @@ public sealed class IngestItemRecord
     /// <summary>Cosine similarity of that face match.</summary>
     public double? FaceSimilarity { get; set; }
 
+    /// <summary>
+    /// The face model's estimated age in years of the youngest face that passed the quality gates
+    /// (for a video, in any sampled frame); null when no face did or faces are off. Under
+    /// <see cref="Haechi.Core.Faces.FaceAge.MinorBelow"/> the review item is flagged as a possible minor (a triage flag, never a verdict).
+    /// </summary>
+    public double? YoungestAge { get; set; }
+
     /// <summary>0..1, nudity triage score (porn + hentai + sexy; for a video, the highest of its sampled frames), or null when not scored (model not installed).</summary>
     public double? NudityScore { get; set; }
 

@@ -18,6 +18,12 @@ public sealed class ReviewItemRecord
 
     public bool PossibleMinor { get; set; }
 
+    /// <summary>
+    /// When <see cref="PossibleMinor"/> was set by the face model's age estimate (ingested content), the
+    /// youngest face's estimated age in years; null when the reporter set it, or it is not set.
+    /// </summary>
+    public double? MinorAge { get; set; }
+
     /// <summary>0..1, strongest bank or face match (0 when none).</summary>
     public double MatchStrength { get; set; }
 

@@ -80,6 +80,12 @@ public sealed record VideoAnalysis
     /// <summary>Time of the frame with <see cref="ExplicitPeak"/>.</summary>
     public double? ExplicitPeakAt { get; init; }
 
+    /// <summary>The estimated age in years of the youngest face that passed the embedder's gates in any sampled frame; null when none did or faces are off.</summary>
+    public double? YoungestAge { get; init; }
+
+    /// <summary>Time of the frame with <see cref="YoungestAge"/>.</summary>
+    public double? YoungestAgeAt { get; init; }
+
     public required IReadOnlyList<VideoKeyframe> Keyframes { get; init; }
 
     public required TimeSpan DecodeTime { get; init; }
@@ -89,11 +95,12 @@ public sealed record VideoAnalysis
 
 /// <summary>
 /// Frame analysis of a video for triage: frames sampled at <see cref="VideoAnalysisOptions.FramesPerSecond"/>
-/// go through face detection, embedding (matched against enrolled face banks) and nudity scoring;
-/// the results are aggregated per video (which subjects, when; how sexual). Streams the frames (one in
+/// go through face detection, embedding (matched against enrolled face banks) with the age estimate,
+/// and nudity scoring; the results are aggregated per video (which subjects, when; the youngest face; how sexual).
+/// <paramref name="ages"/> replaces the embedder's own age head (null: the embedder's). Streams the frames (one in
 /// memory at a time). The models are shared and thread-safe; use one analyzer per thread.
 /// </summary>
-public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? embedder, NudityClassifier? nudity, IReadOnlyList<FaceBank> faceBanks, VideoAnalysisOptions? options = null)
+public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? embedder, NudityClassifier? nudity, IReadOnlyList<FaceBank> faceBanks, VideoAnalysisOptions? options = null, IFaceAgeEstimator? ages = null)
 {
     private readonly VideoAnalysisOptions _options = options ?? new VideoAnalysisOptions();
 
@@ -120,6 +127,8 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
         var explicitPeak = -1f;
         double? explicitAt = null;
         byte[]? peakJpeg = null;
+        double? youngest = null;
+        double? youngestAt = null;
         Span<FaceMatch> best = stackalloc FaceMatch[1];
         while ((_options.MaxFrames <= 0 || frames < _options.MaxFrames) && reader.TryRead(out var frame))
         {
@@ -138,7 +147,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                 }
 
                 var embeddable = new List<DetectedFace>(faces.Count);
-                if (embedder is not null && faceBanks.Count > 0)
+                if (embedder is not null)
                 {
                     foreach (var face in faces)
                     {
@@ -149,9 +158,15 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                     }
                 }
 
-                // No embedding when no face passes the gates, or nobody is enrolled.
-                var vectors = embeddable.Count == 0 ? [] : embedder!.Embed(image, embeddable);
-                foreach (var vector in vectors)
+                // No embedding when no face passes the gates; one run gives each face's vector and age.
+                var described = embeddable.Count == 0 ? null : embedder!.Describe(image, embeddable);
+                if (described is not null && FaceAge.Youngest(ages?.EstimateAges(image, embeddable) ?? described.Ages) is { } age && (youngest is null || age < youngest))
+                {
+                    youngest = age;
+                    youngestAt = time;
+                }
+
+                foreach (var vector in described?.Embeddings ?? [])
                 {
                     for (var b = 0; b < faceBanks.Count; b++)
                     {
@@ -233,6 +248,8 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
             NudityPeak = peakAt is null ? null : Math.Clamp(peak, 0, 1),
             ExplicitPeak = explicitAt is null ? null : Math.Clamp(explicitPeak, 0, 1),
             ExplicitPeakAt = explicitAt,
+            YoungestAge = youngest,
+            YoungestAgeAt = youngestAt,
             Keyframes = keyframes,
             DecodeTime = reader.ReadTime,
             ModelTime = modelTime > elapsed ? elapsed : modelTime,

@@ -15,6 +15,10 @@ namespace Haechi.Pipeline.Ingestion;
 /// <param name="Priority">0..1, see <see cref="ReviewPriority"/>.</param>
 /// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
 /// <param name="PdqQuality">The image PDQ's quality, when there is one.</param>
+/// <param name="MinorAge">
+/// The youngest face's estimated age in years when it is under <see cref="Haechi.Core.Faces.FaceAge.MinorBelow"/>:
+/// the item is flagged as a possible minor (reviewed first); null otherwise.
+/// </param>
 public sealed record ReviewCandidate(
     string SourceId,
     double MatchStrength,
@@ -26,7 +30,8 @@ public sealed record ReviewCandidate(
     double NudityScore = 0,
     double Priority = 0,
     double? FrameAt = null,
-    int? PdqQuality = null);
+    int? PdqQuality = null,
+    double? MinorAge = null);
 
 /// <summary>
 /// Where matched items go: in both hosts, the review queue (<c>Haechi.Pipeline.Review.ReviewSink</c>,

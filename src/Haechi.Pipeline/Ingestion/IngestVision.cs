@@ -23,7 +23,8 @@ public sealed record VisionStatus(string Faces, string Nudity)
 /// <param name="Frames">For a video: sampled frames analysed.</param>
 /// <param name="Explicit">0..1 (porn + hentai; for a video, the highest of one sampled frame), null when the classifier is off.</param>
 /// <param name="ExplicitAt">For a video: seconds into it of the frame with the highest explicit score.</param>
-public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null);
+/// <param name="YoungestAge">The estimated age in years of the youngest face that passed the quality gates (for a video, of any sampled frame); null when none did or faces are off.</param>
+public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null, double? YoungestAge = null);
 
 /// <summary>
 /// The vision step of the pipeline (face detector, FaceRes embedder, nudity classifier) on the
@@ -32,7 +33,11 @@ public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudi
 /// the pipeline runs without it rather than pretending.
 /// </summary>
 /// <param name="models">The host's vision models (owned by the host).</param>
-public sealed class IngestVision(VisionModels models)
+/// <param name="ages">
+/// The age estimator of the faces; null (every host) uses the face embedder's own age head, in the
+/// same run as the embedding. Tests of the wiring pass a stand-in (no photo of a real child is used).
+/// </param>
+public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = null)
 {
     /// <summary>Which parts are on, and why the others are off.</summary>
     public VisionStatus Status
@@ -67,7 +72,8 @@ public sealed class IngestVision(VisionModels models)
 
     /// <summary>
     /// Detects and embeds the faces of the image and matches each against every face bank (best
-    /// similarity at or above <paramref name="threshold"/>), and scores nudity (triage and explicit).
+    /// similarity at or above <paramref name="threshold"/>), estimates their ages (the youngest is
+    /// kept), and scores nudity (triage and explicit).
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a decodable image.</exception>
     public VisionResult Analyse(byte[] bytes, IReadOnlyList<FaceBank> banks, float threshold, ImageDecodeOptions decode)
@@ -83,6 +89,7 @@ public sealed class IngestVision(VisionModels models)
         var image = ImageDecoder.Decode(bytes, decode with { MinWorkingSide = ImageScanner.VisionDecodeOptions.MinWorkingSide });
         int? faceCount = null;
         FaceMatch? best = null;
+        double? youngest = null;
         if (Detector is not null && Embedder is not null)
         {
             var detected = Detector.Detect(image);
@@ -96,9 +103,12 @@ public sealed class IngestVision(VisionModels models)
                 }
             }
 
-            if (embeddable.Count > 0 && banks.Count > 0)
+            if (embeddable.Count > 0)
             {
-                foreach (var vector in Embedder.Embed(image, embeddable))
+                // One run of the model gives each face's vector and its age.
+                var described = Embedder.Describe(image, embeddable);
+                youngest = FaceAge.Youngest(ages?.EstimateAges(image, embeddable) ?? described.Ages);
+                foreach (var vector in banks.Count > 0 ? described.Embeddings : [])
                 {
                     foreach (var bank in banks)
                     {
@@ -113,14 +123,14 @@ public sealed class IngestVision(VisionModels models)
 
         NudityScores? scores = Nudity?.Classify(image);
         return scores is { } s
-            ? new VisionResult(faceCount, best, Math.Clamp(s.Priority, 0, 1), Explicit: Math.Clamp(s.Explicit, 0, 1))
-            : new VisionResult(faceCount, best, null);
+            ? new VisionResult(faceCount, best, Math.Clamp(s.Priority, 0, 1), Explicit: Math.Clamp(s.Explicit, 0, 1), YoungestAge: youngest)
+            : new VisionResult(faceCount, best, null, YoungestAge: youngest);
     }
 
     /// <summary>
     /// Samples at most <paramref name="maxFrames"/> frames spread over the video (one per second for
     /// short videos, fewer per second for long ones; each frame scaled so its longer side is at most
-    /// <paramref name="maxSide"/>), and runs the face detector, embedder and nudity classifier on each.
+    /// <paramref name="maxSide"/>), and runs the face detector, embedder (with the age estimate) and nudity classifier on each.
     /// Keeps the best enrolled face match and the highest nudity and explicit scores of one frame, with their times.
     /// </summary>
     /// <exception cref="VideoDecodeException">The video is refused, cannot be decoded, or took too long.</exception>
@@ -145,7 +155,7 @@ public sealed class IngestVision(VisionModels models)
             Decode = decode,
         };
         var faces = Detector is not null && Embedder is not null;
-        var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options).Analyze(path, cancellationToken);
+        var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options, ages).Analyze(path, cancellationToken);
         FaceMatch? best = null;
         double? faceAt = null;
         foreach (var sighting in analysis.Sightings)
@@ -157,7 +167,7 @@ public sealed class IngestVision(VisionModels models)
             }
         }
 
-        return new VisionResult(faces ? analysis.MaxFacesInFrame : null, best, analysis.NudityPeak, faceAt, analysis.NudityPeakAt, analysis.FramesAnalysed, analysis.ExplicitPeak, analysis.ExplicitPeakAt);
+        return new VisionResult(faces ? analysis.MaxFacesInFrame : null, best, analysis.NudityPeak, faceAt, analysis.NudityPeakAt, analysis.FramesAnalysed, analysis.ExplicitPeak, analysis.ExplicitPeakAt, analysis.YoungestAge);
     }
 
     /// <summary>Frames per second that spread <paramref name="maxFrames"/> over <paramref name="seconds"/>: at most 1, and 1 when the duration is unknown (the frame cap still holds).</summary>

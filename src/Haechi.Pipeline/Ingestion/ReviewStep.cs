@@ -1,3 +1,4 @@
+using Haechi.Core.Faces;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Data.Ingestion;
@@ -8,7 +9,9 @@ namespace Haechi.Pipeline.Ingestion;
 /// Hands an item to review: the strongest signal (a bank match, an enrolled face, or, when nothing
 /// matched, an explicit score over <see cref="IngestionOptions.QueueNudityAbove"/>) sets the
 /// priority (<see cref="ReviewPriority"/>); an item with a signal is submitted to the
-/// <see cref="IReviewSink"/> once its match is committed.
+/// <see cref="IReviewSink"/> once its match is committed. An item whose youngest face the age estimate
+/// puts under <see cref="FaceAge.MinorBelow"/> is flagged as a possible minor, so the queue shows it
+/// first (a triage flag, never a verdict; a face alone does not queue an item).
 /// </summary>
 internal sealed class ReviewStep(IReviewSink sink, IngestionOptions options)
 {
@@ -83,6 +86,7 @@ internal sealed class ReviewStep(IReviewSink sink, IngestionOptions options)
             item.NudityScore ?? 0,
             item.Priority,
             item.FrameAt,
-            item.Pdq is null ? null : item.Quality);
+            item.Pdq is null ? null : item.Quality,
+            FaceAge.MayShowMinor(item.YoungestAge) ? item.YoungestAge : null);
     }
 }

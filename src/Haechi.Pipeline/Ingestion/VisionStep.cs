@@ -7,7 +7,8 @@ namespace Haechi.Pipeline.Ingestion;
 /// <summary>
 /// Faces against every face bank and the nudity score when the vision models are installed (for a
 /// video, on at most <see cref="IngestionOptions.VideoVisionFrames"/> frames spread over it).
-/// Records the face count, the best enrolled face and the scores; with the models off it records nothing.
+/// Records the face count, the best enrolled face, the youngest face's estimated age and the scores;
+/// with the models off it records nothing.
 /// </summary>
 internal sealed class VisionStep(IngestVision vision, ItemContent content, IngestionOptions options)
 {
@@ -20,6 +21,7 @@ internal sealed class VisionStep(IngestVision vision, ItemContent content, Inges
         item.NudityScore = null;
         item.ExplicitScore = null;
         item.FrameAt = null;
+        item.YoungestAge = null;
         if (!vision.Enabled)
         {
             return new VisionResult(null, null, null);
@@ -32,6 +34,7 @@ internal sealed class VisionStep(IngestVision vision, ItemContent content, Inges
         item.FaceCount = seen.FaceCount;
         item.NudityScore = seen.Nudity;
         item.ExplicitScore = seen.Explicit;
+        item.YoungestAge = seen.YoungestAge;
         if (seen.Match is { } face)
         {
             item.FaceEntryId = face.Id;

@@ -27,6 +27,7 @@ namespace Haechi.Pipeline.Review;
 /// <param name="FrameAt">For a video: seconds into it of the frame behind the signal.</param>
 /// <param name="PdqQuality">The PDQ's quality (0..100); the PDQ counts as "the same content" only at <see cref="PdqQuality.DefaultMinimum"/> or more.</param>
 /// <param name="PageUrl">The page or Telegram post that showed the content, when it is not <paramref name="Url"/>.</param>
+/// <param name="MinorAge">When <paramref name="PossibleMinor"/> comes from the face model's age estimate: the youngest face's estimate in years.</param>
 public sealed record ReviewItemInput(
     ReviewItemKind Kind,
     string SourceId,
@@ -43,7 +44,8 @@ public sealed record ReviewItemInput(
     double? Priority = null,
     double? FrameAt = null,
     int? PdqQuality = null,
-    Uri? PageUrl = null);
+    Uri? PageUrl = null,
+    double? MinorAge = null);
 
 /// <summary>Where an enqueued item went: open for review, or classified by an earlier decision on the same content.</summary>
 /// <param name="Id">The review item.</param>
@@ -114,6 +116,7 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
                 Kind = input.Kind,
                 SourceId = input.SourceId,
                 PossibleMinor = input.PossibleMinor,
+                MinorAge = input.PossibleMinor ? input.MinorAge : null,
                 MatchStrength = Math.Clamp(input.MatchStrength, 0, 1),
                 NudityScore = Math.Clamp(input.NudityScore, 0, 1),
                 Signal = input.Signal,

@@ -41,7 +41,7 @@ internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
 
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt, PdqQuality: candidate.PdqQuality, PageUrl: page),
+            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt, PdqQuality: candidate.PdqQuality, PageUrl: page, PossibleMinor: candidate.MinorAge is not null, MinorAge: candidate.MinorAge),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }
