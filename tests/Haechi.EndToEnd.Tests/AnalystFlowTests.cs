@@ -81,7 +81,7 @@ public sealed class AnalystFlowTests(BrowserFixture fixture) : IDisposable
         // The signal and priority columns: a report carries no automatic signal.
         Assert.Equal("none", await first.GetByTestId("queue-signal").GetAttributeAsync("data-signal"));
         Assert.Equal("없음", (await first.GetByTestId("queue-signal").InnerTextAsync()).Trim());
-        Assert.Matches("^[0-9][.,][0-9]{2}$", (await first.GetByTestId("queue-priority").InnerTextAsync()).Replace("미성년자 가능성", string.Empty, StringComparison.Ordinal).Trim());
+        Assert.Matches("^[0-9][.,][0-9]{2}$", (await first.GetByTestId("queue-priority").InnerTextAsync()).Replace("미성년자 가능성 (신고자 표시)", string.Empty, StringComparison.Ordinal).Trim());
         var preview = first.GetByTestId("queue-preview");
         await preview.ScrollIntoViewIfNeededAsync();
         await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await preview.ElementHandleAsync());

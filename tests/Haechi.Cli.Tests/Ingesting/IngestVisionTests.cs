@@ -1,3 +1,4 @@
+using Haechi.Core.Faces;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Media.Images;
@@ -128,6 +129,11 @@ public sealed class IngestVisionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(ReviewItemKind.BankMatch, pdqItem.Kind);
         Assert.InRange(pdqItem.Priority, 0.5, 0.75);
 
+        // The adults of the sample photos are not flagged as possible minors (ADR 0013).
+        Assert.All(items.Where(i => i.FaceCount > 0), i => Assert.True(i.YoungestAge >= FaceAge.MinorBelow, $"item {i.Id}: youngest face estimated at {i.YoungestAge}"));
+        Assert.All(items.Where(i => i.FaceCount == 0), i => Assert.Null(i.YoungestAge));
+        Assert.All(review, r => Assert.False(r.PossibleMinor));
+
         // Her face on sexual content would come first; on these clothed photos a fingerprint copy outranks it.
         var sexual = faceItem.NudityScore >= ReviewPriority.SexualContent;
         Assert.Equal(sexual ? "face" : "pdq", review[0].Signal);
@@ -164,6 +170,7 @@ public sealed class IngestVisionTests(ITestOutputHelper output) : IDisposable
         {
             Assert.NotNull(i.Pdq);
             Assert.Null(i.FaceCount);
+            Assert.Null(i.YoungestAge);
             Assert.Null(i.NudityScore);
             Assert.Equal(0, i.Priority);
         });

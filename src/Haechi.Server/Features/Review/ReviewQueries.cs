@@ -21,6 +21,9 @@ internal sealed record ReviewReportView(string Receipt, ReportPlatform Platform,
 /// </summary>
 internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool PossibleMinor, double MatchStrength, double NudityScore, bool HasEvidence, ReviewStatus Status, ReviewDecision? Decision, DateTimeOffset CreatedAt, ReviewReportView? Report, string? Url = null, string? Signal = null, double Priority = 0, double? FrameAt = null)
 {
+    /// <summary>When the possible-minor flag comes from the face model's age estimate (not the reporter): the youngest face's estimate in years.</summary>
+    public double? MinorAge { get; init; }
+
     /// <summary>An open report whose content was decided before: the earlier item (the report still waits for an analyst).</summary>
     public long? SeenBeforeId { get; init; }
 
@@ -131,6 +134,7 @@ internal sealed class ListReviewQueue(HaechiDbContext db)
         return new ReviewItemView(r.Id, r.Kind, r.PossibleMinor, r.MatchStrength, r.NudityScore, r.EvidenceId is not null || fetched.Contains(r.SourceId), r.Status, r.Decision, r.CreatedAt, report, r.Url, r.Signal, r.Priority, r.FrameAt)
         {
             SeenBeforeId = seenBefore,
+            MinorAge = r.PossibleMinor ? r.MinorAge : null,
             SeenBeforeDecision = seenBefore is { } id ? earlier[id] : null,
         };
     }
