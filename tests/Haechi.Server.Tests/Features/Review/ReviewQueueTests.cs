@@ -281,4 +281,36 @@ public sealed class ReviewQueueTests : IAsyncLifetime
         Assert.Equal(9.0, (double)items[0]!["frameAt"]!);
         Assert.Equal("nudityTriage", (string)items[2]!["kind"]!);
     }
+
+    [Fact]
+    public async Task QueuePage_MinorFlag_SaysAgeEstimateOrReporter_BothFirst_KoreanAndEnglish()
+    {
+        using var admin = await _factory.AdminAsync();
+        using var anonymous = _factory.CreateClient();
+        await EnqueueAsync(new ReviewItemInput(ReviewItemKind.BankMatch, "ingest:1", MatchStrength: 0.95, Signal: "pdq", Priority: ReviewPriority.Compute(MatchSignal.Pdq, 0.95, 0)));
+        var young = await EnqueueAsync(new ReviewItemInput(ReviewItemKind.NudityTriage, "ingest:2", NudityScore: 0.9, Signal: "nudity", Priority: ReviewPriority.Compute(MatchSignal.Nudity, 0, 0.9), PossibleMinor: true, MinorAge: 16.6));
+        var receipt = await ReportAsync(anonymous, minor: true);
+
+        var english = await admin.GetStringAsync("/review?culture=en", ApiClient.Ct);
+        var flags = System.Text.RegularExpressions.Regex.Matches(english, "data-minor=\"([a-z]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, flags.Count);
+        Assert.Contains("age", flags);
+        Assert.Contains("reporter", flags);
+        Assert.Contains("May show a minor (age estimate ~17, automatic", english, StringComparison.Ordinal);
+        Assert.Contains("Possible minor (flagged by reporter)", english, StringComparison.Ordinal);
+        var korean = await admin.GetStringAsync("/review?culture=ko", ApiClient.Ct);
+        Assert.Contains("추정 나이 약 17세, 자동", korean, StringComparison.Ordinal);
+        Assert.Contains("미성년자 가능성 (신고자 표시)", korean, StringComparison.Ordinal);
+        var itemKo = await admin.GetStringAsync($"/review/{young.Id}?culture=ko", ApiClient.Ct);
+        Assert.Contains("data-minor=\"age\"", itemKo, StringComparison.Ordinal);
+        Assert.Contains("추정 나이 약 17세", itemKo, StringComparison.Ordinal);
+
+        // Both flagged items before the stronger unflagged match; the API carries the estimate.
+        var items = (await QueueAsync(admin))["items"]!.AsArray();
+        Assert.True((bool)items[0]!["possibleMinor"]! && (bool)items[1]!["possibleMinor"]!);
+        Assert.False((bool)items[2]!["possibleMinor"]!);
+        var automatic = items.Single(i => (long)i!["id"]! == young.Id)!;
+        Assert.Equal(16.6, (double)automatic["minorAge"]!);
+        Assert.Null(items.Single(i => (string?)i!["report"]?["receipt"] == receipt)!["minorAge"]);
+    }
 }
