@@ -119,7 +119,7 @@ internal static class IngestCommand
                 QueueNudityAbove = Math.Clamp(result.GetValue(queueNudity), 0, 1),
                 VideoVisionFrames = Math.Clamp(result.GetValue(videoFrames), 1, 64),
             };
-            using var models = new VisionModels(DataDirectoryOption.Resolve(result), result.GetValue(noVision) ? VisionParts.None : VisionParts.Faces | VisionParts.Nudity);
+            using var models = new VisionModels(DataDirectoryOption.Resolve(result), result.GetValue(noVision) ? VisionParts.None : VisionParts.Faces | VisionParts.FaceAge | VisionParts.Nudity);
             await using var services = CliServices.Create(result);
             var pipeline = await services.OpenPipelineAsync(options, FetchOptions.Default with { AllowPrivateAddresses = result.GetValue(allowPrivate) }, ct, new IngestVision(models)).ConfigureAwait(false);
             try
@@ -142,7 +142,7 @@ internal static class IngestCommand
         var command = new Command("status", "Items per state, failures per error code, duplicates, items sent to review, and whether faces and nudity are on.") { json };
         command.SetAction(async (result, ct) =>
         {
-            using var models = new VisionModels(DataDirectoryOption.Resolve(result), VisionParts.Faces | VisionParts.Nudity);
+            using var models = new VisionModels(DataDirectoryOption.Resolve(result), VisionParts.Faces | VisionParts.FaceAge | VisionParts.Nudity);
             await using var services = CliServices.Create(result);
             var pipeline = await services.OpenPipelineAsync(IngestionOptions.Default, FetchOptions.Default, ct, new IngestVision(models)).ConfigureAwait(false);
             var status = await pipeline.GetStatusAsync(ct).ConfigureAwait(false);
@@ -193,9 +193,11 @@ internal static class IngestCommand
         var vision = status.Vision ?? VisionStatus.Off;
         text.Append(CultureInfo.InvariantCulture, $"faces\t{Switch(vision.Faces)}\n");
         text.Append(CultureInfo.InvariantCulture, $"nudity\t{Switch(vision.Nudity)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"face-ages\t{Switch(vision.Ages)}\n");
         text.Append(CultureInfo.InvariantCulture, $"face-banks\t{status.FaceBanks}\n");
         text.Append(CultureInfo.InvariantCulture, $"face-matches\t{status.FaceMatches}\n");
         text.Append(CultureInfo.InvariantCulture, $"nudity-scored\t{status.NudityScored}\n");
+        text.Append(CultureInfo.InvariantCulture, $"possible-minors\t{status.PossibleMinors}\n");
         text.Append(CultureInfo.InvariantCulture, $"health\t{status.Health} ({status.Pending} pending, limit {status.MaxPending})");
         return text.ToString();
     }
@@ -231,9 +233,11 @@ internal static class IngestCommand
             var vision = status.Vision ?? VisionStatus.Off;
             writer.WriteString("faces", Switch(vision.Faces));
             writer.WriteString("nudity", Switch(vision.Nudity));
+            writer.WriteString("face_ages", Switch(vision.Ages));
             writer.WriteNumber("face_banks", status.FaceBanks);
             writer.WriteNumber("face_matches", status.FaceMatches);
             writer.WriteNumber("nudity_scored", status.NudityScored);
+            writer.WriteNumber("possible_minors", status.PossibleMinors);
             writer.WriteEndObject();
         }
 

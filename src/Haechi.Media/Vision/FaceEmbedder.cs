@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Numerics.Tensors;
-using Haechi.Core.Faces;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 
 namespace Haechi.Media.Vision;
 
-/// <summary>Settings of <see cref="FaceEmbedder"/>.</summary>
+/// <summary>Settings of <see cref="FaceEmbedder"/> (and of <see cref="FaceAgeEstimator"/>, which crops the same way).</summary>
 public sealed record FaceEmbedderOptions
 {
     /// <summary>Faces whose box is shorter than this (source pixels) are not embedded: below it FaceRes vectors are unreliable.</summary>
@@ -19,25 +18,9 @@ public sealed record FaceEmbedderOptions
     public float CropScale { get; init; } = 1.4f;
 }
 
-/// <summary>What the face model says about each face: its unit vector and its estimated age in years, in the order of the faces.</summary>
-public sealed record FaceDescriptions(float[][] Embeddings, double[] Ages);
-
-/// <summary>Estimates the age of faces, in years (a triage estimate, never a verdict: ADR 0013).</summary>
-public interface IFaceAgeEstimator
+/// <summary>HSE FaceRes on ONNX Runtime: 1024-d face descriptors, L2-normalised, compared by cosine.</summary>
+public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options = null)
 {
-    /// <summary>The estimated age in years of each face of <paramref name="image"/>, in the same order.</summary>
-    double[] EstimateAges(DecodedImage image, IReadOnlyList<DetectedFace> faces);
-}
-
-/// <summary>
-/// HSE FaceRes on ONNX Runtime: 1024-d face descriptors, L2-normalised, compared by cosine, and the
-/// same network's age head (one softmax bin per year) decoded to years by <see cref="FaceAge.Decode"/>.
-/// </summary>
-public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options = null) : IFaceAgeEstimator
-{
-    /// <summary>The ONNX output of the age head.</summary>
-    public const string AgeOutput = "age";
-
     private readonly FaceEmbedderOptions _options = options ?? new FaceEmbedderOptions();
 
     public OnnxModel Model { get; } = model;
@@ -56,25 +39,37 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
     }
 
     /// <summary>Embeds each face (one batch); returns unit vectors in the same order.</summary>
-    public float[][] Embed(DecodedImage image, IReadOnlyList<DetectedFace> faces) => Describe(image, faces).Embeddings;
-
-    /// <inheritdoc />
-    public double[] EstimateAges(DecodedImage image, IReadOnlyList<DetectedFace> faces) => Describe(image, faces).Ages;
-
-    /// <summary>
-    /// Runs the model once on each face (one batch): its unit vector and its estimated age in years
-    /// (<see cref="FaceAge.Decode"/>), in the same order as <paramref name="faces"/>.
-    /// </summary>
-    public FaceDescriptions Describe(DecodedImage image, IReadOnlyList<DetectedFace> faces)
+    public float[][] Embed(DecodedImage image, IReadOnlyList<DetectedFace> faces)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
         if (faces.Count == 0)
         {
-            return new FaceDescriptions([], []);
+            return [];
         }
 
-        var contract = Model.Contract;
+        var output = RunCrops(Model, image, faces, _options.CropScale)[Model.Contract.Outputs[0].Name];
+        var dimensions = output.Length / faces.Count;
+        var result = new float[faces.Count][];
+        for (var i = 0; i < faces.Count; i++)
+        {
+            var vector = output.AsSpan(i * dimensions, dimensions).ToArray();
+            var norm = TensorPrimitives.Norm(vector);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(vector, norm, vector);
+            }
+
+            result[i] = vector;
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="model"/> on one crop per face (one batch): the detector box enlarged ×<paramref name="cropScale"/> around its centre and squared.</summary>
+    internal static Dictionary<string, float[]> RunCrops(OnnxModel model, DecodedImage image, IReadOnlyList<DetectedFace> faces, float cropScale)
+    {
+        var contract = model.Contract;
         var size = contract.Height * contract.Width * 3;
         var buffer = ArrayPool<float>.Shared.Rent(size * faces.Count);
         try
@@ -85,7 +80,7 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
             {
                 var face = faces[i];
                 // Crop rule: the box enlarged ×1.4 around its centre and squared, in decoded pixels.
-                var side = face.Size * _options.CropScale;
+                var side = face.Size * cropScale;
                 var cx = (face.X + (face.Width / 2)) * sx;
                 var cy = (face.Y + (face.Height / 2)) * sy;
                 var w = side * sx;
@@ -93,30 +88,7 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
                 PixelSampler.Sample(image, cx - (w / 2), cy - (h / 2), w, h, buffer.AsSpan(i * size, size), contract.Width, contract.Height, contract.Scale, contract.Offset);
             }
 
-            var outputs = Model.Run(buffer, faces.Count);
-            var output = outputs[contract.Outputs[0].Name];
-            var dimensions = output.Length / faces.Count;
-            var embeddings = new float[faces.Count][];
-            for (var i = 0; i < faces.Count; i++)
-            {
-                var vector = output.AsSpan(i * dimensions, dimensions).ToArray();
-                var norm = TensorPrimitives.Norm(vector);
-                if (norm > 0)
-                {
-                    TensorPrimitives.Divide(vector, norm, vector);
-                }
-
-                embeddings[i] = vector;
-            }
-
-            var bins = outputs[AgeOutput];
-            var ages = new double[faces.Count];
-            for (var i = 0; i < faces.Count; i++)
-            {
-                ages[i] = FaceAge.Decode(bins.AsSpan(i * FaceAge.Bins, FaceAge.Bins));
-            }
-
-            return new FaceDescriptions(embeddings, ages);
+            return model.Run(buffer, faces.Count);
         }
         finally
         {

@@ -97,7 +97,7 @@ public sealed record VideoAnalysis
 /// Frame analysis of a video for triage: frames sampled at <see cref="VideoAnalysisOptions.FramesPerSecond"/>
 /// go through face detection, embedding (matched against enrolled face banks) with the age estimate,
 /// and nudity scoring; the results are aggregated per video (which subjects, when; the youngest face; how sexual).
-/// <paramref name="ages"/> replaces the embedder's own age head (null: the embedder's). Streams the frames (one in
+/// The age of the faces that pass the embedder's gates is estimated by <paramref name="ages"/> (none when null). Streams the frames (one in
 /// memory at a time). The models are shared and thread-safe; use one analyzer per thread.
 /// </summary>
 public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? embedder, NudityClassifier? nudity, IReadOnlyList<FaceBank> faceBanks, VideoAnalysisOptions? options = null, IFaceAgeEstimator? ages = null)
@@ -147,7 +147,7 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                 }
 
                 var embeddable = new List<DetectedFace>(faces.Count);
-                if (embedder is not null)
+                if (embedder is not null && (faceBanks.Count > 0 || ages is not null))
                 {
                     foreach (var face in faces)
                     {
@@ -158,15 +158,15 @@ public sealed class VideoFrameAnalyzer(FaceDetector? detector, FaceEmbedder? emb
                     }
                 }
 
-                // No embedding when no face passes the gates; one run gives each face's vector and age.
-                var described = embeddable.Count == 0 ? null : embedder!.Describe(image, embeddable);
-                if (described is not null && FaceAge.Youngest(ages?.EstimateAges(image, embeddable) ?? described.Ages) is { } age && (youngest is null || age < youngest))
+                if (embeddable.Count > 0 && ages is not null && FaceAge.Youngest(ages.EstimateAges(image, embeddable)) is { } age && (youngest is null || age < youngest))
                 {
                     youngest = age;
                     youngestAt = time;
                 }
 
-                foreach (var vector in described?.Embeddings ?? [])
+                // No embedding when no face passes the gates, or nobody is enrolled.
+                var vectors = embeddable.Count == 0 || faceBanks.Count == 0 ? [] : embedder!.Embed(image, embeddable);
+                foreach (var vector in vectors)
                 {
                     for (var b = 0; b < faceBanks.Count; b++)
                     {

@@ -22,11 +22,14 @@ public enum VisionParts
     /// <summary>The agency's deepfake detectors in <c>DATA/models/detectors/</c>.</summary>
     DeepfakeDetectors = 8,
 
+    /// <summary>The face age estimate (FaceRes's age head): flags faces that may show a minor.</summary>
+    FaceAge = 16,
+
     /// <summary>The face detector and the face embedder.</summary>
     Faces = FaceDetector | FaceEmbedder,
 
     /// <summary>Every part.</summary>
-    All = Faces | Nudity | DeepfakeDetectors,
+    All = Faces | FaceAge | Nudity | DeepfakeDetectors,
 }
 
 /// <summary>Whether one model of a <see cref="VisionModels"/> is loaded, and if not, why.</summary>
@@ -54,7 +57,7 @@ public sealed record VisionModelStatus(string State, string? Problem)
 }
 
 /// <summary>
-/// The one holder of the ONNX vision models (face detector, face embedder, nudity classifier and the
+/// The one holder of the ONNX vision models (face detector, face embedder, face age estimator, nudity classifier and the
 /// agency's deepfake detectors) that every host shares: each model is loaded from the data
 /// directory's model cache (<c>DATA/models</c>) the first time it is asked for, once, and kept until
 /// the holder is disposed (ONNX Runtime sessions are thread-safe, so every thread shares them). A
@@ -70,6 +73,7 @@ public sealed class VisionModels : IDisposable
     private readonly List<IDisposable> _owned = [];
     private Slot<FaceDetector> _detector;
     private Slot<FaceEmbedder> _embedder;
+    private Slot<FaceAgeEstimator> _ages;
     private Slot<NudityClassifier> _nudity;
     private Slot<DeepfakeDetectorSet> _deepfakes;
     private bool _disposed;
@@ -97,6 +101,9 @@ public sealed class VisionModels : IDisposable
     /// <summary>The face embedder, or null when it is off, not installed or refused.</summary>
     public FaceEmbedder? Embedder => Get(ref _embedder, VisionParts.FaceEmbedder, static d => d.LoadModel(ModelCatalog.FaceEmbedder, "face-embedding", static m => new FaceEmbedder(m)));
 
+    /// <summary>The face age estimator, or null when it is off, not installed or refused.</summary>
+    public FaceAgeEstimator? AgeEstimator => Get(ref _ages, VisionParts.FaceAge, static d => d.LoadModel(ModelCatalog.FaceAge, "face-age", static m => new FaceAgeEstimator(m)));
+
     /// <summary>The nudity classifier, or null when it is off, not installed or refused.</summary>
     public NudityClassifier? Nudity => Get(ref _nudity, VisionParts.Nudity, static d => d.LoadModel(ModelCatalog.Nudity, "nudity", static m => new NudityClassifier(m)));
 
@@ -118,6 +125,9 @@ public sealed class VisionModels : IDisposable
             case VisionParts.FaceEmbedder:
                 _ = Embedder;
                 return Read(ref _embedder);
+            case VisionParts.FaceAge:
+                _ = AgeEstimator;
+                return Read(ref _ages);
             case VisionParts.Nudity:
                 _ = Nudity;
                 return Read(ref _nudity);
@@ -150,7 +160,7 @@ public sealed class VisionModels : IDisposable
     /// <exception cref="ModelConversionException">A model asked for is not installed or fails its checks (the message says what to do).</exception>
     public VisionModels Require()
     {
-        foreach (var part in (ReadOnlySpan<VisionParts>)[VisionParts.FaceDetector, VisionParts.FaceEmbedder, VisionParts.Nudity, VisionParts.DeepfakeDetectors])
+        foreach (var part in (ReadOnlySpan<VisionParts>)[VisionParts.FaceDetector, VisionParts.FaceEmbedder, VisionParts.FaceAge, VisionParts.Nudity, VisionParts.DeepfakeDetectors])
         {
             if ((Parts & part) != 0 && StatusOf(part) is { IsOn: false } status)
             {

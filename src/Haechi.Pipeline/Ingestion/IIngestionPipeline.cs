@@ -36,6 +36,7 @@ public sealed record EnqueueResult(EnqueueStatus Status, long? ItemId, int Pendi
 /// <param name="FaceBanks">Face banks searched (banks of the embedder's model).</param>
 /// <param name="FaceMatches">Items whose priority came from an enrolled face.</param>
 /// <param name="NudityScored">Items given a nudity score.</param>
+/// <param name="PossibleMinors">Items whose youngest face the age estimate puts under <see cref="Haechi.Core.Faces.FaceAge.MinorBelow"/> (flagged when they reach the review queue).</param>
 public sealed record IngestStatus(
     IReadOnlyDictionary<IngestState, int> ByState,
     IReadOnlyDictionary<string, int> FailuresByError,
@@ -45,7 +46,8 @@ public sealed record IngestStatus(
     VisionStatus? Vision = null,
     int FaceBanks = 0,
     int FaceMatches = 0,
-    int NudityScored = 0)
+    int NudityScored = 0,
+    int PossibleMinors = 0)
 {
     /// <summary>Items not yet done or failed.</summary>
     public int Pending

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haechi.Core.Faces;
 using Haechi.Data;
 using Haechi.Data.Audit;
 using Haechi.Data.Ingestion;
@@ -93,7 +94,8 @@ internal sealed class IngestQueue(Func<CancellationToken, Task<HaechiDbContext>>
         var sent = await db.IngestItems.AsNoTracking().CountAsync(i => i.ReviewItemId != null, cancellationToken).ConfigureAwait(false);
         var faceMatches = await db.IngestItems.AsNoTracking().CountAsync(i => i.Signal == "face", cancellationToken).ConfigureAwait(false);
         var nudityScored = await db.IngestItems.AsNoTracking().CountAsync(i => i.NudityScore != null, cancellationToken).ConfigureAwait(false);
-        return new IngestStatus(byState, byError, duplicates, sent, options.MaxPending, FaceMatches: faceMatches, NudityScored: nudityScored);
+        var minors = await db.IngestItems.AsNoTracking().CountAsync(i => i.YoungestAge < FaceAge.MinorBelow, cancellationToken).ConfigureAwait(false);
+        return new IngestStatus(byState, byError, duplicates, sent, options.MaxPending, FaceMatches: faceMatches, NudityScored: nudityScored, PossibleMinors: minors);
     }
 
     /// <summary>Puts a failed item back where it failed (attempts reset). False when it is not failed.</summary>

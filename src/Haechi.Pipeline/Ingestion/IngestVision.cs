@@ -8,7 +8,8 @@ namespace Haechi.Pipeline.Ingestion;
 /// <summary>What the pipeline's vision step can do, as the status reports it.</summary>
 /// <param name="Faces">"on", or why faces are off ("models-not-installed", "model-refused").</param>
 /// <param name="Nudity">"on", or why the nudity score is off.</param>
-public sealed record VisionStatus(string Faces, string Nudity)
+/// <param name="Ages">"on" (faces that may show a minor are flagged), or why the age estimate is off (also "off" when faces are).</param>
+public sealed record VisionStatus(string Faces, string Nudity, string Ages = "off")
 {
     /// <summary>Nothing loaded.</summary>
     public static VisionStatus Off { get; } = new("off", "off");
@@ -34,8 +35,8 @@ public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudi
 /// </summary>
 /// <param name="models">The host's vision models (owned by the host).</param>
 /// <param name="ages">
-/// The age estimator of the faces; null (every host) uses the face embedder's own age head, in the
-/// same run as the embedding. Tests of the wiring pass a stand-in (no photo of a real child is used).
+/// The age estimator of the faces; null (every host) uses the models' <see cref="VisionModels.AgeEstimator"/>.
+/// Tests of the wiring pass a stand-in (no photo of a real child is used).
 /// </param>
 public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = null)
 {
@@ -48,7 +49,8 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
             var embedder = models.StatusOf(VisionParts.FaceEmbedder);
             var nudity = models.StatusOf(VisionParts.Nudity);
             var faces = detector.IsOn && embedder.IsOn ? VisionModelStatus.On : (detector.IsOn ? embedder : detector).State;
-            return new VisionStatus(faces, nudity.State);
+            var age = faces != VisionModelStatus.On ? faces : ages is not null ? VisionModelStatus.On : models.StatusOf(VisionParts.FaceAge).State;
+            return new VisionStatus(faces, nudity.State, age);
         }
     }
 
@@ -57,6 +59,9 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
 
     /// <summary>The face embedder, or null when faces are off.</summary>
     public FaceEmbedder? Embedder => models.Detector is not null && models.Embedder is { } embedder ? embedder : null;
+
+    /// <summary>The face age estimator, or null when faces or the age estimate are off.</summary>
+    public IFaceAgeEstimator? Ages => Embedder is null ? null : ages ?? models.AgeEstimator;
 
     /// <summary>The nudity classifier, or null when nudity is off.</summary>
     public NudityClassifier? Nudity => models.Nudity;
@@ -103,12 +108,14 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
                 }
             }
 
-            if (embeddable.Count > 0)
+            if (embeddable.Count > 0 && Ages is { } estimator)
             {
-                // One run of the model gives each face's vector and its age.
-                var described = Embedder.Describe(image, embeddable);
-                youngest = FaceAge.Youngest(ages?.EstimateAges(image, embeddable) ?? described.Ages);
-                foreach (var vector in banks.Count > 0 ? described.Embeddings : [])
+                youngest = FaceAge.Youngest(estimator.EstimateAges(image, embeddable));
+            }
+
+            if (embeddable.Count > 0 && banks.Count > 0)
+            {
+                foreach (var vector in Embedder.Embed(image, embeddable))
                 {
                     foreach (var bank in banks)
                     {
@@ -130,7 +137,7 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
     /// <summary>
     /// Samples at most <paramref name="maxFrames"/> frames spread over the video (one per second for
     /// short videos, fewer per second for long ones; each frame scaled so its longer side is at most
-    /// <paramref name="maxSide"/>), and runs the face detector, embedder (with the age estimate) and nudity classifier on each.
+    /// <paramref name="maxSide"/>), and runs the face detector, embedder, age estimator and nudity classifier on each.
     /// Keeps the best enrolled face match and the highest nudity and explicit scores of one frame, with their times.
     /// </summary>
     /// <exception cref="VideoDecodeException">The video is refused, cannot be decoded, or took too long.</exception>
@@ -155,7 +162,7 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
             Decode = decode,
         };
         var faces = Detector is not null && Embedder is not null;
-        var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options, ages).Analyze(path, cancellationToken);
+        var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options, Ages).Analyze(path, cancellationToken);
         FaceMatch? best = null;
         double? faceAt = null;
         foreach (var sighting in analysis.Sightings)

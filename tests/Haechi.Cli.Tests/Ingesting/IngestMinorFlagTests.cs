@@ -56,6 +56,7 @@ public sealed class IngestMinorFlagTests : IDisposable
             Assert.Equal(2, await pipeline.RunAsync(untilIdle: true, ct));
         }
 
+        Assert.Contains("possible-minors\t1\n", _cli.Run("ingest", "status").Out, StringComparison.Ordinal);
         await using var db = await HaechiDatabase.OpenAsync(_cli.DataDirectory, ct);
         var ingested = await db.IngestItems.AsNoTracking().ToDictionaryAsync(i => i.SourceId, ct);
         Assert.Equal(12.3, ingested["photo"].YoungestAge);

@@ -78,9 +78,11 @@ public sealed class IngestVisionTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(status);
         Assert.Contains("faces\ton\n", status, StringComparison.Ordinal);
         Assert.Contains("nudity\ton\n", status, StringComparison.Ordinal);
+        Assert.Contains("face-ages\ton\n", status, StringComparison.Ordinal);
         Assert.Contains("face-banks\t1\n", status, StringComparison.Ordinal);
         Assert.Contains("face-matches\t1\n", status, StringComparison.Ordinal);
         Assert.Contains("nudity-scored\t4\n", status, StringComparison.Ordinal);
+        Assert.Contains("possible-minors\t0\n", status, StringComparison.Ordinal);
 
         await using var db = await HaechiDatabase.OpenAsync(DataDir, ct);
         var items = await db.IngestItems.AsNoTracking().OrderBy(i => i.Id).ToListAsync(ct);
@@ -159,8 +161,10 @@ public sealed class IngestVisionTests(ITestOutputHelper output) : IDisposable
         var status = Haechi("ingest", "status").Out;
         Assert.Contains("faces\toff (models-not-installed)\n", status, StringComparison.Ordinal);
         Assert.Contains("nudity\toff (models-not-installed)\n", status, StringComparison.Ordinal);
+        Assert.Contains("face-ages\toff (models-not-installed)\n", status, StringComparison.Ordinal);
         Assert.Contains("done\t2\n", status, StringComparison.Ordinal);
         Assert.Contains("nudity-scored\t0\n", status, StringComparison.Ordinal);
+        Assert.Contains("possible-minors\t0\n", status, StringComparison.Ordinal);
         var json = Haechi("ingest", "status", "--json").Out;
         Assert.Contains("\"faces\":\"off (models-not-installed)\"", json, StringComparison.Ordinal);
 

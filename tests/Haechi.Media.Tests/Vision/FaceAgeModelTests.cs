@@ -36,8 +36,10 @@ public sealed class FaceAgeModelTests(ITestOutputHelper output)
         var samples = await VisionTestData.RequireSamplesAsync();
         using var detectorModel = store.Load(ModelCatalog.FaceDetector, "face-detection");
         using var embedderModel = store.Load(ModelCatalog.FaceEmbedder, "face-embedding");
+        using var ageModel = store.Load(ModelCatalog.FaceAge, "face-age");
         var detector = new FaceDetector(detectorModel);
         var embedder = new FaceEmbedder(embedderModel);
+        var estimator = new FaceAgeEstimator(ageModel);
 
         var ages = new List<double>();
         var shifts = new List<double>();
@@ -45,7 +47,7 @@ public sealed class FaceAgeModelTests(ITestOutputHelper output)
         for (var s = 0; s < samples.Length; s++)
         {
             var bytes = await File.ReadAllBytesAsync(samples[s], TestContext.Current.CancellationToken);
-            var (faces, described) = Describe(detector, embedder, bytes);
+            var (faces, described) = Describe(detector, embedder, estimator, bytes);
             ages.AddRange(described.Ages);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sample{s + 1}: {string.Join(" ", described.Ages.Select(a => a.ToString("F1", CultureInfo.InvariantCulture)))}"));
             Assert.Equal(VisionTestData.FacesPerSample[s], faces.Count);
@@ -54,7 +56,7 @@ public sealed class FaceAgeModelTests(ITestOutputHelper output)
             var (rgb, width, height) = (full.Pixels, full.Width, full.Height);
             foreach (var (name, edited) in Edits(rgb, width, height))
             {
-                var (_, variant) = Describe(detector, embedder, edited);
+                var (_, variant) = Describe(detector, embedder, estimator, edited);
                 var line = new List<string>();
                 for (var i = 0; i < faces.Count; i++)
                 {
@@ -102,11 +104,11 @@ public sealed class FaceAgeModelTests(ITestOutputHelper output)
         Assert.InRange(editedFlagged, 0, 3);
     }
 
-    private static (IReadOnlyList<DetectedFace> Faces, FaceDescriptions Described) Describe(FaceDetector detector, FaceEmbedder embedder, byte[] bytes)
+    private static (IReadOnlyList<DetectedFace> Faces, (float[][] Embeddings, double[] Ages) Described) Describe(FaceDetector detector, FaceEmbedder embedder, FaceAgeEstimator estimator, byte[] bytes)
     {
         var image = ImageDecoder.Decode(bytes, VisionDecode);
         var faces = detector.Detect(image).Where(embedder.IsEmbeddable).ToList();
-        return (faces, embedder.Describe(image, faces));
+        return (faces, (embedder.Embed(image, faces), estimator.EstimateAges(image, faces)));
     }
 
     private static IEnumerable<(string Name, byte[] Bytes)> Edits(byte[] rgb, int width, int height)
