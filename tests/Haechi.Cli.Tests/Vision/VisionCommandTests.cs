@@ -259,7 +259,7 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         Directory.CreateDirectory(_data);
         Directory.CreateSymbolicLink(Path.Combine(_data, "models"), store.Directory);
         var list = CliRunner.Run("--data-dir", _data, "models", "list");
-        Assert.Equal(4, CliRunner.Lines(list.Out).Count(l => l.Contains(" pulled ", StringComparison.Ordinal)));
+        Assert.Equal(5, CliRunner.Lines(list.Out).Count(l => l.Contains(" pulled ", StringComparison.Ordinal)));
         return samples;
     }
 
