@@ -867,6 +867,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("url");
 
+                    b.Property<double?>("YoungestAge")
+                        .HasColumnType("double precision")
+                        .HasColumnName("youngest_age");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SourceKind", "SourceId")
@@ -1039,6 +1043,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("bytea")
                         .HasColumnName("md5");
+
+                    b.Property<double?>("MinorAge")
+                        .HasColumnType("double precision")
+                        .HasColumnName("minor_age");
 
                     b.Property<double>("NudityScore")
                         .HasColumnType("double precision")

@@ -834,6 +834,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("url");
 
+                    b.Property<double?>("YoungestAge")
+                        .HasColumnType("REAL")
+                        .HasColumnName("youngest_age");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SourceKind", "SourceId")
@@ -1000,6 +1004,10 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("BLOB")
                         .HasColumnName("md5");
+
+                    b.Property<double?>("MinorAge")
+                        .HasColumnType("REAL")
+                        .HasColumnName("minor_age");
 
                     b.Property<double>("NudityScore")
                         .HasColumnType("REAL")

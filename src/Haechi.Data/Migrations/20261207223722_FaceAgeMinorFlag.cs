@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Haechi.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class FaceAgeMinorFlag : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<double>(
+                name: "minor_age",
+                table: "review_items",
+                type: "REAL",
+                nullable: true);
+
+            migrationBuilder.AddColumn<double>(
+                name: "youngest_age",
+                table: "ingest_items",
+                type: "REAL",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "minor_age",
+                table: "review_items");
+
+            migrationBuilder.DropColumn(
+                name: "youngest_age",
+                table: "ingest_items");
+        }
+    }
+}
