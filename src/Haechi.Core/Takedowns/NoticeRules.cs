@@ -161,14 +161,17 @@ public static class NoticeRules
         return state with { Status = target };
     }
 
-    /// <summary>An analyst's second look at a "not illegal" reply disagrees: the item goes back to the host and notices resume.</summary>
-    /// <exception cref="InvalidOperationException">The item is not in <see cref="NoticeStatus.NotIllegal"/>.</exception>
+    /// <summary>
+    /// An analyst's second look disagrees with the host ("not illegal", or "unavailable" while the
+    /// re-check still finds the content): the item goes back to the host and notices resume.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The item is not in <see cref="NoticeStatus.NotIllegal"/> or <see cref="NoticeStatus.Unavailable"/>.</exception>
     public static NoticeState Disputed(NoticeState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Status != NoticeStatus.NotIllegal)
+        if (state.Status is not (NoticeStatus.NotIllegal or NoticeStatus.Unavailable))
         {
-            throw new InvalidOperationException($"Only a 'not illegal' answer can be disputed, not {state.Status}.");
+            throw new InvalidOperationException($"Only a 'not illegal' or 'unavailable' answer can be disputed, not {state.Status}.");
         }
 
         return state with { Status = NoticeStatus.ReferredToHost };

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Haechi.Data.Audit;
 using Haechi.Data.Review;
 using Haechi.Data.Sealing;
 using Haechi.Media.Forensics;
+using Haechi.Server.Features.Evidence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Investigations;
@@ -140,30 +140,7 @@ internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, Aud
         var json = Encoding.UTF8.GetBytes(ForensicReportJson.ToJson(name, report));
         var custody = CustodyJson(item, name, now);
         var files = new List<(string Name, byte[] Bytes)> { (name, original), ("report.html", html), ("report.json", json), ("custody.json", custody) };
-        var sums = new StringBuilder();
-        foreach (var (fileName, bytes) in files)
-        {
-            sums.Append(Convert.ToHexStringLower(SHA256.HashData(bytes))).Append("  ").Append(fileName).Append('\n');
-        }
-
-        files.Add(("SHA256SUMS", Encoding.ASCII.GetBytes(sums.ToString())));
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (fileName, bytes) in files)
-            {
-                var entry = zip.CreateEntry(fileName, CompressionLevel.Optimal);
-                entry.LastWriteTime = now;
-                var stream = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        var zipBytes = buffer.ToArray();
-        var zipSha = Convert.ToHexStringLower(SHA256.HashData(zipBytes));
+        var (zipBytes, zipSha) = await EvidenceZip.CreateAsync(files, now, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync("user:" + userId, ExportedAction, Subject(id), string.Create(CultureInfo.InvariantCulture, $"sha256={sha256};zip-sha256={zipSha}"), cancellationToken).ConfigureAwait(false);
         return new CustodyExport(zipBytes, zipSha, "haechi-evidence-" + id.ToString(CultureInfo.InvariantCulture) + ".zip");
     }
