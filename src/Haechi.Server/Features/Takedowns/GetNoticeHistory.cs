@@ -92,7 +92,10 @@ internal sealed class GetNoticeHistory(HaechiDbContext db, UserNames names)
     {
         ArgumentNullException.ThrowIfNull(i);
         return new NoticedItemView(i.Id, i.Url, i.Host, i.ReviewItemId, i.ContactId, i.Status, i.NoticesSent, i.Rechecks, i.FirstSeenAt, i.FirstNoticeAt, i.LastNoticeAt, i.RemovedAt, i.EscalatedAt,
-            i is { RemovedAt: { } removed, FirstNoticeAt: { } first } ? (removed - first).TotalHours : null);
+            i is { RemovedAt: { } removed, FirstNoticeAt: { } first } ? (removed - first).TotalHours : null)
+        {
+            SecondLook = i.SecondLook,
+        };
     }
 
     private static ReferralEntry Referral(PoliceReferralRecord p) => new(p.Id, p.Origin, p.Status, p.CreatedAt);
