@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Haechi.Core.Hashing;
 using Haechi.Core.Review;
 using Haechi.Data;
@@ -28,7 +29,11 @@ internal sealed class PoliceEvidencePackage(HaechiDbContext db, EvidenceViewer v
 {
     public const string DownloadedAction = "police.package-downloaded";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     /// <summary>The package of referral <paramref name="referralId"/>, or null when unknown.</summary>
     public async Task<CustodyExport?> ExecuteAsync(long referralId, string userId, CancellationToken cancellationToken)
