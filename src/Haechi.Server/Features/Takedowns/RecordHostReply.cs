@@ -34,7 +34,7 @@ internal enum ReplyOutcome
 /// "removed by host" asks the loop to re-check at once (only the re-check marks it removed), a note
 /// changes nothing. Texts are the host's short reason or the analyst's note, never content.
 /// </summary>
-internal sealed class RecordHostReply(HaechiDbContext db, DeliverNotice deliver, AuditLog audit, IOptions<TakedownsOptions> options, TimeProvider time)
+internal sealed class RecordHostReply(HaechiDbContext db, DeliverNotice deliver, AuditLog audit, Cases.RecordCaseMatch caseProgress, IOptions<TakedownsOptions> options, TimeProvider time)
 {
     /// <summary>Longest URL kept for a noticed item (as the <c>noticed_items</c> table).</summary>
     public const int MaxUrlLength = 2048;
@@ -160,6 +160,11 @@ internal sealed class RecordHostReply(HaechiDbContext db, DeliverNotice deliver,
             if (movedItem is not null)
             {
                 notice = await SendNotice.QueueAsync(db, options.Value, time, contact!.Id, SendNotice.Channel(contact)!.Value, contact.Language, [movedItem], round: 1, escalated: false, userId, cancellationToken).ConfigureAwait(false);
+                if (movedItem.CaseId is { } victimCase && await caseProgress.NoticeSentAsync(victimCase, cancellationToken).ConfigureAwait(false))
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await audit.AppendAsync("user:" + userId, "takedown.notice-sent", "review-item:" + item.ReviewItemId.ToString(c),
                     string.Create(c, $"notice={notice.Id} contact={contact.Id} channel={notice.Channel} moved-from={item.Id}"), cancellationToken).ConfigureAwait(false);
             }

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Haechi.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261207214338_PoliceReferralsAndHostReplies")]
+    [Migration("20261207223313_PoliceReferralsAndHostReplies")]
     partial class PoliceReferralsAndHostReplies
     {
         /// <inheritdoc />
@@ -808,6 +808,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("nudity_score");
 
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("page_url");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
@@ -1042,6 +1047,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("nudity_score");
 
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("page_url");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")
@@ -1201,6 +1211,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<int>("NoticesSent")
                         .HasColumnType("integer")
                         .HasColumnName("notices_sent");
+
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("page_url");
 
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
@@ -1524,6 +1539,35 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasIndex("Delivery", "NextAttemptAt");
 
                     b.ToTable("takedown_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramChatRecord", b =>
+                {
+                    b.Property<long>("ChatId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("username");
+
+                    b.HasKey("ChatId");
+
+                    b.ToTable("telegram_chats", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>

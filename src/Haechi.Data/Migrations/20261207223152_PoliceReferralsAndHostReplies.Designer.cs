@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Haechi.Data.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261207214242_PoliceReferralsAndHostReplies")]
+    [Migration("20261207223152_PoliceReferralsAndHostReplies")]
     partial class PoliceReferralsAndHostReplies
     {
         /// <inheritdoc />
@@ -775,6 +775,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("REAL")
                         .HasColumnName("nudity_score");
 
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("page_url");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
@@ -1003,6 +1008,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("REAL")
                         .HasColumnName("nudity_score");
 
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("page_url");
+
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")
@@ -1158,6 +1168,11 @@ namespace Haechi.Data.Migrations
                     b.Property<int>("NoticesSent")
                         .HasColumnType("INTEGER")
                         .HasColumnName("notices_sent");
+
+                    b.Property<string>("PageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("page_url");
 
                     b.Property<byte[]>("Pdq")
                         .HasMaxLength(32)
@@ -1473,6 +1488,35 @@ namespace Haechi.Data.Migrations
                     b.HasIndex("Delivery", "NextAttemptAt");
 
                     b.ToTable("takedown_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Telegram.TelegramChatRecord", b =>
+                {
+                    b.Property<long>("ChatId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("ChatId");
+
+                    b.ToTable("telegram_chats", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Telegram.TelegramCursorRecord", b =>
