@@ -60,6 +60,11 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<TakedownNoticeItemRecord> TakedownNoticeItems => Set<TakedownNoticeItemRecord>();
 
     public DbSet<RecheckRecord> Rechecks => Set<RecheckRecord>();
+
+    public DbSet<HostReplyRecord> HostReplies => Set<HostReplyRecord>();
+
+    public DbSet<PoliceReferralRecord> PoliceReferrals => Set<PoliceReferralRecord>();
+
     public DbSet<IngestItemRecord> IngestItems => Set<IngestItemRecord>();
 
     public DbSet<IngestContentRecord> IngestContents => Set<IngestContentRecord>();

@@ -28,6 +28,25 @@ public enum NoticeStatus
     NotIllegal = 6,
 }
 
+/// <summary>What a host or platform answered to a notice, as an analyst records it. Stored as its number: never renumber.</summary>
+public enum HostReply
+{
+    /// <summary>A free-text note (no change of status).</summary>
+    Note = 0,
+
+    /// <summary>The host says the content is unavailable: notices stop, the re-check keeps verifying.</summary>
+    Unavailable = 1,
+
+    /// <summary>The host says the content moved to another URL: that URL becomes its own noticed item.</summary>
+    Moved = 2,
+
+    /// <summary>The host says the content is not illegal: notices stop and an analyst takes a second look.</summary>
+    NotIllegal = 3,
+
+    /// <summary>The host says it removed the content: the next re-check verifies it (the status follows the re-check).</summary>
+    RemovedByHost = 4,
+}
+
 /// <summary>What a re-check (re-fetch and re-fingerprint) of a noticed URL found.</summary>
 public enum RecheckOutcome
 {
@@ -99,19 +118,76 @@ public static class NoticeRules
     public static bool CanMove(NoticeStatus from, NoticeStatus to) => (from, to) switch
     {
         (NoticeStatus.New, NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.NotIllegal or NoticeStatus.Unavailable) => true,
-        (NoticeStatus.Unavailable, NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.Removed) => true,
-        (NoticeStatus.ReferredToHost, NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.Removed or NoticeStatus.Moved) => true,
-        (NoticeStatus.ReferredToPolice, NoticeStatus.ReferredToPolice or NoticeStatus.Removed or NoticeStatus.Moved) => true,
+        (NoticeStatus.Unavailable, NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.Removed or NoticeStatus.Moved or NoticeStatus.NotIllegal) => true,
+        (NoticeStatus.ReferredToHost, NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.Removed or NoticeStatus.Moved or NoticeStatus.Unavailable or NoticeStatus.NotIllegal) => true,
+        (NoticeStatus.ReferredToPolice, NoticeStatus.ReferredToPolice or NoticeStatus.Removed or NoticeStatus.Moved or NoticeStatus.Unavailable or NoticeStatus.NotIllegal) => true,
+
+        // An analyst's second look disagrees with the host's "not illegal": notices resume.
+        (NoticeStatus.NotIllegal, NoticeStatus.ReferredToHost) => true,
         _ => false,
     };
 
+    /// <summary>
+    /// Whether a notice may (still) be sent for an item in this status: never for content that is
+    /// gone (removed, unavailable), elsewhere (moved) or answered as not illegal.
+    /// </summary>
+    public static bool AcceptsNotices(NoticeStatus status) => status is NoticeStatus.New or NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice;
+
+    /// <summary>Whether the loop re-checks an item in this status: while notices run, and after the host said "unavailable" (to verify removal).</summary>
+    public static bool IsRechecked(NoticeStatus status) => status is NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.Unavailable;
+
+    /// <summary>
+    /// Applies a host's reply: unavailable, moved and not illegal stop the notices (the status says
+    /// why); removed-by-host and a note keep the status (removal is only believed after a re-check).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The reply does not fit the item's status (e.g. "moved" for removed content).</exception>
+    public static NoticeState HostReplied(NoticeState state, HostReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        NoticeStatus? to = reply switch
+        {
+            HostReply.Unavailable => NoticeStatus.Unavailable,
+            HostReply.Moved => NoticeStatus.Moved,
+            HostReply.NotIllegal => NoticeStatus.NotIllegal,
+            HostReply.Note or HostReply.RemovedByHost => null,
+            _ => throw new ArgumentOutOfRangeException(nameof(reply)),
+        };
+        if (to is not { } target)
+        {
+            return state;
+        }
+
+        Require(state.Status, target);
+        return state with { Status = target };
+    }
+
+    /// <summary>
+    /// An analyst's second look disagrees with the host ("not illegal", or "unavailable" while the
+    /// re-check still finds the content): the item goes back to the host and notices resume.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The item is not in <see cref="NoticeStatus.NotIllegal"/> or <see cref="NoticeStatus.Unavailable"/>.</exception>
+    public static NoticeState Disputed(NoticeState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Status is not (NoticeStatus.NotIllegal or NoticeStatus.Unavailable))
+        {
+            throw new InvalidOperationException($"Only a 'not illegal' or 'unavailable' answer can be disputed, not {state.Status}.");
+        }
+
+        return state with { Status = NoticeStatus.ReferredToHost };
+    }
+
     /// <summary>Records a notice sent at <paramref name="at"/> (first or repeated).</summary>
-    /// <exception cref="InvalidOperationException">The item is in a final status.</exception>
+    /// <exception cref="InvalidOperationException">The item does not accept notices (<see cref="AcceptsNotices"/>).</exception>
     public static NoticeState NoticeSent(NoticeState state, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (!AcceptsNotices(state.Status))
+        {
+            throw new InvalidOperationException($"No notice is sent for an item that is {state.Status}.");
+        }
+
         var to = state.Status == NoticeStatus.ReferredToPolice ? NoticeStatus.ReferredToPolice : NoticeStatus.ReferredToHost;
-        Require(state.Status, to);
         return state with
         {
             Status = to,

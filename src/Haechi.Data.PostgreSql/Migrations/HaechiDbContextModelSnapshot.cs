@@ -1123,6 +1123,49 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.ToTable("review_items", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Takedowns.HostReplyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MovedToItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("moved_to_item_id");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("host_replies", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1166,6 +1209,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_notice_at");
 
+                    b.Property<long?>("MovedFromId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("moved_from_id");
+
                     b.Property<int>("NoticesSent")
                         .HasColumnType("integer")
                         .HasColumnName("notices_sent");
@@ -1191,6 +1238,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.Property<long>("ReviewItemId")
                         .HasColumnType("bigint")
                         .HasColumnName("review_item_id");
+
+                    b.Property<bool>("SecondLook")
+                        .HasColumnType("boolean")
+                        .HasColumnName("second_look");
 
                     b.Property<byte[]>("Sha256")
                         .HasMaxLength(32)
@@ -1282,6 +1333,72 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("platform_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.PoliceReferralRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("NoticedItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<int>("Origin")
+                        .HasColumnType("integer")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId")
+                        .IsUnique();
+
+                    b.HasIndex("ReviewItemId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("police_referrals", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
@@ -1805,6 +1922,15 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasOne("Haechi.Data.Cases.CaseRecord", null)
                         .WithMany("Events")
                         .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.HostReplyRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1084,6 +1084,47 @@ namespace Haechi.Data.Migrations
                     b.ToTable("review_items", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Takedowns.HostReplyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MovedToItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moved_to_item_id");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("host_replies", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1125,6 +1166,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("last_notice_at");
 
+                    b.Property<long?>("MovedFromId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moved_from_id");
+
                     b.Property<int>("NoticesSent")
                         .HasColumnType("INTEGER")
                         .HasColumnName("notices_sent");
@@ -1150,6 +1195,10 @@ namespace Haechi.Data.Migrations
                     b.Property<long>("ReviewItemId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("review_item_id");
+
+                    b.Property<bool>("SecondLook")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("second_look");
 
                     b.Property<byte[]>("Sha256")
                         .HasMaxLength(32)
@@ -1239,6 +1288,70 @@ namespace Haechi.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("platform_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.PoliceReferralRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<int>("Origin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId")
+                        .IsUnique();
+
+                    b.HasIndex("ReviewItemId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("police_referrals", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
@@ -1752,6 +1865,15 @@ namespace Haechi.Data.Migrations
                     b.HasOne("Haechi.Data.Cases.CaseRecord", null)
                         .WithMany("Events")
                         .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.HostReplyRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

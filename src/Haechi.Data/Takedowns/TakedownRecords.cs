@@ -99,6 +99,15 @@ public sealed class NoticedItemRecord
     public DateTimeOffset? EscalatedAt { get; set; }
 
     public DateTimeOffset? LastCheckedAt { get; set; }
+
+    /// <summary>
+    /// Flagged for an analyst's second look: the host answered "not illegal", or a re-check found
+    /// content the host called unavailable still there. Cleared by the analyst's second look.
+    /// </summary>
+    public bool SecondLook { get; set; }
+
+    /// <summary>The noticed item whose host said the content moved here; null for an item noticed from its review item.</summary>
+    public long? MovedFromId { get; set; }
 }
 
 /// <summary>One notice (a message to one contact listing one or more items) and its delivery.</summary>
@@ -169,4 +178,66 @@ public sealed class RecheckRecord
 
     /// <summary>PDQ distance to the noticed hash, when an image was fingerprinted.</summary>
     public int? Distance { get; set; }
+}
+
+/// <summary>
+/// A host's or platform's answer to a notice, as an analyst recorded it (durable; never content: the
+/// host's own short reason or a note).
+/// </summary>
+public sealed class HostReplyRecord
+{
+    /// <summary>Longest reply text kept.</summary>
+    public const int MaxTextLength = 1000;
+
+    public long Id { get; set; }
+
+    public long NoticedItemId { get; set; }
+
+    public HostReply Kind { get; set; }
+
+    /// <summary>The host's reason ("not illegal"), or the analyst's note; plain text, rendered as text.</summary>
+    public string? Text { get; set; }
+
+    /// <summary>For <see cref="HostReply.Moved"/>: the new URL's own noticed item.</summary>
+    public long? MovedToItemId { get; set; }
+
+    /// <summary>User id of the analyst who recorded it (pages show the user's name).</summary>
+    public required string RecordedBy { get; set; }
+
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>
+/// A referral to the police: created in the same transaction as an analyst's "needs police"
+/// decision, or by the notice loop when it escalates a noticed item (once per item). Investigators
+/// download its evidence package and accept or close it on <c>/police</c>.
+/// </summary>
+public sealed class PoliceReferralRecord
+{
+    public long Id { get; set; }
+
+    public long ReviewItemId { get; set; }
+
+    /// <summary>The escalated noticed item; null for a referral from a review decision.</summary>
+    public long? NoticedItemId { get; set; }
+
+    /// <summary>The victim's case when the content matched her registered photos.</summary>
+    public long? CaseId { get; set; }
+
+    public PoliceReferralOrigin Origin { get; set; }
+
+    /// <summary>User id of the deciding analyst, or <c>system:notice-loop</c> for an escalation.</summary>
+    public required string DecidedBy { get; set; }
+
+    /// <summary>The decision's reason, or the escalation's (notices sent, no removal); never content.</summary>
+    public required string Reason { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public PoliceReferralStatus Status { get; set; }
+
+    /// <summary>User id of whoever last accepted or closed it.</summary>
+    public string? UpdatedBy { get; set; }
+
+    public DateTimeOffset? UpdatedAt { get; set; }
 }

@@ -78,4 +78,74 @@ public sealed class NoticeRulesTests
         Assert.False(NoticeRules.CanMove(NoticeStatus.ReferredToPolice, NoticeStatus.ReferredToHost));
         Assert.Throws<InvalidOperationException>(() => NoticeRules.Rechecked(new NoticeState(), RecheckOutcome.Gone, T0));
     }
+
+    [Theory]
+    [InlineData(HostReply.Unavailable, NoticeStatus.Unavailable)]
+    [InlineData(HostReply.Moved, NoticeStatus.Moved)]
+    [InlineData(HostReply.NotIllegal, NoticeStatus.NotIllegal)]
+    public void HostReplied_StopsTheNotices(HostReply reply, NoticeStatus expected)
+    {
+        var state = NoticeRules.NoticeSent(new NoticeState(), T0);
+        state = NoticeRules.HostReplied(state, reply);
+        Assert.Equal(expected, state.Status);
+        Assert.False(NoticeRules.AcceptsNotices(state.Status));
+        Assert.Equal(NoticeAction.None, NoticeRules.NextAction(state, T0.AddDays(30), Policy));
+        Assert.Throws<InvalidOperationException>(() => NoticeRules.NoticeSent(state, T0.AddDays(1)));
+    }
+
+    [Theory]
+    [InlineData(HostReply.Note)]
+    [InlineData(HostReply.RemovedByHost)]
+    public void HostReplied_NoteOrRemovedByHost_KeepsTheStatusUntilTheRecheck(HostReply reply)
+    {
+        var state = NoticeRules.NoticeSent(new NoticeState(), T0);
+        Assert.Equal(NoticeStatus.ReferredToHost, NoticeRules.HostReplied(state, reply).Status);
+        var escalated = NoticeRules.Escalated(state);
+        Assert.Equal(NoticeStatus.ReferredToPolice, NoticeRules.HostReplied(escalated, reply).Status);
+    }
+
+    [Fact]
+    public void HostReplied_OnRemovedContent_Refused()
+    {
+        var removed = NoticeRules.Rechecked(NoticeRules.NoticeSent(new NoticeState(), T0), RecheckOutcome.Gone, T0.AddHours(1));
+        Assert.Throws<InvalidOperationException>(() => NoticeRules.HostReplied(removed, HostReply.Moved));
+        Assert.Throws<InvalidOperationException>(() => NoticeRules.HostReplied(removed, HostReply.NotIllegal));
+        Assert.Throws<InvalidOperationException>(() => NoticeRules.HostReplied(removed, HostReply.Unavailable));
+    }
+
+    [Fact]
+    public void Unavailable_IsRecheckedNotNoticed_GoneBecomesRemoved_StillThereStays()
+    {
+        var state = NoticeRules.HostReplied(NoticeRules.NoticeSent(new NoticeState(), T0), HostReply.Unavailable);
+        Assert.True(NoticeRules.IsRechecked(state.Status));
+        Assert.Equal(NoticeStatus.Unavailable, NoticeRules.Rechecked(state, RecheckOutcome.StillThere, T0.AddHours(2)).Status);
+        var gone = NoticeRules.Rechecked(state, RecheckOutcome.Gone, T0.AddHours(3));
+        Assert.Equal(NoticeStatus.Removed, gone.Status);
+        Assert.Equal(TimeSpan.FromHours(3), NoticeRules.TimeToRemoval(gone));
+        Assert.False(NoticeRules.IsRechecked(NoticeStatus.NotIllegal));
+        Assert.False(NoticeRules.IsRechecked(NoticeStatus.Moved));
+        Assert.False(NoticeRules.IsRechecked(NoticeStatus.Removed));
+    }
+
+    [Fact]
+    public void Disputed_NotIllegal_GoesBackToTheHost_OtherStatusesRefused()
+    {
+        var state = NoticeRules.HostReplied(NoticeRules.NoticeSent(new NoticeState(), T0), HostReply.NotIllegal);
+        var disputed = NoticeRules.Disputed(state);
+        Assert.Equal(NoticeStatus.ReferredToHost, disputed.Status);
+        Assert.Equal(NoticeAction.RecheckAndRenotify, NoticeRules.NextAction(disputed, T0.AddHours(24), Policy));
+        Assert.Throws<InvalidOperationException>(() => NoticeRules.Disputed(disputed));
+        Assert.False(NoticeRules.CanMove(NoticeStatus.Moved, NoticeStatus.ReferredToHost));
+    }
+
+    [Fact]
+    public void PoliceReferral_OpenAcceptedClosed_NoWayBack()
+    {
+        Assert.True(PoliceReferralRules.CanMove(PoliceReferralStatus.Open, PoliceReferralStatus.Accepted));
+        Assert.True(PoliceReferralRules.CanMove(PoliceReferralStatus.Open, PoliceReferralStatus.Closed));
+        Assert.True(PoliceReferralRules.CanMove(PoliceReferralStatus.Accepted, PoliceReferralStatus.Closed));
+        Assert.False(PoliceReferralRules.CanMove(PoliceReferralStatus.Closed, PoliceReferralStatus.Open));
+        Assert.False(PoliceReferralRules.CanMove(PoliceReferralStatus.Accepted, PoliceReferralStatus.Open));
+        Assert.False(PoliceReferralRules.CanMove(PoliceReferralStatus.Open, PoliceReferralStatus.Open));
+    }
 }

@@ -87,6 +87,7 @@ internal static class AccountsFeature
         services.TryAddScoped<SignIn>();
         services.TryAddScoped<Invites>();
         services.TryAddScoped<Authenticator>();
+        services.TryAddScoped<UserNames>();
         services.AddHostedService<FirstRunAdmin>();
         return services;
     }

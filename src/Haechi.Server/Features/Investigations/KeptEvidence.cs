@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Haechi.Data.Audit;
 using Haechi.Data.Review;
 using Haechi.Data.Sealing;
 using Haechi.Media.Forensics;
+using Haechi.Server.Features.Evidence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Investigations;
@@ -29,7 +29,7 @@ internal sealed record CustodyExport(byte[] Zip, string Sha256, string FileName)
 /// a zip with the original as sealed out (its SHA-256 checked first), the HTML and JSON reports, the
 /// custody log and a SHA256SUMS list.
 /// </summary>
-internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, AuditLog audit, TimeProvider time)
+internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, AuditLog audit, Accounts.UserNames names, TimeProvider time)
 {
     public const string KeptAction = "investigation.kept";
     public const string ExportedAction = "investigation.exported";
@@ -138,37 +138,14 @@ internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, Aud
         var report = new ForensicAnalyzer().Analyze(original);
         var html = Encoding.UTF8.GetBytes(ForensicReportHtml.Render([(name, report)], now, "revealed in Haechi"));
         var json = Encoding.UTF8.GetBytes(ForensicReportJson.ToJson(name, report));
-        var custody = CustodyJson(item, name, now);
+        var custody = CustodyJson(item, name, now, await names.LookUpAsync(item.Custody.Select(c => c.Actor), cancellationToken).ConfigureAwait(false));
         var files = new List<(string Name, byte[] Bytes)> { (name, original), ("report.html", html), ("report.json", json), ("custody.json", custody) };
-        var sums = new StringBuilder();
-        foreach (var (fileName, bytes) in files)
-        {
-            sums.Append(Convert.ToHexStringLower(SHA256.HashData(bytes))).Append("  ").Append(fileName).Append('\n');
-        }
-
-        files.Add(("SHA256SUMS", Encoding.ASCII.GetBytes(sums.ToString())));
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (fileName, bytes) in files)
-            {
-                var entry = zip.CreateEntry(fileName, CompressionLevel.Optimal);
-                entry.LastWriteTime = now;
-                var stream = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        var zipBytes = buffer.ToArray();
-        var zipSha = Convert.ToHexStringLower(SHA256.HashData(zipBytes));
+        var (zipBytes, zipSha) = await EvidenceZip.CreateAsync(files, now, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync("user:" + userId, ExportedAction, Subject(id), string.Create(CultureInfo.InvariantCulture, $"sha256={sha256};zip-sha256={zipSha}"), cancellationToken).ConfigureAwait(false);
         return new CustodyExport(zipBytes, zipSha, "haechi-evidence-" + id.ToString(CultureInfo.InvariantCulture) + ".zip");
     }
 
-    private static byte[] CustodyJson(KeptItem item, string name, DateTimeOffset now)
+    private static byte[] CustodyJson(KeptItem item, string name, DateTimeOffset now, IReadOnlyDictionary<string, string> userNames)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -180,6 +157,7 @@ internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, Aud
             writer.WriteString("contentType", item.ContentType);
             writer.WriteNumber("bytes", item.Length);
             writer.WriteString("keptBy", item.KeptBy);
+            writer.WriteString("keptByName", Accounts.UserNames.Display(item.KeptBy, userNames));
             writer.WriteString("keptAt", item.KeptAt);
             writer.WriteString("exportedAt", now);
             writer.WriteString("note", "Custody entries are rows of Haechi's hash-chained audit log (entryHash = SHA-256 over the previous entry's hash and this entry); 'haechi audit verify' checks the chain. The reports were generated at export time from the original in this zip.");
@@ -190,6 +168,7 @@ internal sealed class KeptEvidence(HaechiDbContext db, ContentSealer sealer, Aud
                 writer.WriteNumber("sequence", entry.Sequence);
                 writer.WriteString("at", entry.At);
                 writer.WriteString("actor", entry.Actor);
+                writer.WriteString("actorName", Accounts.UserNames.Display(entry.Actor, userNames));
                 writer.WriteString("action", entry.Action);
                 writer.WriteString("detail", entry.Detail);
                 writer.WriteString("entryHash", entry.EntryHash);

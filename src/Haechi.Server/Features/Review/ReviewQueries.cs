@@ -150,7 +150,7 @@ internal enum DecideOutcome
 }
 
 /// <summary>Records an analyst's decision with its reason, audited in the same transaction.</summary>
-internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, RecordCaseMatch caseMatch, AddConfirmedContent confirmed, TimeProvider time)
+internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, DecidedContentIndex decided, RecordCaseMatch caseMatch, AddConfirmedContent confirmed, Police.CreatePoliceReferral referrals, TimeProvider time)
 {
     public async Task<(DecideOutcome Outcome, Dictionary<string, string[]> Errors)> ExecuteAsync(long id, string userId, DecisionRequest request, CancellationToken cancellationToken)
     {
@@ -197,6 +197,12 @@ internal sealed class DecideReviewItem(HaechiDbContext db, AuditLog audit, Decid
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            if (item.Decision == ReviewDecision.NeedsPolice)
+            {
+                // "Needs police" puts the item in the police queue in the same transaction as the decision.
+                await referrals.ForDecisionAsync(item, userId, item.Reason, cancellationToken).ConfigureAwait(false);
+            }
+
             await audit.AppendAsync("user:" + userId, "review.decided", "review-item:" + id.ToString(CultureInfo.InvariantCulture), "decision=" + request.Decision, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (item.Pdq is { } pdq)

@@ -60,6 +60,30 @@ internal sealed partial class DeliverNotice(HaechiDbContext db, IHttpClientFacto
                            where link.NoticeId == noticeId
                            orderby item.Id
                            select item).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Notices stop when content is gone: items that no longer accept notices (removed, unavailable,
+        // moved, not illegal since the notice was queued) are dropped from it; with none left it is not sent.
+        var closed = items.Where(i => !NoticeRules.AcceptsNotices(i.Status)).ToList();
+        if (closed.Count > 0)
+        {
+            var closedIds = closed.Select(i => i.Id).ToList();
+            db.TakedownNoticeItems.RemoveRange(await db.TakedownNoticeItems.Where(l => l.NoticeId == noticeId && closedIds.Contains(l.NoticedItemId)).ToListAsync(cancellationToken).ConfigureAwait(false));
+            items = [.. items.Where(i => NoticeRules.AcceptsNotices(i.Status))];
+            if (items.Count == 0)
+            {
+                notice.Delivery = NoticeDelivery.Failed;
+                notice.LastError = "content-gone";
+                notice.NextAttemptAt = null;
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                LogDropped(logger, notice.Id);
+                return notice.Delivery;
+            }
+
+            var text = NoticeText.Build(notice.Language, options.Value.Organisation, notice.Id, notice.Round, notice.Escalated,
+                [.. items.Select(i => new NoticeLine(i.Url, i.Pdq, i.Sha256, i.FirstSeenAt, i.FirstNoticeAt, i.NoticesSent))]);
+            notice.Subject = text.Subject;
+            notice.Body = text.Body;
+        }
+
         string? error;
         string? messageId = null;
         try
@@ -94,11 +118,6 @@ internal sealed partial class DeliverNotice(HaechiDbContext db, IHttpClientFacto
             notice.LastError = null;
             foreach (var item in items)
             {
-                if (NoticeRules.IsFinal(item.Status))
-                {
-                    continue;
-                }
-
                 var state = NoticeRules.NoticeSent(NoticeStates.Of(item), now);
                 NoticeStates.Apply(item, state);
             }
@@ -214,6 +233,9 @@ internal sealed partial class DeliverNotice(HaechiDbContext db, IHttpClientFacto
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Notice {NoticeId} delivered ({Items} items, attempt {Attempt})")]
     private static partial void LogSent(ILogger logger, long noticeId, int items, int attempt);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Notice {NoticeId} not sent: every item it listed is gone, moved or answered")]
+    private static partial void LogDropped(ILogger logger, long noticeId);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Notice {NoticeId} attempt {Attempt} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, long noticeId, int attempt, string error);

@@ -20,9 +20,11 @@ internal sealed record LoopPass(int Delivered, int Rechecked, int Removed, int R
 /// One pass of the notice loop: (1) deliver pending notices that are due (retries with back-off);
 /// (2) re-check open noticed URLs whose re-check or re-notify time has come (fetch + re-fingerprint
 /// via <see cref="RecheckNoticedItem"/>): gone or changed → removed; (3) items still there whose
-/// re-notify interval passed get one new notice per contact, escalated to the police after N notices.
+/// re-notify interval passed get one new notice per contact, escalated to the police after N notices
+/// (the escalation creates the item's police referral). Items the host called unavailable are
+/// re-checked (gone → removed) but never noticed; removed, moved and "not illegal" items are left alone.
 /// </summary>
-internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice deliver, RecheckNoticedItem recheck, AuditLog audit, Cases.RecordCaseMatch caseProgress, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<RunNoticeLoop> logger)
+internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice deliver, RecheckNoticedItem recheck, Police.CreatePoliceReferral referrals, AuditLog audit, Cases.RecordCaseMatch caseProgress, IOptions<TakedownsOptions> options, TimeProvider time, ILogger<RunNoticeLoop> logger)
 {
     public async Task<LoopPass> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +44,7 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
 
         var removedFromCases = new List<long>();
         var open = await db.NoticedItems
-            .Where(n => n.Status == NoticeStatus.ReferredToHost || n.Status == NoticeStatus.ReferredToPolice)
+            .Where(n => n.Status == NoticeStatus.ReferredToHost || n.Status == NoticeStatus.ReferredToPolice || n.Status == NoticeStatus.Unavailable)
             .OrderBy(n => n.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         int rechecked = 0, removed = 0, escalated = 0;
         var renotify = new List<(NoticedItemRecord Item, bool Escalate)>();
@@ -93,6 +95,12 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
             }
 
             NoticeStates.Apply(item, NoticeRules.Rechecked(NoticeStates.Of(item), result.Outcome, result.CheckedAt));
+            if (item.Status == NoticeStatus.Unavailable && result.Outcome == RecheckOutcome.StillThere && !item.SecondLook)
+            {
+                // The host said "unavailable" but the content is still served: an analyst takes a second look (notices stay stopped until then).
+                item.SecondLook = true;
+            }
+
             if (item.Status == NoticeStatus.Removed)
             {
                 removed++;
@@ -146,11 +154,18 @@ internal sealed partial class RunNoticeLoop(HaechiDbContext db, DeliverNotice de
             {
                 if (toPolice)
                 {
-                    NoticeStates.Apply(item, NoticeRules.Escalated(NoticeStates.Of(item)));
-                    item.EscalatedAt = time.GetUtcNow();
-                    escalated++;
-                    await audit.AppendAsync("system:notice-loop", "takedown.escalated", "noticed-item:" + item.Id.ToString(CultureInfo.InvariantCulture),
-                        "notices=" + item.NoticesSent.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+                    // The status, its audit entry and the item's police referral (once per item) commit together.
+                    var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        NoticeStates.Apply(item, NoticeRules.Escalated(NoticeStates.Of(item)));
+                        item.EscalatedAt = time.GetUtcNow();
+                        escalated++;
+                        await audit.AppendAsync("system:notice-loop", "takedown.escalated", "noticed-item:" + item.Id.ToString(CultureInfo.InvariantCulture),
+                            "notices=" + item.NoticesSent.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+                        await referrals.ForEscalationAsync(item, cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 

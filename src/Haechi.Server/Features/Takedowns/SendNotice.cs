@@ -34,16 +34,20 @@ internal sealed class SendNotice(HaechiDbContext db, ManageContacts contacts, De
         var all = await db.PlatformContacts.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
         var contact = contactId is { } chosen ? all.FirstOrDefault(c => c.Id == chosen) : ManageContacts.Match(all, url.Host);
         var views = await contacts.ListAsync(cancellationToken).ConfigureAwait(false);
-        var existing = await db.NoticedItems.AsNoTracking().Where(n => n.ReviewItemId == reviewItemId && n.Url == url.AbsoluteUri).Select(n => (long?)n.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var found = await db.NoticedItems.AsNoTracking().Where(n => n.ReviewItemId == reviewItemId && n.Url == url.AbsoluteUri).Select(n => new { n.Id, n.Status }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var existing = found?.Id;
+
+        // Notices stop when content is gone: an item removed, unavailable, moved or answered "not illegal" gets no notice.
+        var repeat = found is null ? null : NoticeRules.AcceptsNotices(found.Status) ? "already-noticed" : "content-gone";
         if (contact is null)
         {
-            return new NoticePreview(reviewItemId, url.AbsoluteUri, url.Host, null, views, null, null, null, existing, "no-contact");
+            return new NoticePreview(reviewItemId, url.AbsoluteUri, url.Host, null, views, null, null, null, existing, repeat ?? "no-contact");
         }
 
         var channel = Channel(contact);
         var line = new NoticeLine(url.AbsoluteUri, item.Pdq, item.Sha256, item.CreatedAt, null, 0, item.PageUrl);
         var text = NoticeText.Build(contact.Language, options.Value.Organisation, 0, 1, escalated: false, [line]);
-        return new NoticePreview(reviewItemId, url.AbsoluteUri, url.Host, views.First(v => v.Id == contact.Id), views, channel, text.Subject, text.Body, existing, channel is null ? "no-channel" : existing is null ? null : "already-noticed");
+        return new NoticePreview(reviewItemId, url.AbsoluteUri, url.Host, views.First(v => v.Id == contact.Id), views, channel, text.Subject, text.Body, existing, repeat ?? (channel is null ? "no-channel" : null));
     }
 
     public async Task<NoticeSent?> ExecuteAsync(long reviewItemId, long? contactId, string userId, CancellationToken cancellationToken)
