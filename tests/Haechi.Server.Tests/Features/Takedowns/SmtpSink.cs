@@ -54,7 +54,7 @@ internal sealed class SmtpSink : IAsyncDisposable
         using var check = File.Exists(Python) ? Process.Start(new ProcessStartInfo(Python, ["-c", "import aiosmtpd"]) { RedirectStandardError = true }) : null;
         if (check is not null)
         {
-            await check.WaitForExitAsync(ApiClient.Ct);
+            await check.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
 
         if (check is null || check.ExitCode != 0)
@@ -71,18 +71,18 @@ internal sealed class SmtpSink : IAsyncDisposable
         var root = System.IO.Directory.CreateTempSubdirectory("haechi-smtp-").FullName;
         var mail = System.IO.Directory.CreateDirectory(Path.Combine(root, "mail")).FullName;
         var script = Path.Combine(root, "sink.py");
-        await File.WriteAllTextAsync(script, Handler, ApiClient.Ct);
+        await File.WriteAllTextAsync(script, Handler, TestContext.Current.CancellationToken);
         var port = FreePort();
         var process = Process.Start(new ProcessStartInfo(Python, [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture), mail])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        var line = await process.StandardOutput.ReadLineAsync(ApiClient.Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ApiClient.Ct);
+        var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         if (line != "ready")
         {
             // Exited (EOF): its error output says why.
-            Assert.Fail("aiosmtpd did not start: " + await process.StandardError.ReadToEndAsync(ApiClient.Ct));
+            Assert.Fail("aiosmtpd did not start: " + await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
         }
 
         // Drained so that a chatty server never blocks on a full pipe.
@@ -109,17 +109,17 @@ internal sealed class SmtpSink : IAsyncDisposable
                 var result = new List<(byte[], MimeMessage, string)>();
                 foreach (var file in files)
                 {
-                    var raw = await File.ReadAllBytesAsync(file.FullName, ApiClient.Ct);
+                    var raw = await File.ReadAllBytesAsync(file.FullName, TestContext.Current.CancellationToken);
                     using var stream = new MemoryStream(raw);
-                    var message = await MimeMessage.LoadAsync(stream, ApiClient.Ct);
-                    result.Add((raw, message, await File.ReadAllTextAsync(Path.ChangeExtension(file.FullName, ".rcpt"), ApiClient.Ct)));
+                    var message = await MimeMessage.LoadAsync(stream, TestContext.Current.CancellationToken);
+                    result.Add((raw, message, await File.ReadAllTextAsync(Path.ChangeExtension(file.FullName, ".rcpt"), TestContext.Current.CancellationToken)));
                 }
 
                 Assert.True(result.Count >= count, $"expected {count} messages, got {result.Count}");
                 return result;
             }
 
-            await Task.Delay(100, ApiClient.Ct);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
 
