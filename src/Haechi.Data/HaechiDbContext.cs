@@ -77,6 +77,8 @@ public sealed class HaechiDbContext(DbContextOptions<HaechiDbContext> options) :
     public DbSet<TelegramChatRecord> TelegramChats => Set<TelegramChatRecord>();
     public DbSet<WatchedSourceRecord> WatchedSources => Set<WatchedSourceRecord>();
 
+    public DbSet<ReportLinkRecord> ReportLinks => Set<ReportLinkRecord>();
+
     /// <summary>
     /// Pinned, so the model is the same at design time (no services) and at run time (whatever
     /// IdentityOptions say): the migrations are written for this schema (no passkeys).

@@ -186,6 +186,7 @@ internal static class WatchCommand
                 MediaSource.Srcset => "srcset",
                 MediaSource.OpenGraph => "og",
                 MediaSource.Video => "video",
+                MediaSource.Background => "background",
                 _ => "link",
             });
             writer.WriteString("status", item.StatusName());

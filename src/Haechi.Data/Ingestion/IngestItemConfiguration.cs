@@ -15,6 +15,7 @@ internal sealed class IngestItemConfiguration : IEntityTypeConfiguration<IngestI
         builder.Property(x => x.Url).HasMaxLength(4096);
         builder.Property(x => x.PageUrl).HasMaxLength(4096);
         builder.Property(x => x.FilePath).HasMaxLength(4096);
+        builder.Property(x => x.Link).HasMaxLength(4096);
         // A step saves only while the item is still in the state and lease it read (optimistic concurrency).
         builder.Property(x => x.State).HasConversion<int>().IsConcurrencyToken();
         builder.Property(x => x.FailedIn).HasConversion<int?>();

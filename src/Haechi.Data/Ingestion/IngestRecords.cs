@@ -50,6 +50,9 @@ public sealed class IngestItemRecord
     /// </summary>
     public string? PageUrl { get; set; }
 
+    /// <summary>The address the item is known by when it is not the media URL (a post's <c>t.me/{channel}/{message}</c> link read through the channel's web preview): the review item's URL, what a notice names.</summary>
+    public string? Link { get; set; }
+
     public IngestState State { get; set; }
 
     /// <summary>The state the item was in when it failed (so a retry resumes there).</summary>

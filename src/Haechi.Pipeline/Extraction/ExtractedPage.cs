@@ -17,10 +17,16 @@ public enum MediaSource
 
     /// <summary>An <c>a href</c> ending in a media extension.</summary>
     Link,
+
+    /// <summary>A <c>background-image: url(...)</c> in an element's style attribute (how a Telegram channel's web preview shows photos).</summary>
+    Background,
 }
 
 /// <summary>One media URL found on a page.</summary>
-public sealed record MediaLink(Uri Url, MediaSource Source);
+/// <param name="Url">The media's absolute URL.</param>
+/// <param name="Source">How it was found.</param>
+/// <param name="Post">The <c>data-post</c> of the nearest element around it that has one (a Telegram web preview's <c>channel/123</c>), or null.</param>
+public sealed record MediaLink(Uri Url, MediaSource Source, string? Post = null);
 
 /// <summary>The media and pagination links of one page, bounded by <see cref="ExtractionOptions"/>.</summary>
 public sealed record ExtractedPage(IReadOnlyList<MediaLink> Media, IReadOnlyList<Uri> NextPages, bool Truncated);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
@@ -6,10 +7,12 @@ namespace Haechi.Pipeline.Extraction;
 
 /// <summary>
 /// Finds the images and videos on an HTML page (img src and srcset, picture/source, og:image and
-/// og:video, video and its sources, links to media files) and the same-site links to its next
+/// og:video, video and its sources, links to media files, <c>background-image</c> URLs in style
+/// attributes), each with the <c>data-post</c> around it where there is one (a Telegram channel's web
+/// preview marks each post so), and the same-site links to its next
 /// pages (rel=next, anchors reading "next"/"다음", <c>page=N+1</c>). Work is capped per page.
 /// </summary>
-public sealed class MediaExtractor(ExtractionOptions? options = null)
+public sealed partial class MediaExtractor(ExtractionOptions? options = null)
 {
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -79,23 +82,41 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
 
         foreach (var image in Take(document.QuerySelectorAll("img")))
         {
-            collector.AddMedia(image.GetAttribute("src"), MediaSource.Img);
-            collector.AddMedia(image.GetAttribute("data-src"), MediaSource.Img);
-            collector.AddSrcset(image.GetAttribute("srcset"));
-            collector.AddSrcset(image.GetAttribute("data-srcset"));
+            var post = PostOf(image);
+            collector.AddMedia(image.GetAttribute("src"), MediaSource.Img, post);
+            collector.AddMedia(image.GetAttribute("data-src"), MediaSource.Img, post);
+            collector.AddSrcset(image.GetAttribute("srcset"), post);
+            collector.AddSrcset(image.GetAttribute("data-srcset"), post);
         }
 
         foreach (var source in Take(document.QuerySelectorAll("picture source, video source, audio source")))
         {
             var inVideo = source.ParentElement is IHtmlVideoElement;
-            collector.AddMedia(source.GetAttribute("src"), inVideo ? MediaSource.Video : MediaSource.Img);
-            collector.AddSrcset(source.GetAttribute("srcset"));
+            var post = PostOf(source);
+            collector.AddMedia(source.GetAttribute("src"), inVideo ? MediaSource.Video : MediaSource.Img, post);
+            collector.AddSrcset(source.GetAttribute("srcset"), post);
         }
 
         foreach (var video in Take(document.QuerySelectorAll("video")))
         {
-            collector.AddMedia(video.GetAttribute("src"), MediaSource.Video);
-            collector.AddMedia(video.GetAttribute("poster"), MediaSource.Video);
+            var post = PostOf(video);
+            collector.AddMedia(video.GetAttribute("src"), MediaSource.Video, post);
+            collector.AddMedia(video.GetAttribute("poster"), MediaSource.Video, post);
+        }
+
+        foreach (var styled in Take(document.QuerySelectorAll("[style*='url(']")))
+        {
+            var post = PostOf(styled);
+            var kept = 0;
+            foreach (Match match in BackgroundUrl().Matches(styled.GetAttribute("style") ?? string.Empty))
+            {
+                if (kept++ >= _options.MaxSrcsetCandidates)
+                {
+                    break;
+                }
+
+                collector.AddMedia(match.Groups["url"].Value, MediaSource.Background, post);
+            }
         }
 
         var currentPage = PageNumber(pageUrl);
@@ -109,7 +130,7 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
 
             if (link is IHtmlAnchorElement && HasMediaExtension(target))
             {
-                collector.AddMedia(target, MediaSource.Link);
+                collector.AddMedia(target, MediaSource.Link, PostOf(link));
                 continue;
             }
 
@@ -136,6 +157,14 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
 
         return collector.Result();
     }
+
+    // background-image: url('…') or background: … url(…), the URL quoted or not.
+    [GeneratedRegex(@"background(?:-image)?\s*:[^;]*?url\(\s*(?<q>['""]?)(?<url>[^'""\)]+)\k<q>\s*\)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex BackgroundUrl();
+
+    // The data-post of the nearest element around it (a Telegram web preview's "channel/123"), bounded to short values.
+    private static string? PostOf(IElement element) =>
+        element.Closest("[data-post]")?.GetAttribute("data-post") is { Length: > 0 and <= 200 } post ? post : null;
 
     private IEnumerable<IElement> Take(IHtmlCollection<IElement> elements)
     {
@@ -191,7 +220,7 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
         private readonly HashSet<string> _seenNext = new(StringComparer.Ordinal);
         private bool _truncated;
 
-        public void AddMedia(string? value, MediaSource source)
+        public void AddMedia(string? value, MediaSource source, string? post = null)
         {
             if (string.IsNullOrWhiteSpace(value) || value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
             {
@@ -200,11 +229,11 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
 
             if (Uri.TryCreate(baseUrl, value.Trim(), out var url) && IsHttp(url))
             {
-                AddMedia(url, source);
+                AddMedia(url, source, post);
             }
         }
 
-        public void AddMedia(Uri url, MediaSource source)
+        public void AddMedia(Uri url, MediaSource source, string? post = null)
         {
             var key = WithoutFragment(url);
             if (_seenMedia.Contains(key))
@@ -219,10 +248,10 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
             }
 
             _seenMedia.Add(key);
-            _media.Add(new MediaLink(new Uri(key), source));
+            _media.Add(new MediaLink(new Uri(key), source, post));
         }
 
-        public void AddSrcset(string? srcset)
+        public void AddSrcset(string? srcset, string? post = null)
         {
             if (string.IsNullOrWhiteSpace(srcset))
             {
@@ -239,7 +268,7 @@ public sealed class MediaExtractor(ExtractionOptions? options = null)
                     break;
                 }
 
-                AddMedia(candidate, MediaSource.Srcset);
+                AddMedia(candidate, MediaSource.Srcset, post);
             }
         }
 

@@ -8,7 +8,8 @@ namespace Haechi.Pipeline.Ingestion;
 /// <param name="Url">An http(s) URL to fetch, or null.</param>
 /// <param name="FilePath">A local file to read, or null.</param>
 /// <param name="PageUrl">Where the media was seen when that is not where it is read from (the web page that showed it, a Telegram post link), or null.</param>
-public sealed record IngestRequest(string SourceKind, string SourceId, Uri? Url = null, string? FilePath = null, Uri? PageUrl = null);
+/// <param name="Link">The address the item is known by when it is not <paramref name="Url"/> (a post's <c>t.me</c> link read through the channel's web preview): the review item's URL, what a notice names.</param>
+public sealed record IngestRequest(string SourceKind, string SourceId, Uri? Url = null, string? FilePath = null, Uri? PageUrl = null, Uri? Link = null);
 
 /// <summary>What became of an enqueue request.</summary>
 public enum EnqueueStatus

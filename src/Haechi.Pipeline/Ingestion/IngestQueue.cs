@@ -41,6 +41,7 @@ internal sealed class IngestQueue(Func<CancellationToken, Task<HaechiDbContext>>
             Url = request.Url?.AbsoluteUri,
             FilePath = request.FilePath is null ? null : Path.GetFullPath(request.FilePath),
             PageUrl = request.PageUrl?.AbsoluteUri,
+            Link = request.Link?.AbsoluteUri,
             State = IngestState.Queued,
             ReceivedAt = now,
             UpdatedAt = now,

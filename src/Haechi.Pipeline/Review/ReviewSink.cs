@@ -33,10 +33,11 @@ internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
         Uri? url = null;
         Uri? page = null;
         if (IngestSource.ItemId(candidate.SourceId) is { } itemId
-            && await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => new { i.Url, i.PageUrl }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } stored)
+            && await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => new { i.Url, i.PageUrl, i.Link }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } stored)
         {
             _ = Uri.TryCreate(stored.PageUrl, UriKind.Absolute, out page);
-            url = Uri.TryCreate(stored.Url, UriKind.Absolute, out var fetched) ? fetched : page;
+            // A post read through a channel's web preview is named by its post link, not by its short-lived file URL.
+            url = Uri.TryCreate(stored.Link ?? stored.Url, UriKind.Absolute, out var fetched) ? fetched : page;
         }
 
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();

@@ -41,6 +41,45 @@ public sealed class MediaExtractorTests
         Assert.False(page.Truncated);
     }
 
+    private static readonly string[] PreviewMedia =
+    [
+        "https://cdn.example/channel.jpg", "https://cdn.example/file/7a.jpg", "https://t.me/file/7b.jpg",
+        "https://cdn.example/file/8-thumb.jpg", "https://cdn.example/file/8.mp4", "https://t.me/decor/bg.png",
+    ];
+
+    [Fact]
+    public void Extract_BackgroundImagesInStyle_AndTheTelegramPostAroundEachMedia()
+    {
+        // The shape of a Telegram channel's web preview (t.me/s/{channel}): photos as background images, videos as video src, data-post per post.
+        const string Html = """
+            <html><head><meta property="og:image" content="https://cdn.example/channel.jpg"></head><body>
+              <div class="tgme_widget_message" data-post="leakroom/7">
+                <a class="tgme_widget_message_photo_wrap" href="https://t.me/leakroom/7" style="width:640px;background-image:url('https://cdn.example/file/7a.jpg')"></a>
+                <a class="tgme_widget_message_photo_wrap" style="background-image: url(&quot;/file/7b.jpg&quot;)"></a>
+              </div>
+              <div class="tgme_widget_message" data-post="leakroom/8">
+                <div class="tgme_widget_message_video_player">
+                  <i class="tgme_widget_message_video_thumb" style="background-image:url(https://cdn.example/file/8-thumb.jpg)"></i>
+                  <video src="https://cdn.example/file/8.mp4" class="tgme_widget_message_video"></video>
+                </div>
+              </div>
+              <div style="background: #000 url(/decor/bg.png) no-repeat; color: red"></div>
+              <div style="background-image:url(data:image/png;base64,AAAA)"></div>
+            </body></html>
+            """;
+        var page = new MediaExtractor().Extract(Html, new Uri("https://t.me/s/leakroom"));
+        var media = page.Media.ToDictionary(m => m.Url.AbsoluteUri);
+        Assert.Equal(PreviewMedia.Order(), media.Keys.Order());
+        Assert.Equal(MediaSource.Background, media["https://cdn.example/file/7a.jpg"].Source);
+        Assert.Equal("leakroom/7", media["https://cdn.example/file/7a.jpg"].Post);
+        Assert.Equal("leakroom/7", media["https://t.me/file/7b.jpg"].Post);
+        Assert.Equal("leakroom/8", media["https://cdn.example/file/8-thumb.jpg"].Post);
+        Assert.Equal(MediaSource.Video, media["https://cdn.example/file/8.mp4"].Source);
+        Assert.Equal("leakroom/8", media["https://cdn.example/file/8.mp4"].Post);
+        Assert.Null(media["https://cdn.example/channel.jpg"].Post);
+        Assert.Null(media["https://t.me/decor/bg.png"].Post);
+    }
+
     [Fact]
     public void Extract_EncodingFromMetaCharset_KoreanNextAnchorFound()
     {

@@ -44,6 +44,7 @@ internal static class ApiFeature
             };
             options.AddPolicy(RateLimits.PinChecks, static http => PerClient(http, http.RequestServices.GetRequiredService<IOptions<CasesOptions>>().Value.PinChecksPerMinutePerClient));
             options.AddPolicy(RateLimits.Submissions, static http => PerClient(http, http.RequestServices.GetRequiredService<IOptions<ReportsOptions>>().Value.SubmissionsPerMinutePerClient));
+            options.AddPolicy(RateLimits.ReceiptChecks, static http => PerClient(http, http.RequestServices.GetRequiredService<IOptions<ReportsOptions>>().Value.ReceiptChecksPerMinutePerClient));
         });
         return services;
     }

@@ -8,4 +8,7 @@ internal static class RateLimits
 
     /// <summary>New cases and reports.</summary>
     public const string Submissions = "submissions";
+
+    /// <summary>A reporter's look-up of her receipt (API and page): a receipt is a secret, guessed at no faster than this.</summary>
+    public const string ReceiptChecks = "receipt-checks";
 }

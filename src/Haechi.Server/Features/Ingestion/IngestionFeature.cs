@@ -78,7 +78,9 @@ internal static class IngestionFeature
         services.TryAddScoped<IngestQueries>();
         services.TryAddScoped<ImportSeizedFiles>();
         services.TryAddScoped<ManageWatchedSources>();
+        services.TryAddSingleton<MediaCrawl>();
         services.TryAddSingleton<VisitWatchedSource>();
+        services.TryAddSingleton<VisitReportLink>();
         services.TryAddSingleton<WebSourceScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<WebSourceScheduler>());
         return services;

@@ -67,6 +67,22 @@ internal sealed class IngestionServerOptions
     [Range(1, 86_400)]
     public int WebMinRevisitSeconds { get; set; } = 60;
 
+    /// <summary>Same-site next pages followed from a reported link (0: the linked page only).</summary>
+    [Range(0, 5)]
+    public int ReportLinkDepth { get; set; } = 1;
+
+    /// <summary>How often a reported link is visited again, so content that comes back is seen.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan ReportLinkRevisit { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long after the report its links are visited again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan ReportLinkFollowFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Where public Telegram channel links are read (the channel's web preview <c>{base}/s/{channel}</c>); tests point it at a local stand-in.</summary>
+    [Url]
+    public string TelegramPreviewBase { get; set; } = "https://t.me";
+
     /// <summary>Per-URL time limit of the fetcher (pages and media).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -10,4 +10,7 @@ internal static class KoreaTime
 
     /// <summary><paramref name="at"/> as <c>2026-12-07 21:05 KST</c> (the same in both languages).</summary>
     public static string Format(DateTimeOffset at) => at.ToOffset(Offset).ToString("yyyy-MM-dd HH:mm 'KST'", CultureInfo.InvariantCulture);
+
+    /// <summary>The day of <paramref name="at"/> in Korea, as <c>2026-12-07 KST</c>.</summary>
+    public static string FormatDate(DateTimeOffset at) => at.ToOffset(Offset).ToString("yyyy-MM-dd 'KST'", CultureInfo.InvariantCulture);
 }

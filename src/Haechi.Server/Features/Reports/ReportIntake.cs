@@ -6,9 +6,12 @@ using Haechi.Core.Reports;
 using Haechi.Core.Review;
 using Haechi.Data;
 using Haechi.Data.Cases;
+using Haechi.Data.Watching;
 using Haechi.Data.Writing;
 using Haechi.Pipeline.Review;
+using Haechi.Server.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Reports;
 
@@ -35,11 +38,12 @@ internal sealed class PendingReport(ReportRecord record, ReportAttachments? atta
 /// The single writer of public reports, committing them in groups: every report that arrives
 /// while one commit is on disk goes into the next transaction, so a burst of reports costs one
 /// fsync instead of one each. A report's receipt is returned only after the transaction holding
-/// the report and its review item has committed. When a group fails, its reports are retried one
+/// the report, its review item and the follow-up of its links (<see cref="ReportLinkRecord"/>, which
+/// the web watcher visits) has committed: a crash loses neither. When a group fails, its reports are retried one
 /// by one, so one bad report fails alone. On shutdown the reports already accepted are written
 /// before the writer stops.
 /// </summary>
-internal sealed partial class ReportIntake(IServiceScopeFactory scopes, ILogger<ReportIntake> logger) : BackgroundService
+internal sealed partial class ReportIntake(IServiceScopeFactory scopes, IOptions<IngestionServerOptions> ingestion, ILogger<ReportIntake> logger) : BackgroundService
 {
     /// <summary>Most reports in one transaction.</summary>
     public const int MaxGroup = 256;
@@ -127,11 +131,21 @@ internal sealed partial class ReportIntake(IServiceScopeFactory scopes, ILogger<
                 }
 
                 await RowInserter.InsertAsync(db, records, cancellationToken).ConfigureAwait(false);
+                var links = new List<ReportLinkRecord>();
                 var items = new ReviewItemInput[group.Count];
                 for (var i = 0; i < group.Count; i++)
                 {
+                    var urls = LinksToFollow(group[i].Record, links);
                     items[i] = await group[i].Attachments(db, group[i].Record, cancellationToken).ConfigureAwait(false);
+
+                    // The report's own item is known by its first link, so a notice can name the reported page.
+                    if (items[i].Url is null && urls.Count > 0)
+                    {
+                        items[i] = items[i] with { Url = urls[0] };
+                    }
                 }
+
+                await RowInserter.InsertAsync(db, links, cancellationToken).ConfigureAwait(false);
 
                 await queue.EnqueueManyAsync(items, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -152,6 +166,31 @@ internal sealed partial class ReportIntake(IServiceScopeFactory scopes, ILogger<
             LogReceived(logger, pending.Record.Id, pending.Record.Priority, group.Count);
             pending.Stored.TrySetResult(pending.Record.Receipt);
         }
+    }
+
+    /// <summary>Adds the report's links (at most <see cref="ReportRules.MaxUrls"/>, valid http(s) only) to <paramref name="links"/>, due at once; returns them.</summary>
+    private List<Uri> LinksToFollow(ReportRecord report, List<ReportLinkRecord> links)
+    {
+        var o = ingestion.Value;
+        var urls = new List<Uri>();
+        foreach (var text in ReportRules.SplitLinks(report.Urls))
+        {
+            if (urls.Count < ReportRules.MaxUrls && ReportRules.ValidateUrl(text) is null && Uri.TryCreate(text, UriKind.Absolute, out var url))
+            {
+                links.Add(new ReportLinkRecord
+                {
+                    ReportId = report.Id,
+                    Position = urls.Count,
+                    Url = text,
+                    CreatedAt = report.CreatedAt,
+                    NextVisitAt = report.CreatedAt.ToUnixTimeMilliseconds(),
+                    FollowUntil = report.CreatedAt + o.ReportLinkFollowFor,
+                });
+                urls.Add(url);
+            }
+        }
+
+        return urls;
     }
 
     private AsyncServiceScope? _writerScope;

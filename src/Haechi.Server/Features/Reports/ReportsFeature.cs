@@ -13,6 +13,8 @@ internal static class ReportsFeature
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.TryAddScoped<SubmitReport>();
+        services.TryAddScoped<GetReceiptStatus>();
+        services.TryAddScoped<GetReportFollowUp>();
         services.TryAddScoped<EvidenceIntake>();
         services.TryAddSingleton<ReportIntake>();
         services.AddHostedService(static sp => sp.GetRequiredService<ReportIntake>());
@@ -21,7 +23,11 @@ internal static class ReportsFeature
 
     public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/reports").WithTags("Reports")
+        var reports = endpoints.MapGroup("/api/reports").WithTags("Reports");
+        reports.MapGet("/{receipt}/status", StatusAsync).RequireRateLimiting(RateLimits.ReceiptChecks)
+            .WithSummary("A reporter's look-up of her receipt: received, under review or action taken, and since when (with the day in KST); 404 'No such receipt' otherwise.")
+            .WithDescription("Says nothing else about the report: no links, no analyst, no decision, no content. Rate-limited per client like the case look-up.");
+        reports
             .MapPost("/", SubmitAsync).RequireRateLimiting(RateLimits.Submissions)
             .Accepts<ReportRequest>("application/json", "multipart/form-data")
             .Produces<ReportReceipt>(StatusCodes.Status201Created)
@@ -30,6 +36,11 @@ internal static class ReportsFeature
             .WithDescription("JSON, or multipart/form-data with the same fields (urls may repeat) and up to Evidence:MaxFiles screenshots as 'evidence' files. Screenshots are decoded to check they are images, fingerprinted, matched against the banks and stored encrypted; nothing is stored when any file is refused.");
         return endpoints;
     }
+
+    private static async Task<Results<Ok<ReceiptStatusView>, ProblemHttpResult>> StatusAsync(string receipt, GetReceiptStatus status, CancellationToken cancellationToken) =>
+        await status.ExecuteAsync(receipt, cancellationToken).ConfigureAwait(false) is { } progress
+            ? TypedResults.Ok(new ReceiptStatusView(progress.State, progress.Since, Pages.KoreaTime.FormatDate(progress.Since)))
+            : TypedResults.Problem(title: "No such receipt", detail: "No report has this receipt number. Check it and try again.", statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<Results<Created<ReportReceipt>, ValidationProblem>> SubmitAsync(HttpRequest http, SubmitReport submit, EvidenceIntake evidence, CancellationToken cancellationToken)
     {

@@ -4,6 +4,8 @@ using Haechi.Data;
 using Haechi.Data.Telegram;
 using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Telegram;
+using Haechi.Pipeline.Watching;
+using Haechi.Server.Features.Ingestion.WebSources;
 using Microsoft.EntityFrameworkCore;
 
 namespace Haechi.Server.Features.Review;
@@ -12,7 +14,9 @@ namespace Haechi.Server.Features.Review;
 /// Where an item's content came from, as the item page shows it: the source kind ("report", "web",
 /// "telegram", "import", "admin"...), the URL fetched (and the watched page that led to it), the
 /// <c>t.me</c> link of a Telegram post where the chat id gives one, the seized batch, first and last
-/// seen, how often the same bytes arrived, and every other place the same content was seen.
+/// seen, how often the same bytes arrived, and every other place the same content was seen. An item
+/// found at the link of a public report also names the page it was on and the report (its receipt and
+/// its review item).
 /// </summary>
 internal sealed record ItemProvenance(string SourceKind, string? Url, string? WatchedPage, string? TelegramLink, long? TelegramChatId, long? TelegramMessageId, string? Batch, string? FileNameHash, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int SeenCount, IReadOnlyList<ItemSighting> Elsewhere)
 {
@@ -24,7 +28,13 @@ internal sealed record ItemProvenance(string SourceKind, string? Url, string? Wa
 
     /// <summary>The Telegram channel or group's public username (without <c>@</c>), when it has one.</summary>
     public string? TelegramChatUsername { get; init; }
+
+    /// <summary>The public report whose link led to the item, when it was found at one.</summary>
+    public ReportOrigin? Report { get; init; }
 }
+
+/// <summary>The public report whose link led to an item: its receipt, its own review item and the link as reported.</summary>
+internal sealed record ReportOrigin(long ReportId, string Receipt, long? ReviewItemId, string ReportedUrl);
 
 /// <summary>
 /// Another place the same content was seen: a review item (<paramref name="ReviewItemId"/>) or an
@@ -83,12 +93,21 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
                 chatRecord = await db.TelegramChats.AsNoTracking().SingleOrDefaultAsync(c => c.ChatId == chatId, cancellationToken).ConfigureAwait(false);
             }
 
-            var telegramLink = chat is { } c && message is { } m ? TelegramLinks.Post(chatRecord?.Username, c, m)?.AbsoluteUri : null;
+            ReportOrigin? origin = null;
+            if (ingest.SourceKind == VisitReportLink.SourceKind && VisitReportLink.LinkId(ingest.SourceId) is { } linkId)
+            {
+                origin = await ReportOriginAsync(linkId, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A post read through a channel's web preview is known by its public t.me link.
+            var telegramLink = chat is { } c && message is { } m ? TelegramLinks.Post(chatRecord?.Username, c, m)?.AbsoluteUri
+                : ingest.Link is { } link && link.StartsWith(TelegramPreview.PublicBase.AbsoluteUri, StringComparison.Ordinal) ? link : null;
             provenance = new ItemProvenance(ingest.SourceKind, ingest.Url ?? item.Url, watchedPage, telegramLink, chat, message, batch, nameHash, first, last, seen, [])
             {
                 Page = ingest.SourceKind == "telegram" ? null : ingest.PageUrl ?? item.PageUrl,
                 TelegramChatTitle = chatRecord?.Title,
                 TelegramChatUsername = chatRecord?.Username,
+                Report = origin,
             };
         }
         else
@@ -116,6 +135,22 @@ internal sealed class GetItemProvenance(HaechiDbContext db)
         }
 
         return provenance with { Elsewhere = elsewhere };
+    }
+
+    private async Task<ReportOrigin?> ReportOriginAsync(long linkId, CancellationToken cancellationToken)
+    {
+        var link = await db.ReportLinks.AsNoTracking().Where(l => l.Id == linkId)
+            .Join(db.Reports.AsNoTracking(), l => l.ReportId, r => r.Id, (l, r) => new { l.ReportId, l.Url, r.Receipt })
+            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (link is null)
+        {
+            return null;
+        }
+
+        var reportSourceId = link.ReportId.ToString(CultureInfo.InvariantCulture);
+        var reviewItemId = await db.ReviewItems.AsNoTracking().Where(r => r.Kind == ReviewItemKind.Report && r.SourceId == reportSourceId)
+            .OrderBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return new ReportOrigin(link.ReportId, link.Receipt, reviewItemId, link.Url);
     }
 
     // Review items with the same bytes or the same matched entry, then ingestion items with the same bytes that no review item stands for.

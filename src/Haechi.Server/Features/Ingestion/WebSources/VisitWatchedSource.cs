@@ -3,11 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Haechi.Data;
 using Haechi.Data.Watching;
-using Haechi.Pipeline.Extraction;
 using Haechi.Pipeline.Ingestion;
-using Haechi.Pipeline.Watching;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Ingestion.WebSources;
 
@@ -16,7 +13,7 @@ internal sealed record SourceVisit(long SourceId, int Pages, int ItemsFound, int
 
 /// <summary>
 /// Visits one watched source: walks its start page and same-site next pages (up to its depth) with
-/// <see cref="SiteCrawler"/> (the walk of <c>haechi watch</c>), and hands each media URL
+/// <see cref="MediaCrawl"/> (the walk of <c>haechi watch</c>), and hands each media URL (with the page it was on)
 /// to <see cref="IIngestionPipeline"/> (source kind <c>web</c>, source id <c>{source id}:{SHA-256 of the URL}</c>,
 /// so a URL already seen is not queued again). The pipeline fetches, seals, fingerprints and matches the
 /// media. Work per visit is capped (pages, media, time); the source's health (last visit, last success,
@@ -24,14 +21,10 @@ internal sealed record SourceVisit(long SourceId, int Pages, int ItemsFound, int
 /// </summary>
 internal sealed partial class VisitWatchedSource(
     IServiceScopeFactory scopes,
-    IngestionFetcher fetcher,
-    IIngestionPipeline pipeline,
-    IOptions<IngestionServerOptions> options,
+    MediaCrawl crawl,
     TimeProvider time,
     ILogger<VisitWatchedSource> logger)
 {
-    private readonly SiteCrawler _crawler = new(fetcher.Fetcher);
-
     /// <summary>The pipeline's source kind for media found by the web watcher.</summary>
     public const string SourceKind = "web";
 
@@ -59,20 +52,7 @@ internal sealed partial class VisitWatchedSource(
         }
 
         var startedAt = time.GetUtcNow();
-        var o = options.Value;
-        SourceVisit visit;
-        using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            limit.CancelAfter(o.WebVisitTimeout);
-            try
-            {
-                visit = await CrawlAsync(source, o, limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                visit = new SourceVisit(source.Id, 0, 0, 0, true, "visit-timeout");
-            }
-        }
+        var visit = await CrawlAsync(source, cancellationToken).ConfigureAwait(false);
 
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -106,60 +86,19 @@ internal sealed partial class VisitWatchedSource(
         return visit;
     }
 
-    private async Task<SourceVisit> CrawlAsync(WatchedSourceRecord source, IngestionServerOptions o, CancellationToken cancellationToken)
+    private async Task<SourceVisit> CrawlAsync(WatchedSourceRecord source, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(source.Url, UriKind.Absolute, out var start))
         {
             return new SourceVisit(source.Id, 0, 0, 0, false, "invalid-url");
         }
 
-        var limits = new CrawlLimits
-        {
-            Depth = source.Depth,
-            MaxPages = o.WebMaxPagesPerVisit,
-            Extraction = ExtractionOptions.Default with { MaxMediaPerPage = Math.Min(ExtractionOptions.Default.MaxMediaPerPage, o.WebMaxItemsPerVisit) },
-        };
-        int found = 0, queued = 0;
-        var truncated = false;
-        string? error = null;
-        var crawl = await _crawler.CrawlAsync(start, limits, async (page, ct) =>
-        {
-            if (page.Page is not { } extracted)
-            {
-                // The start page decides the source's status; a later page's failure is named too, but the visit still counts.
-                error ??= SiteCrawler.ErrorCode(page.Fetch);
-                return;
-            }
-
-            truncated |= extracted.Truncated;
-            foreach (var link in page.NewMedia)
-            {
-                found++;
-                if (found > o.WebMaxItemsPerVisit)
-                {
-                    truncated = true;
-                    continue;
-                }
-
-                if (error == "queue-full")
-                {
-                    continue;
-                }
-
-                var outcome = await pipeline.EnqueueAsync(new IngestRequest(SourceKind, ItemSourceId(source.Id, link.Url), Url: link.Url, PageUrl: page.Url), ct).ConfigureAwait(false);
-                switch (outcome.Status)
-                {
-                    case EnqueueStatus.Accepted:
-                        queued++;
-                        break;
-                    case EnqueueStatus.QueueFull:
-                        error = "queue-full";
-                        break;
-                }
-            }
-        }, cancellationToken).ConfigureAwait(false);
-
-        return new SourceVisit(source.Id, crawl.PagesRead, found, queued, truncated || crawl.PageLimitReached, crawl.PagesRead == 0 ? error ?? "no-page" : error);
+        var tally = await crawl.QueueAsync(
+            start,
+            source.Depth,
+            (page, link) => new IngestRequest(SourceKind, ItemSourceId(source.Id, link.Url), Url: link.Url, PageUrl: page.Fetch.FinalUrl ?? page.Url),
+            cancellationToken).ConfigureAwait(false);
+        return new SourceVisit(source.Id, tally.Pages, tally.Found, tally.Queued, tally.Truncated, tally.Error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watched source {SourceId} visited: {Pages} pages, {Found} media found, {Queued} queued, error {Error}")]

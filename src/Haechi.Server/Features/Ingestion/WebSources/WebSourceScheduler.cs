@@ -7,13 +7,15 @@ namespace Haechi.Server.Features.Ingestion.WebSources;
 
 /// <summary>
 /// The web watcher's scheduler (the watchers role, <see cref="HostRoles.WebSources"/>): every
-/// <c>WebWatcherPoll</c> it visits the enabled sources whose next visit is due, one after another,
+/// <c>WebWatcherPoll</c> it visits the enabled sources whose next visit is due, then the links of
+/// public reports that are due (<see cref="VisitReportLink"/>), one after another,
 /// by the server's <see cref="TimeProvider"/> (tests move that clock). A visit that throws is
 /// logged and the loop goes on; the source comes back at its next interval.
 /// </summary>
 internal sealed partial class WebSourceScheduler(
     IServiceScopeFactory scopes,
     VisitWatchedSource visit,
+    VisitReportLink visitLink,
     HostRoles roles,
     RoleActivity activity,
     IOptions<IngestionServerOptions> options,
@@ -23,10 +25,10 @@ internal sealed partial class WebSourceScheduler(
     /// <summary>Sources visited per pass at most (the rest wait for the next pass).</summary>
     public const int SourcesPerPass = 20;
 
-    /// <summary>Visits every due source once; returns how many were visited.</summary>
+    /// <summary>Visits every due source and every due reported link once; returns how many were visited.</summary>
     public async Task<int> VisitDueAsync(CancellationToken cancellationToken)
     {
-        List<long> due;
+        List<long> due, dueLinks;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -35,6 +37,11 @@ internal sealed partial class WebSourceScheduler(
                 .Where(s => s.Enabled && s.NextVisitAt <= now)
                 .OrderBy(s => s.NextVisitAt).ThenBy(s => s.Id)
                 .Select(s => s.Id).Take(SourcesPerPass)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            dueLinks = await db.ReportLinks.AsNoTracking()
+                .Where(l => l.NextVisitAt != null && l.NextVisitAt <= now)
+                .OrderBy(l => l.NextVisitAt).ThenBy(l => l.Id)
+                .Select(l => l.Id).Take(SourcesPerPass)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -52,6 +59,22 @@ internal sealed partial class WebSourceScheduler(
             {
                 LogVisitFailed(logger, id, ex.GetType().Name);
                 await PostponeAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var id in dueLinks)
+        {
+            try
+            {
+                if (await visitLink.ExecuteAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    visited++;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogLinkVisitFailed(logger, id, ex.GetType().Name);
+                await PostponeLinkAsync(id, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -109,6 +132,22 @@ internal sealed partial class WebSourceScheduler(
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private async Task PostponeLinkAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
+        var link = await db.ReportLinks.FirstOrDefaultAsync(l => l.Id == id, cancellationToken).ConfigureAwait(false);
+        if (link is not null)
+        {
+            var now = time.GetUtcNow();
+            VisitReportLink.Record(link, new ReportLinkVisit(id, 0, 0, 0, "internal-error"), now, now, options.Value.ReportLinkRevisit);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Visit of report link {LinkId} failed on {ErrorType}")]
+    private static partial void LogLinkVisitFailed(ILogger logger, long linkId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Web watcher scheduler started")]
     private static partial void LogStarted(ILogger logger);
