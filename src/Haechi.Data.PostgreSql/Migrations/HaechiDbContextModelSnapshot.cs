@@ -789,6 +789,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("length");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("link");
+
                     b.Property<int>("MatchCount")
                         .HasColumnType("integer")
                         .HasColumnName("match_count");
@@ -1617,6 +1622,76 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasKey("BotId");
 
                     b.ToTable("telegram_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Watching.ReportLinkRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("FollowUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("follow_until");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long?>("NextVisitAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("integer")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextVisitAt");
+
+                    b.HasIndex("ReportId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("report_links", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>

@@ -756,6 +756,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("length");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
                     b.Property<int>("MatchCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("match_count");
@@ -1566,6 +1571,74 @@ namespace Haechi.Data.Migrations
                     b.HasKey("BotId");
 
                     b.ToTable("telegram_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Watching.ReportLinkRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("FollowUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("follow_until");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long?>("NextVisitAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextVisitAt");
+
+                    b.HasIndex("ReportId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("report_links", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>
