@@ -32,9 +32,18 @@ internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
         // a Telegram post, read through the bot, is located by its post link; both keep the page that showed them.
         Uri? url = null;
         Uri? page = null;
+        var possibleMinor = false;
         if (IngestSource.ItemId(candidate.SourceId) is { } itemId
-            && await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => new { i.Url, i.PageUrl, i.Link }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } stored)
+            && await db.IngestItems.AsNoTracking().Where(i => i.Id == itemId).Select(i => new { i.Url, i.PageUrl, i.Link, i.SourceKind, i.SourceId }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } stored)
         {
+            // Found at the link of a report flagged "possible minor": flagged too, so it is reviewed first.
+            if (stored.SourceKind == ReportLinkSource.SourceKind && ReportLinkSource.LinkId(stored.SourceId) is { } linkId)
+            {
+                possibleMinor = await db.ReportLinks.AsNoTracking().Where(l => l.Id == linkId)
+                    .Join(db.Reports.AsNoTracking(), l => l.ReportId, r => r.Id, (l, r) => r.PossibleMinor)
+                    .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             _ = Uri.TryCreate(stored.PageUrl, UriKind.Absolute, out page);
             // A post read through a channel's web preview is named by its post link, not by its short-lived file URL.
             url = Uri.TryCreate(stored.Link ?? stored.Url, UriKind.Absolute, out var fetched) ? fetched : page;
@@ -42,7 +51,7 @@ internal sealed class ReviewSink(IServiceScopeFactory scopes) : IReviewSink
 
         var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
         var enqueued = await queue.EnqueueAsync(
-            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt, PdqQuality: candidate.PdqQuality, PageUrl: page, PossibleMinor: candidate.MinorAge is not null, MinorAge: candidate.MinorAge),
+            new ReviewItemInput(KindOf(candidate.Kind, url), candidate.SourceId, MatchStrength: candidate.MatchStrength, NudityScore: candidate.NudityScore, Sha256: candidate.Sha256, Pdq: candidate.Pdq, MatchedEntryId: candidate.MatchedEntryId, Url: url, Signal: candidate.Signal, Priority: candidate.Priority, FrameAt: candidate.FrameAt, PdqQuality: candidate.PdqQuality, PageUrl: page, PossibleMinor: candidate.MinorAge is not null || possibleMinor, MinorAge: candidate.MinorAge),
             cancellationToken).ConfigureAwait(false);
         return enqueued.Id;
     }

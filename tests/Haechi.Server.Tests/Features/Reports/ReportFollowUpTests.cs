@@ -72,6 +72,7 @@ public sealed partial class ReportFollowUpTests
             Assert.True(found is not null, Describe(ingested));
             Assert.Equal(ReviewItemKind.WebItem, found.Kind);
             Assert.Contains(found.MatchedEntryId!.Value, await EntriesOfAsync(factory, victim.CaseNumber));
+            Assert.False(found.PossibleMinor);
             var reportItem = (await FindAsync(factory, r => r.Kind == ReviewItemKind.Report))!;
             Assert.Equal(site.Url("post").AbsoluteUri, reportItem.Url); // the report's own item is known by its first link
 
@@ -138,7 +139,7 @@ public sealed partial class ReportFollowUpTests
             site.Page("/s/leakroom/8", preview);
 
             using var client = factory.CreateClient();
-            using (var response = await client.PostAsJsonAsync("/api/reports", new { urls = (string[])["https://t.me/leakroom"], platform = "telegram" }, ApiClient.Ct))
+            using (var response = await client.PostAsJsonAsync("/api/reports", new { urls = (string[])["https://t.me/leakroom"], platform = "telegram", possibleMinor = true }, ApiClient.Ct))
             {
                 Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             }
@@ -149,6 +150,7 @@ public sealed partial class ReportFollowUpTests
             Assert.True(found is not null, Describe(first));
             Assert.Equal(ReviewItemKind.WebItem, found.Kind);
             Assert.NotNull(found.MatchedEntryId);
+            Assert.True(found.PossibleMinor); // found at the link of a report flagged "possible minor": reviewed first too
             using var admin = await factory.AdminAsync();
             var provenance = (await admin.GetFromJsonAsync<JsonObject>($"/api/review/items/{found.Id}/provenance", ApiClient.Ct))!;
             Assert.Equal("https://t.me/leakroom/7", (string)provenance["telegramLink"]!);

@@ -35,7 +35,7 @@ internal sealed partial class VisitReportLink(
     ILogger<VisitReportLink> logger)
 {
     /// <summary>The pipeline's source kind for media found at a report's links.</summary>
-    public const string SourceKind = "report";
+    public const string SourceKind = ReportLinkSource.SourceKind;
 
     /// <summary>The pipeline source id of a media URL found at a link.</summary>
     public static string ItemSourceId(long linkId, Uri mediaUrl)
@@ -50,12 +50,7 @@ internal sealed partial class VisitReportLink(
         string.Create(CultureInfo.InvariantCulture, $"{linkId}:tg:{post}:{index}");
 
     /// <summary>The link id of a pipeline source id of kind <c>report</c>, or null.</summary>
-    public static long? LinkId(string sourceId)
-    {
-        ArgumentNullException.ThrowIfNull(sourceId);
-        var colon = sourceId.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && long.TryParse(sourceId.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-    }
+    public static long? LinkId(string sourceId) => ReportLinkSource.LinkId(sourceId);
 
     /// <summary>The prefix of the pipeline source ids of one link's media.</summary>
     public static string SourceIdPrefix(long linkId) => linkId.ToString(CultureInfo.InvariantCulture) + ":";
