@@ -65,7 +65,6 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
             ["Ingestion:AllowPrivateAddresses"] = "true",
             ["Ingestion:RetryDelaySeconds"] = "0",
             ["Ingestion:MaxAttempts"] = "2",
-            ["Reports:AllowPrivateAddresses"] = "true",
             ["Telegram:Enabled"] = "true",
             ["Telegram:BotToken"] = BotApiStandIn.Token,
             ["Telegram:ApiBaseUrl"] = _telegram.Url,
@@ -233,10 +232,15 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain("127.0.0.1", await victim.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await victim.ScreenshotAsync(new() { Path = Path.Combine(shots, "05-victim-case.png"), FullPage = true });
 
-        // 9. The copy comes back on the same host (re-uploaded): found through the watched report link, counted as re-appearing.
+        // 9. The copy comes back on the same host (re-uploaded). The analyst now watches the board
+        // (the report's link is also revisited, every 6 h): the copy is found and counted as re-appearing.
         _site.File("/m/copy-1-again.jpg", Edited(rgb, width, height, crop: 6, scale: 0.8, quality: 75));
         _site.Page("/board/1", """<html><body><h1>게시판</h1><img src="/m/copy-1-again.jpg"></body></html>""");
-        var again = await WaitForAsync(() => MatchedItemsAsync(), found => found.Any(i => i.Url == _site.Url("m/copy-1-again.jpg").AbsoluteUri), TimeSpan.FromSeconds(120), "the returning copy");
+        await analyst.GotoAsync("/admin/sources");
+        await analyst.FillAsync("#source-url", _site.Url("board/1").AbsoluteUri);
+        await analyst.GetByRole(AriaRole.Button, new() { Name = "저장", Exact = true }).ClickAsync();
+        await analyst.GetByRole(AriaRole.Button, new() { Name = "지금 방문" }).First.ClickAsync();
+        var again = await WaitForAsync(() => MatchedItemsAsync(includeClassified: true), found => found.Any(i => i.Url == _site.Url("m/copy-1-again.jpg").AbsoluteUri), TimeSpan.FromSeconds(120), "the returning copy");
         await analyst.GotoAsync("/stats");
         var reappearance = await analyst.GetByTestId("stats-reappearance").InnerTextAsync();
         Assert.Contains("1", reappearance, StringComparison.Ordinal);

@@ -3,13 +3,15 @@ using Haechi.Core.Review;
 using Haechi.Core.Signals;
 using Haechi.Media.Images;
 using Haechi.Pipeline.Matching;
+using Haechi.Pipeline.Review;
 
 namespace Haechi.Pipeline.Ingestion;
 
 /// <summary>
 /// Fingerprinted item against every bank through the one <see cref="Matcher"/>: vPDQ for a video; for an
 /// image its PDQ, with the dihedral hashes and the banks' extra views when wanted (one decode for
-/// both). Records the strongest match and returns its signal (none, pdq, view or vpdq).
+/// both). Records the match it links to (<see cref="ConfirmedContent.Linked(IReadOnlyList{ImageBankMatch})"/>: confirmed
+/// content first, else the strongest) and returns its signal (none, pdq, view or vpdq).
 /// </summary>
 internal sealed class MatchStep(ItemContent content, IngestionOptions options)
 {
@@ -28,9 +30,10 @@ internal sealed class MatchStep(ItemContent content, IngestionOptions options)
                 return MatchSignal.None;
             }
 
+            var linked = ConfirmedContent.Linked(matches);
             item.MatchCount = matches.Count;
-            item.MatchedEntryId = matches[0].Entry.Id;
-            item.MatchStrength = matches[0].Strength;
+            item.MatchedEntryId = linked.Entry.Id;
+            item.MatchStrength = linked.Strength;
             return MatchSignal.Vpdq;
         }
 
@@ -51,9 +54,10 @@ internal sealed class MatchStep(ItemContent content, IngestionOptions options)
             return MatchSignal.None;
         }
 
+        var match = ConfirmedContent.Linked(imageMatches);
         item.MatchCount = imageMatches.Count;
-        item.MatchedEntryId = imageMatches[0].Entry.Id;
-        item.MatchStrength = imageMatches[0].Strength;
-        return imageMatches[0].SignalType == SignalType.Pdq ? MatchSignal.Pdq : MatchSignal.View;
+        item.MatchedEntryId = match.Entry.Id;
+        item.MatchStrength = match.Strength;
+        return match.SignalType == SignalType.Pdq ? MatchSignal.Pdq : MatchSignal.View;
     }
 }

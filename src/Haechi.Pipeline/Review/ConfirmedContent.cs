@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haechi.Pipeline.Matching;
 
 namespace Haechi.Pipeline.Review;
 
@@ -15,6 +16,24 @@ public static class ConfirmedContent
 
     /// <summary>The external id of the entry made from review item <paramref name="reviewItemId"/>.</summary>
     public static string ExternalId(long reviewItemId) => Prefix + reviewItemId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The match an item is linked to: a match with confirmed content when there is one (so the copy
+    /// takes the decision already made, and through it still leads to the victim's case), else the
+    /// strongest. Every caller that links an item to an entry chooses through here.
+    /// </summary>
+    public static ImageBankMatch Linked(IReadOnlyList<ImageBankMatch> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        return matches.FirstOrDefault(m => m.Entry.Bank == BankName) ?? matches[0];
+    }
+
+    /// <inheritdoc cref="Linked(IReadOnlyList{ImageBankMatch})"/>
+    public static VideoBankMatch Linked(IReadOnlyList<VideoBankMatch> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        return matches.FirstOrDefault(m => m.Entry.Bank == BankName) ?? matches[0];
+    }
 
     /// <summary>The review item an entry of the confirmed bank came from, or null for any other external id.</summary>
     public static long? ReviewItemOf(string? externalId) =>

@@ -95,9 +95,9 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             var (checkedFile, fingerprint, problem) = Check(bytes);
             if (checkedFile is not null)
             {
-                // The strongest entry any index finds, through the one matcher (the same answer ingestion and 'haechi match' give).
+                // The entry any index finds, through the one matcher, linked as ingestion links it (confirmed content first, else the strongest).
                 var matches = await matcher.MatchImageAsync(fingerprint!, MatchFilter.Default, cancellationToken).ConfigureAwait(false);
-                checkedFile = checkedFile with { BankMatch = matches.Count == 0 ? null : matches[0] };
+                checkedFile = checkedFile with { BankMatch = matches.Count == 0 ? null : ConfirmedContent.Linked(matches) };
             }
 
             if (checkedFile is null)

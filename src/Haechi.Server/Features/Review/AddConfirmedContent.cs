@@ -20,7 +20,7 @@ namespace Haechi.Server.Features.Review;
 /// Confirmed content is hunted everywhere: when an analyst confirms an item, its fingerprints go into
 /// the bank of confirmed content (<see cref="ConfirmedContent.BankName"/>), with the views a victim's
 /// registration keeps (crops, borders, captions, mirrors) when the content itself is at hand (a
-/// report's screenshot), else its PDQ. Every later copy, from any source, then matches it through the
+/// report's screenshot, or an ingested image, sealed in the store), else its PDQ. Every later copy, from any source, then matches it through the
 /// one matcher and is linked to the same decision by the review queue. The entry's external id is
 /// <c>review-item:ID</c> (never a case number: a victim's withdrawal does not reach it).
 /// </summary>
@@ -68,25 +68,14 @@ internal sealed partial class AddConfirmedContent(HaechiDbContext db, ContentSea
         if (item.EvidenceId is { } evidenceId)
         {
             var evidence = await db.Evidence.AsNoTracking().Where(e => e.Id == evidenceId).Select(e => new { e.ReportId, e.ContentType, e.Sealed }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            if (evidence?.ReportId is { } reportId && evidence.ContentType.StartsWith("image/", StringComparison.Ordinal))
+            if (evidence?.ReportId is { } reportId && evidence.ContentType.StartsWith("image/", StringComparison.Ordinal)
+                && WithViews(() => sealer.Open(evidence.Sealed, EvidenceIntake.Context(reportId, preview: false)), externalId, labels) is { } withViews)
             {
-                try
-                {
-                    var bytes = sealer.Open(evidence.Sealed, EvidenceIntake.Context(reportId, preview: false));
-                    var (views, _) = new RobustFingerprinter().RegisterAll(bytes, Signals);
-                    if (views[0].Quality >= PdqQuality.DefaultMinimum)
-                    {
-                        return new NewBankEntry(views[0].Hash, views[0].Quality, externalId, labels, views.GetRange(1, views.Count - 1));
-                    }
-                }
-                catch (ImageDecodeException)
-                {
-                    // Fall back to the stored PDQ.
-                }
+                return withViews;
             }
         }
 
-        // Ingested content: its PDQ and quality as the pipeline recorded them.
+        // Ingested content: sealed in the store, so its views are made from it too; else its PDQ and quality as the pipeline recorded them.
         if (item.Pdq is not { } pdq)
         {
             return null;
@@ -95,10 +84,32 @@ internal sealed partial class AddConfirmedContent(HaechiDbContext db, ContentSea
         int? quality = null;
         if (IngestSource.ItemId(item.SourceId) is { } ingestId)
         {
-            quality = await db.IngestItems.AsNoTracking().Where(i => i.Id == ingestId).Select(i => i.Quality).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var ingested = await db.IngestItems.AsNoTracking().Where(i => i.Id == ingestId).Select(i => new { i.Quality, i.ContentKind }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            quality = ingested?.Quality;
+            if (ingested?.ContentKind == "image"
+                && await db.IngestContents.AsNoTracking().Where(c => c.ItemId == ingestId).Select(c => c.Sealed).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } sealedContent
+                && WithViews(() => sealer.Open(sealedContent, IngestContentSealing.Context(ingestId)), externalId, labels) is { } withViews)
+            {
+                return withViews;
+            }
         }
 
         return quality >= PdqQuality.DefaultMinimum ? new NewBankEntry(Hash256.ReadBigEndian(pdq), quality.Value, externalId, labels) : null;
+    }
+
+    /// <summary>The entry with the victim's default views, from the content's bytes; null when they cannot be read or the PDQ is too weak.</summary>
+    private static NewBankEntry? WithViews(Func<byte[]> open, string externalId, string[] labels)
+    {
+        try
+        {
+            var (views, _) = new RobustFingerprinter().RegisterAll(open(), Signals);
+            return views[0].Quality >= PdqQuality.DefaultMinimum ? new NewBankEntry(views[0].Hash, views[0].Quality, externalId, labels, views.GetRange(1, views.Count - 1)) : null;
+        }
+        catch (Exception ex) when (ex is ImageDecodeException or SealedContentException)
+        {
+            // Fall back to the stored PDQ.
+            return null;
+        }
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Confirmed review item {ItemId} added to the confirmed-content bank as entry {EntryId}")]
