@@ -174,6 +174,7 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
         }
 
         // A bad host list and a bad address: nothing saved, every typed value kept, each error by its field, in Korean.
+        var before = (await analyst.GetFromJsonAsync<JsonArray>("/api/takedowns/contacts", ApiClient.Ct))!.Count;
         page = await PostContactAsync(analyst, page, "두 번째 호스트", "nothing", "not-an-email");
         Assert.Contains("연락처를 저장하지 못했습니다.", page, StringComparison.Ordinal);
         Assert.Contains("value=\"두 번째 호스트\"", page, StringComparison.Ordinal);
@@ -182,7 +183,7 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
         Assert.Matches("aria-describedby=\"contact-hosts-error\">nothing</textarea>\\s*<span class=\"field-error\" id=\"contact-hosts-error\"[^>]*>호스트 이름을 하나 이상 입력해 주세요", page);
         Assert.Matches("id=\"contact-email-error\"[^>]*>올바른 이메일 주소를 입력해 주세요", page);
         Assert.DoesNotContain("contact-name-error", page, StringComparison.Ordinal);
-        Assert.Equal(2, (await analyst.GetFromJsonAsync<JsonArray>("/api/takedowns/contacts", ApiClient.Ct))!.Count);
+        Assert.Equal(before, (await analyst.GetFromJsonAsync<JsonArray>("/api/takedowns/contacts", ApiClient.Ct))!.Count);
 
         // A name taken: said so next to the name.
         page = await PostContactAsync(analyst, page, "이메일만 호스트", "other.example", "abuse@other.example");
