@@ -17,7 +17,7 @@ namespace Haechi.Server.Tests.Features.Accounts;
 /// </summary>
 public sealed partial class StaffPagesTests : IAsyncLifetime
 {
-    private static readonly string[] AllLinks = ["/review", "/takedowns", "/stats", "/admin/ingest", "/admin/sources", "/admin/telegram", "/investigate", "/investigate/evidence", "/admin/users", "/admin/roles", "/account/security"];
+    private static readonly string[] AllLinks = ["/review", "/takedowns", "/stats", "/admin/ingest", "/admin/sources", "/admin/telegram", "/investigate", "/investigate/evidence", "/police", "/admin/users", "/admin/roles", "/account/security"];
     private readonly HaechiServerFactory _factory = new(new(StringComparer.Ordinal) { ["Roles:Pipeline"] = "false", ["Roles:Watchers"] = "false", ["Roles:Notices"] = "false" });
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
@@ -54,7 +54,7 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
 
         Assert.Equal(AllLinks, await MenuAsync(admin, "/admin/users?culture=en"));
         Assert.Equal(["/review", "/takedowns", "/stats", "/admin/ingest", "/admin/sources", "/admin/roles", "/account/security"], await MenuAsync(analyst, "/review?culture=en"));
-        Assert.Equal(["/review", "/takedowns", "/stats", "/investigate", "/investigate/evidence", "/account/security"], await MenuAsync(investigator, "/investigate?culture=en"));
+        Assert.Equal(["/review", "/takedowns", "/stats", "/investigate", "/investigate/evidence", "/police", "/account/security"], await MenuAsync(investigator, "/investigate?culture=en"));
 
         // Every link the menu shows opens for that user (the menu asks the pages' own policies).
         foreach (var link in await MenuAsync(analyst, "/review?culture=en"))
