@@ -5,7 +5,8 @@ namespace Haechi.Pipeline.Ingestion;
 /// <summary>The review queue's source id of an ingested item: <c>ingest:{id}</c>, written and read in one place.</summary>
 public static class IngestSource
 {
-    private const string Prefix = "ingest:";
+    /// <summary>The prefix of every ingested item's review source id.</summary>
+    public const string Prefix = "ingest:";
 
     /// <summary>The source id of ingestion item <paramref name="itemId"/>.</summary>
     public static string SourceId(long itemId) => Prefix + itemId.ToString(CultureInfo.InvariantCulture);

@@ -1,9 +1,48 @@
 // Haechi's only script. Starts Blazor with the page's language (so the on-device hashing island
-// shows the same language) and decodes a chosen photo to RGBA pixels in the browser. Nothing here
-// sends anything anywhere: the island hashes the pixels in WebAssembly and posts only the hashes.
+// shows the same language), decodes a chosen photo to RGBA pixels in the browser (nothing here sends
+// a photo anywhere: the island hashes the pixels in WebAssembly and posts only the hashes), and shows
+// the progress of staff uploads (forms marked data-upload-progress; without script they post as usual).
 if (!globalThis.haechiStarted) {
     globalThis.haechiStarted = true;
     Blazor.start({ webAssembly: { applicationCulture: document.documentElement.lang || "ko" } });
+    document.addEventListener("submit", uploadWithProgress);
+}
+
+// Posts the form by XMLHttpRequest to show upload progress, then follows the server's redirect
+// (the page with the outcome). A file over data-max-bytes is refused before a byte is sent.
+function uploadWithProgress(event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-upload-progress")) {
+        return;
+    }
+
+    const file = form.querySelector("input[type=file]")?.files?.[0];
+    const status = form.querySelector("[data-upload-status]");
+    const bar = form.querySelector("progress");
+    const button = form.querySelector("button[type=submit]");
+    const say = (text) => { status.textContent = text; status.hidden = false; };
+    event.preventDefault();
+    if (file && Number(form.dataset.maxBytes) > 0 && file.size > Number(form.dataset.maxBytes)) {
+        say(form.dataset.tooLarge);
+        return;
+    }
+
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) {
+            bar.max = e.total;
+            bar.value = e.loaded;
+            say(Math.floor((100 * e.loaded) / e.total) + "%");
+        }
+    });
+    const failed = () => { say(form.dataset.failed); button.disabled = false; bar.hidden = true; };
+    request.addEventListener("load", () => request.status < 400 && request.responseURL ? location.assign(request.responseURL) : failed());
+    request.addEventListener("error", failed);
+    button.disabled = true;
+    bar.hidden = false;
+    bar.value = 0;
+    request.send(new FormData(form));
 }
 
 // Decodes input.files[index] with EXIF orientation applied, shrinking by the largest integer factor

@@ -55,7 +55,7 @@ internal static class AccountsEndpoints
     public static async Task<RedirectHttpResult> SignOutPageAsync(ClaimsPrincipal principal, SignIn signIn, CancellationToken cancellationToken)
     {
         await signIn.SignOutAsync(UserId(principal), cancellationToken).ConfigureAwait(false);
-        return TypedResults.LocalRedirect("/");
+        return TypedResults.LocalRedirect("/account/sign-in?signed-out=1");
     }
 
     public static MeView Me(ClaimsPrincipal principal)

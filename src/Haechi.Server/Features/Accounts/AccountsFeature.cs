@@ -3,6 +3,7 @@ using Haechi.Data.Accounts;
 using Haechi.Server.Data;
 using Haechi.Server.Features.Api;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -78,6 +79,7 @@ internal static class AccountsFeature
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = static context => NotFoundForApi(context, redirect: true);
             o.Events.OnRedirectToAccessDenied = static context => NotFoundForApi(context, redirect: false);
+            o.Events.OnValidatePrincipal = SessionStillValidAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Review, p => p.RequireRole(Roles.Analyst, Roles.Investigator, Roles.Admin))
@@ -90,6 +92,26 @@ internal static class AccountsFeature
         services.TryAddScoped<UserNames>();
         services.AddHostedService<FirstRunAdmin>();
         return services;
+    }
+
+    /// <summary>
+    /// Every request checks the cookie's security stamp against the account's: sign-out (and any
+    /// change that renews the stamp) ends the session at once, also for a copy of the cookie.
+    /// </summary>
+    private static async Task SessionStillValidAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var users = services.GetRequiredService<UserManager<HaechiUser>>();
+        var claimType = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        var id = context.Principal is { } principal ? users.GetUserId(principal) : null;
+        var user = id is null ? null : await users.FindByIdAsync(id).ConfigureAwait(false);
+        if (user is not null && string.Equals(context.Principal!.FindFirst(claimType)?.Value, await users.GetSecurityStampAsync(user).ConfigureAwait(false), StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme).ConfigureAwait(false);
     }
 
     /// <summary>The API answers 404 (no data, no hint); pages go to sign-in, or to "not found" when the role is missing.</summary>

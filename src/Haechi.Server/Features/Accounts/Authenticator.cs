@@ -14,6 +14,9 @@ internal sealed class Authenticator(UserManager<HaechiUser> users, SignInManager
     {
         ArgumentNullException.ThrowIfNull(user);
         await users.ResetAuthenticatorKeyAsync(user).ConfigureAwait(false);
+
+        // A new key renews the security stamp, which every request checks: this session goes on with the new one.
+        await signIns.RefreshSignInAsync(user).ConfigureAwait(false);
         var key = await users.GetAuthenticatorKeyAsync(user).ConfigureAwait(false) ?? throw new InvalidOperationException("No authenticator key.");
         var label = Uri.EscapeDataString("Haechi:" + user.UserName);
         return new AuthenticatorKey(Group(key), $"otpauth://totp/{label}?secret={key}&issuer=Haechi&digits=6&period=30");

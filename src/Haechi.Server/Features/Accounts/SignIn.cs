@@ -116,6 +116,12 @@ internal sealed partial class SignIn(SignInManager<HaechiUser> signIns, UserMana
         await signIns.SignOutAsync().ConfigureAwait(false);
         if (userId is not null)
         {
+            // A new security stamp: a copy of the old cookie no longer signs anyone in (checked on every request).
+            if (await users.FindByIdAsync(userId).ConfigureAwait(false) is { } user)
+            {
+                await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
+            }
+
             await AuditAsync("user:" + userId, "account.sign-out", "account:" + userId, string.Empty, cancellationToken).ConfigureAwait(false);
         }
     }

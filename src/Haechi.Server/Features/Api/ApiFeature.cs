@@ -60,8 +60,10 @@ internal static class ApiFeature
         app.UseWhen(static http => IsApi(http), static api => api.UseStatusCodePages());
         app.Use(static (http, next) =>
         {
-            var limit = EvidenceFeature.RequestLimit(http) ?? Investigations.InvestigationsFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
-            if (http.Request.ContentLength > limit)
+            // The seized-zip upload answers an oversized body itself (a page, in words), within the same limit.
+            var upload = Ingestion.UploadSeizedFiles.RequestLimit(http);
+            var limit = upload ?? EvidenceFeature.RequestLimit(http) ?? Investigations.InvestigationsFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+            if (http.Request.ContentLength > limit && upload is null)
             {
                 return TooLargeAsync(http, limit);
             }

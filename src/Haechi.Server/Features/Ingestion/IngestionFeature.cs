@@ -98,6 +98,7 @@ internal static class IngestionFeature
         ingest.MapGet("/imports", ImportsAsync).WithSummary("Recent imports of seized files with their item counts.");
         ingest.MapGet("/imports/{batch}", ManifestAsync).WithSummary("An import's manifest: each file's name hash, size, SHA-256, state and error; 404 when unknown.");
         WebSourcesEndpoints.Map(endpoints);
+        endpoints.MapPost(UploadSeizedFiles.Path, UploadSeizedFiles.HandleAsync).RequireAuthorization(Policies.Decide).DisableAntiforgery().ExcludeFromDescription();
         return endpoints;
     }
 

@@ -23,7 +23,7 @@ internal static class ReviewFeature
     public static IEndpointRouteBuilder MapReviewEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var review = endpoints.MapGroup("/api/review").WithTags("Review").RequireAuthorization(Policies.Review);
-        review.MapGet("/items", ListAsync).WithSummary("Open items in priority order (minor flag, match strength, nudity score, age) and the count classified without review.");
+        review.MapGet("/items", ListAsync).WithSummary("One page of items in priority order (minor flag, priority, match strength, nudity score, age) with the total the filter matches and the count classified without review. ?state=open|decided|awaiting-notice, ?signal=pdq|view|vpdq|face|nudity|none, ?source=report|web|telegram|import|admin, ?platform=, ?age=24h|7d|older, ?minor=1, ?q= (receipt, item number or part of a URL), ?page=N, ?take=N (per page, at most 200).");
         review.MapGet("/items/{id:long}", GetAsync).WithSummary("One item; 404 when unknown or classified by an earlier decision.");
         review.MapGet("/items/{id:long}/provenance", ProvenanceAsync)
             .WithSummary("Where the item's content came from: URL, t.me link, seized batch, first and last seen, and every other place the same content was seen; 404 when unknown.");
@@ -32,8 +32,10 @@ internal static class ReviewFeature
         return endpoints;
     }
 
-    private static async Task<Ok<ReviewQueueView>> ListAsync(ListReviewQueue list, [FromQuery] int? take, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await list.ExecuteAsync(take ?? 50, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<ReviewQueueView>> ListAsync(
+        ListReviewQueue list, [FromQuery] int? take, [FromQuery] int? page, [FromQuery] string? state, [FromQuery] string? signal, [FromQuery] string? source,
+        [FromQuery] string? platform, [FromQuery] string? age, [FromQuery] string? minor, [FromQuery] string? q, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await list.ExecuteAsync(ReviewQueueFilter.Parse(state, signal, source, platform, age, minor, q, page, take), cancellationToken).ConfigureAwait(false));
 
     private static async Task<Results<Ok<ReviewItemView>, NotFound>> GetAsync(long id, ListReviewQueue list, CancellationToken cancellationToken) =>
         await list.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } item ? TypedResults.Ok(item) : TypedResults.NotFound();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haechi.Core.Cases;
 using Haechi.Core.Hashing;
 using Haechi.Core.Reports;
 using Haechi.Core.Review;
@@ -50,30 +51,170 @@ internal sealed record ReviewItemView(long Id, ReviewItemKind Kind, bool Possibl
 /// <summary>A later copy of decided content: where it was seen and when.</summary>
 internal sealed record ReviewCopyView(long Id, string? Url, DateTimeOffset CreatedAt);
 
-/// <summary>The queue: open items in priority order, and how many returning items were classified without being shown.</summary>
-internal sealed record ReviewQueueView(IReadOnlyList<ReviewItemView> Items, int OpenCount, int AutoClassifiedCount);
+/// <summary>
+/// One page of the queue (items in priority order: possible minors first), how many items the filter
+/// matches, and over the whole queue how many wait and how many returning items were classified without being shown.
+/// </summary>
+internal sealed record ReviewQueueView(IReadOnlyList<ReviewItemView> Items, int OpenCount, int AutoClassifiedCount)
+{
+    /// <summary>Items the filter matches (all pages).</summary>
+    public int Total { get; init; }
+
+    /// <summary>This page's number, from 1.</summary>
+    public int Page { get; init; } = 1;
+
+    /// <summary>Items per page.</summary>
+    public int PageSize { get; init; } = ReviewQueueFilter.DefaultPageSize;
+}
+
+/// <summary>
+/// The queue's filters and search, as GET query parameters (a filtered view can be bookmarked):
+/// <c>state</c> (<c>open</c>, the default; <c>decided</c>; <c>awaiting-notice</c>: confirmed, with a URL, no notice prepared),
+/// <c>signal</c> (pdq, view, vpdq, face, nudity, none), <c>source</c> (report, web, telegram, import, admin),
+/// <c>platform</c> (a report's platform; telegram also takes Telegram channel posts, website the watched web),
+/// <c>age</c> (24h, 7d, older), <c>minor</c> (only items flagged "possible minor"), <c>q</c> (a receipt HR-…,
+/// an item number, or part of a URL) and <c>page</c>. Unknown values are ignored, never an error.
+/// </summary>
+internal sealed record ReviewQueueFilter(string State = ReviewQueueFilter.Open, string? Signal = null, string? Source = null, ReportPlatform? Platform = null, string? Age = null, bool MinorOnly = false, string? Search = null, int Page = 1, int PageSize = ReviewQueueFilter.DefaultPageSize)
+{
+    public const int DefaultPageSize = 50;
+    public const string Open = "open";
+    public const string Decided = "decided";
+    public const string AwaitingNotice = "awaiting-notice";
+
+    public static readonly string[] States = [Open, Decided, AwaitingNotice];
+    public static readonly string[] Signals = ["pdq", "view", "vpdq", "face", "nudity", "none"];
+    public static readonly string[] Sources = ["report", "web", "telegram", SeizedFileImport.SourceKind, "admin"];
+    public static readonly string[] Ages = ["24h", "7d", "older"];
+
+    /// <summary>The filter of the query parameters; unknown values fall back to "no filter".</summary>
+    public static ReviewQueueFilter Parse(string? state, string? signal, string? source, string? platform, string? age, string? minor, string? search, int? page, int? pageSize = null) => new(
+        Known(States, state) ?? Open,
+        Known(Signals, signal),
+        Known(Sources, source),
+        Enum.TryParse<ReportPlatform>(platform, ignoreCase: true, out var p) && Enum.IsDefined(p) && !int.TryParse(platform, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? p : null,
+        Known(Ages, age),
+        minor is "1" or "true" or "on",
+        string.IsNullOrWhiteSpace(search) ? null : search.Trim()[..Math.Min(search.Trim().Length, 2048)],
+        Math.Max(1, page ?? 1),
+        Math.Clamp(pageSize ?? DefaultPageSize, 1, ListReviewQueue.MaxTake));
+
+    private static string? Known(string[] values, string? value) => values.FirstOrDefault(v => string.Equals(v, value?.Trim(), StringComparison.OrdinalIgnoreCase));
+}
 
 /// <summary>Body of a decision.</summary>
 internal sealed record DecisionRequest(ReviewDecision? Decision, string? Reason);
 
 /// <summary>Reads the review queue (<c>ListReviewQueue</c>) and one item (<c>GetReviewItem</c>).</summary>
-internal sealed class ListReviewQueue(HaechiDbContext db)
+internal sealed class ListReviewQueue(HaechiDbContext db, TimeProvider time)
 {
     public const int MaxTake = 200;
 
-    public async Task<ReviewQueueView> ExecuteAsync(int take, CancellationToken cancellationToken)
+    public Task<ReviewQueueView> ExecuteAsync(int take, CancellationToken cancellationToken) =>
+        ExecuteAsync(new ReviewQueueFilter(PageSize: Math.Clamp(take, 1, MaxTake)), cancellationToken);
+
+    /// <summary>One page of the items <paramref name="filter"/> matches, filtered, counted and paged in SQL.</summary>
+    public async Task<ReviewQueueView> ExecuteAsync(ReviewQueueFilter filter, CancellationToken cancellationToken)
     {
-        var open = db.ReviewItems.AsNoTracking().Where(r => r.Status == ReviewStatus.Open);
-        var rows = await open
+        ArgumentNullException.ThrowIfNull(filter);
+        var matching = Filter(filter);
+        var total = await matching.CountAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await matching
             .OrderByDescending(r => r.PossibleMinor).ThenByDescending(r => r.Priority).ThenByDescending(r => r.MatchStrength).ThenByDescending(r => r.NudityScore).ThenBy(r => r.Id)
-            .Take(Math.Clamp(take, 1, MaxTake)).ToListAsync(cancellationToken).ConfigureAwait(false);
+            .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
         var reports = await ReportsAsync(rows, cancellationToken).ConfigureAwait(false);
         var earlier = await EarlierDecisionsAsync(rows, cancellationToken).ConfigureAwait(false);
         var fetched = await FetchedContentAsync(rows, cancellationToken).ConfigureAwait(false);
         var items = rows.Select(r => View(r, reports, earlier, fetched)).ToList();
-        var openCount = await open.CountAsync(cancellationToken).ConfigureAwait(false);
+        var openCount = await db.ReviewItems.CountAsync(r => r.Status == ReviewStatus.Open, cancellationToken).ConfigureAwait(false);
         var autoCount = await db.ReviewItems.CountAsync(r => r.Status == ReviewStatus.AutoClassified, cancellationToken).ConfigureAwait(false);
-        return new ReviewQueueView(items, openCount, autoCount);
+        return new ReviewQueueView(items, openCount, autoCount) { Total = total, Page = filter.Page, PageSize = filter.PageSize };
+    }
+
+    // Every condition is an EF expression: SQLite and PostgreSQL filter, count and page in the database
+    // (ToString and ToLower are translated to SQL's CAST and lower(), where no culture applies).
+#pragma warning disable CA1304, CA1305, CA1311, CA1862
+    private IQueryable<Haechi.Data.Review.ReviewItemRecord> Filter(ReviewQueueFilter filter)
+    {
+        var now = time.GetUtcNow();
+        var query = filter.Age switch
+        {
+            "24h" => CreatedSince(now.AddHours(-24), before: false),
+            "7d" => CreatedSince(now.AddDays(-7), before: false),
+            "older" => CreatedSince(now.AddDays(-7), before: true),
+            _ => db.ReviewItems.AsNoTracking(),
+        };
+        query = filter.State switch
+        {
+            ReviewQueueFilter.Decided => query.Where(r => r.Status == ReviewStatus.Decided),
+            ReviewQueueFilter.AwaitingNotice => query.Where(r => r.Status == ReviewStatus.Decided && r.Decision == ReviewDecision.Confirm && r.Url != null && r.Url != string.Empty
+                && !db.NoticedItems.Any(n => n.ReviewItemId == r.Id)),
+            _ => query.Where(r => r.Status == ReviewStatus.Open),
+        };
+        if (filter.MinorOnly)
+        {
+            query = query.Where(r => r.PossibleMinor);
+        }
+
+        // The signal as the queue shows it: the stored one, or for producers that store none, the one the kind implies.
+        query = filter.Signal switch
+        {
+            null => query,
+            "none" => query.Where(r => r.Signal == null && r.MatchStrength <= 0),
+            "pdq" => query.Where(r => r.Signal == "pdq" || (r.Signal == null && r.MatchStrength > 0 && r.Kind != ReviewItemKind.FaceMatch)),
+            "face" => query.Where(r => r.Signal == "face" || (r.Signal == null && r.MatchStrength > 0 && r.Kind == ReviewItemKind.FaceMatch)),
+            var name => query.Where(r => r.Signal == name),
+        };
+        if (filter.Source is { } source)
+        {
+            query = source == "report" ? query.Where(r => r.Kind == ReviewItemKind.Report) : query.Where(r => IngestedFrom(source).Contains(r.SourceId));
+        }
+
+        if (filter.Platform is { } platform)
+        {
+            var reports = db.Reports.Where(p => p.Platform == platform).Select(p => p.Id.ToString());
+            var ingested = platform switch { ReportPlatform.Telegram => IngestedFrom("telegram"), ReportPlatform.Website => IngestedFrom("web"), _ => null };
+            query = ingested is null
+                ? query.Where(r => r.Kind == ReviewItemKind.Report && reports.Contains(r.SourceId))
+                : query.Where(r => (r.Kind == ReviewItemKind.Report && reports.Contains(r.SourceId)) || ingested.Contains(r.SourceId));
+        }
+
+        if (filter.Search is { } search)
+        {
+            if (ReceiptNumber.Normalize(search) is { } receipt)
+            {
+                var reports = db.Reports.Where(p => p.Receipt == receipt).Select(p => p.Id.ToString());
+                query = query.Where(r => r.Kind == ReviewItemKind.Report && reports.Contains(r.SourceId));
+            }
+            else
+            {
+                var id = long.TryParse(search.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : -1;
+                var part = search.ToLowerInvariant();
+                var reports = db.Reports.Where(p => p.Urls.ToLower().Contains(part)).Select(p => p.Id.ToString());
+                query = query.Where(r => r.Id == id || (r.Url != null && r.Url.ToLower().Contains(part)) || (r.Kind == ReviewItemKind.Report && reports.Contains(r.SourceId)));
+            }
+        }
+
+        return query;
+    }
+
+    // The review source ids ("ingest:{id}") of the items one connector brought in.
+    private IQueryable<string> IngestedFrom(string sourceKind) =>
+        db.IngestItems.Where(i => i.SourceKind == sourceKind).Select(i => IngestSource.Prefix + i.Id.ToString());
+#pragma warning restore CA1304, CA1305, CA1311, CA1862
+
+    // SQLite stores DateTimeOffset as text that EF does not compare (UTC times sort as text); PostgreSQL compares timestamps.
+    private IQueryable<Haechi.Data.Review.ReviewItemRecord> CreatedSince(DateTimeOffset cutoff, bool before)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return before ? db.ReviewItems.AsNoTracking().Where(r => r.CreatedAt < cutoff) : db.ReviewItems.AsNoTracking().Where(r => r.CreatedAt >= cutoff);
+        }
+
+        var text = cutoff.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        return before
+            ? db.ReviewItems.FromSql($"SELECT * FROM review_items WHERE created_at < {text}").AsNoTracking()
+            : db.ReviewItems.FromSql($"SELECT * FROM review_items WHERE created_at >= {text}").AsNoTracking();
     }
 
     public async Task<ReviewItemView?> GetAsync(long id, CancellationToken cancellationToken)

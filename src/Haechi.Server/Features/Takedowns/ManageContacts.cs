@@ -22,6 +22,9 @@ internal sealed record ContactView(long Id, string Name, IReadOnlyList<string> H
 /// <summary>Lists, saves and matches platform contacts (audited).</summary>
 internal sealed class ManageContacts(HaechiDbContext db, AuditLog audit, TimeProvider time)
 {
+    /// <summary>The error (key <c>name</c>) when another contact has the name.</summary>
+    public const string NameTaken = "A contact with this name exists.";
+
     public async Task<List<ContactView>> ListAsync(CancellationToken cancellationToken)
     {
         var rows = await db.PlatformContacts.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -35,6 +38,9 @@ internal sealed class ManageContacts(HaechiDbContext db, AuditLog audit, TimePro
     public async Task<(ContactView? Contact, Dictionary<string, string[]>? Errors)> SaveAsync(long? id, ContactRequest request, string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // A form sends empty fields as empty text: blank optional fields are absent, not invalid addresses.
+        request = request with { Name = request.Name?.Trim() ?? string.Empty, Email = Blank(request.Email), WebFormUrl = Blank(request.WebFormUrl), WebhookUrl = Blank(request.WebhookUrl) };
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(request, new ValidationContext(request), results, validateAllProperties: true))
@@ -43,7 +49,7 @@ internal sealed class ManageContacts(HaechiDbContext db, AuditLog audit, TimePro
             {
                 foreach (var member in result.MemberNames)
                 {
-                    errors[member] = [result.ErrorMessage ?? "invalid"];
+                    errors[System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member)] = [result.ErrorMessage ?? "invalid"];
                 }
             }
         }
@@ -56,7 +62,7 @@ internal sealed class ManageContacts(HaechiDbContext db, AuditLog audit, TimePro
 
         if (string.IsNullOrWhiteSpace(request.Email) && string.IsNullOrWhiteSpace(request.WebhookUrl) && string.IsNullOrWhiteSpace(request.WebFormUrl))
         {
-            errors["email"] = ["An e-mail address, a webhook or a web form is needed."];
+            errors.TryAdd("email", ["An e-mail address, a webhook or a web form is needed."]);
         }
 
         if (errors.Count > 0)
@@ -99,7 +105,7 @@ internal sealed class ManageContacts(HaechiDbContext db, AuditLog audit, TimePro
         }
         catch (DbUpdateException)
         {
-            return (null, new Dictionary<string, string[]>(StringComparer.Ordinal) { ["name"] = ["A contact with this name exists."] });
+            return (null, new Dictionary<string, string[]>(StringComparer.Ordinal) { ["name"] = [NameTaken] });
         }
 
         await audit.AppendAsync("user:" + userId, id is null ? "takedown.contact-created" : "takedown.contact-updated", "contact:" + row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "hosts=" + hosts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
