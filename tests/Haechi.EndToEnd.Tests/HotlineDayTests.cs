@@ -229,12 +229,14 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
         var copies = victim.GetByTestId("case-copies");
         Assert.Equal(3, await copies.Locator("li").CountAsync());
         Assert.Equal(1, await copies.Locator("li[data-state=Removed]").CountAsync());
+        Assert.Equal(1, await copies.Locator("li[data-state=NotOnline]").CountAsync());
+        Assert.Equal(1, await copies.Locator("li[data-state=NoticeSent]").CountAsync());
         Assert.DoesNotContain("127.0.0.1", await victim.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await victim.ScreenshotAsync(new() { Path = Path.Combine(shots, "05-victim-case.png"), FullPage = true });
 
         // 9. The copy comes back on the same host (re-uploaded). The analyst now watches the board
         // (the report's link is also revisited, every 6 h): the copy is found and counted as re-appearing.
-        _site.File("/m/copy-1-again.jpg", Edited(rgb, width, height, crop: 6, scale: 0.8, quality: 75));
+        _site.File("/m/copy-1-again.jpg", Edited(rgb, width, height, crop: 6, scale: 0.8, quality: 68));
         _site.Page("/board/1", """<html><body><h1>게시판</h1><img src="/m/copy-1-again.jpg"></body></html>""");
         await analyst.GotoAsync("/admin/sources");
         await analyst.FillAsync("#source-url", _site.Url("board/1").AbsoluteUri);

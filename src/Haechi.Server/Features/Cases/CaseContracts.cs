@@ -56,6 +56,9 @@ internal enum CaseCopyState
     /// <summary>Confirmed; no removal notice sent yet.</summary>
     Confirmed,
 
+    /// <summary>Confirmed, but not found online (a seized file, say): kept as evidence, nothing to remove.</summary>
+    NotOnline,
+
     /// <summary>A removal notice went to the host; still online at the last check.</summary>
     NoticeSent,
 

@@ -46,14 +46,14 @@ internal sealed class GetCase(HaechiDbContext db, CaseAccess access, CaseSignalW
                              join bank in db.Banks on e.BankId equals bank.Id
                              where bank.Name == VictimBank.Name && e.ExternalId == caseNumber
                              select e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var copies = new Dictionary<long, DateTimeOffset>();
+        var copies = new Dictionary<long, (DateTimeOffset FoundAt, bool Online)>();
         for (var hop = 0; hop <= FindItemCase.MaxHops && entries.Count > 0 && copies.Count < MaxCopies; hop++)
         {
             var found = await db.ReviewItems.AsNoTracking()
                 .Where(r => r.MatchedEntryId != null && entries.Contains(r.MatchedEntryId.Value) && r.Decision == ReviewDecision.Confirm
                     && (r.Status == ReviewStatus.Decided || r.Status == ReviewStatus.AutoClassified))
-                .OrderBy(r => r.Id).Take(MaxCopies).Select(r => new { r.Id, r.CreatedAt }).ToListAsync(cancellationToken).ConfigureAwait(false);
-            var fresh = found.Where(f => copies.TryAdd(f.Id, f.CreatedAt)).Select(f => ConfirmedContent.ExternalId(f.Id)).ToList();
+                .OrderBy(r => r.Id).Take(MaxCopies).Select(r => new { r.Id, r.CreatedAt, Online = r.Url != null }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var fresh = found.Where(f => copies.TryAdd(f.Id, (f.CreatedAt, f.Online))).Select(f => ConfirmedContent.ExternalId(f.Id)).ToList();
             entries = fresh.Count == 0 ? [] : await (from e in db.BankEntries
                                                      join bank in db.Banks on e.BankId equals bank.Id
                                                      where bank.Name == ConfirmedContent.BankName && e.ExternalId != null && fresh.Contains(e.ExternalId)
@@ -64,17 +64,17 @@ internal sealed class GetCase(HaechiDbContext db, CaseAccess access, CaseSignalW
         var noticed = await db.NoticedItems.AsNoTracking().Where(n => ids.Contains(n.ReviewItemId) && n.FirstNoticeAt != null)
             .Select(n => new { n.ReviewItemId, n.Status, n.FirstNoticeAt, n.RemovedAt }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var byItem = noticed.ToLookup(n => n.ReviewItemId);
-        return [.. copies.OrderBy(c => c.Value).ThenBy(c => c.Key).Take(MaxCopies).Select(c =>
+        return [.. copies.OrderBy(c => c.Value.FoundAt).ThenBy(c => c.Key).Take(MaxCopies).Select(c =>
         {
             var notices = byItem[c.Key].ToList();
             var sent = notices.Min(n => n.FirstNoticeAt);
             if (notices.Count == 0)
             {
-                return new CaseCopy(c.Value, CaseCopyState.Confirmed, null, null);
+                return new CaseCopy(c.Value.FoundAt, c.Value.Online ? CaseCopyState.Confirmed : CaseCopyState.NotOnline, null, null);
             }
 
             var removed = notices.All(n => n.Status == NoticeStatus.Removed);
-            return new CaseCopy(c.Value, removed ? CaseCopyState.Removed : CaseCopyState.NoticeSent, sent, removed ? notices.Max(n => n.RemovedAt) : null);
+            return new CaseCopy(c.Value.FoundAt, removed ? CaseCopyState.Removed : CaseCopyState.NoticeSent, sent, removed ? notices.Max(n => n.RemovedAt) : null);
         })];
     }
 }
