@@ -10,7 +10,7 @@ namespace Haechi.Server.Features.Takedowns;
 /// <summary>One notice that listed an item: round, channel, contact, delivery, and who sent it (a name; the loop reads as <c>system:notice-loop</c>).</summary>
 internal sealed record NoticeHistoryEntry(long NoticeId, int Round, bool Escalated, NoticeChannel Channel, string Contact, NoticeDelivery Delivery, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, string? MessageId, string SentBy);
 
-/// <summary>One re-check of the item's URL.</summary>
+/// <summary>One re-check of the item's URL: when, what it found, the fetch (<c>HTTP 404</c> when the host answered with a status, else the fetch outcome) and the PDQ distance.</summary>
 internal sealed record RecheckEntry(DateTimeOffset CheckedAt, RecheckOutcome? Outcome, string Fetch, int? Distance);
 
 /// <summary>One host reply, as recorded (by the analyst's name).</summary>
@@ -81,7 +81,7 @@ internal sealed class GetNoticeHistory(HaechiDbContext db, UserNames names)
             i.MovedFromId,
             [.. notices.Where(n => n.NoticedItemId == i.Id).Select(n => new NoticeHistoryEntry(n.Notice.Id, n.Notice.Round, n.Notice.Escalated, n.Notice.Channel, Contact(n.Notice.ContactId), n.Notice.Delivery, n.Notice.CreatedAt, n.Notice.SentAt, n.Notice.MessageId,
                 n.Notice.SentBy is null ? "system:notice-loop" : UserNames.Display(n.Notice.SentBy, userNames)))],
-            [.. rechecks.Where(r => r.NoticedItemId == i.Id).Select(r => new RecheckEntry(r.CheckedAt, r.Outcome, r.Fetch, r.Distance))],
+            [.. rechecks.Where(r => r.NoticedItemId == i.Id).Select(r => new RecheckEntry(r.CheckedAt, r.Outcome, r.HttpStatus is { } code ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"HTTP {code}") : r.Fetch, r.Distance))],
             [.. replies.Where(r => r.NoticedItemId == i.Id).Select(r => new HostReplyEntry(r.Id, r.Kind, r.Text, r.MovedToItemId, UserNames.Display(r.RecordedBy, userNames), r.RecordedAt))],
             referrals.Where(p => p.NoticedItemId == i.Id).Select(Referral).FirstOrDefault())).ToList();
         return (histories, userNames);
