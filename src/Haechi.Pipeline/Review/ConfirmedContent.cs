@@ -9,8 +9,14 @@ namespace Haechi.Pipeline.Review;
 /// </summary>
 public static class ConfirmedContent
 {
-    /// <summary>The bank's name.</summary>
+    /// <summary>The bank's name (photos: PDQ with views).</summary>
     public const string BankName = "confirmed";
+
+    /// <summary>The bank of confirmed videos (vPDQ).</summary>
+    public const string VideoBankName = "confirmed-video";
+
+    /// <summary>Whether <paramref name="bank"/> is one of the confirmed-content banks.</summary>
+    public static bool IsConfirmedBank(string? bank) => bank is BankName or VideoBankName;
 
     private const string Prefix = "review-item:";
 
@@ -25,14 +31,14 @@ public static class ConfirmedContent
     public static ImageBankMatch Linked(IReadOnlyList<ImageBankMatch> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        return matches.FirstOrDefault(m => m.Entry.Bank == BankName) ?? matches[0];
+        return matches.FirstOrDefault(m => IsConfirmedBank(m.Entry.Bank)) ?? matches[0];
     }
 
     /// <inheritdoc cref="Linked(IReadOnlyList{ImageBankMatch})"/>
     public static VideoBankMatch Linked(IReadOnlyList<VideoBankMatch> matches)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        return matches.FirstOrDefault(m => m.Entry.Bank == BankName) ?? matches[0];
+        return matches.FirstOrDefault(m => IsConfirmedBank(m.Entry.Bank)) ?? matches[0];
     }
 
     /// <summary>The review item an entry of the confirmed bank came from, or null for any other external id.</summary>

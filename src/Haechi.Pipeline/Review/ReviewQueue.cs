@@ -193,7 +193,7 @@ internal sealed partial class ReviewQueue(HaechiDbContext db, DecidedContentInde
         // A copy of confirmed content (any edit the confirmed bank's views catch): the decision it came from.
         if (matchedEntryId is { } entryId)
         {
-            var externalId = await db.BankEntries.AsNoTracking().Where(e => e.Id == entryId && e.Bank!.Name == ConfirmedContent.BankName).Select(e => e.ExternalId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var externalId = await db.BankEntries.AsNoTracking().Where(e => e.Id == entryId && (e.Bank!.Name == ConfirmedContent.BankName || e.Bank!.Name == ConfirmedContent.VideoBankName)).Select(e => e.ExternalId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             if (ConfirmedContent.ReviewItemOf(externalId) is { } confirmedId)
             {
                 var hit = await decided.Where(r => r.Id == confirmedId).Select(r => new Decided(r.Id, r.Decision)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);

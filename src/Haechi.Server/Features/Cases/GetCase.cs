@@ -56,7 +56,7 @@ internal sealed class GetCase(HaechiDbContext db, CaseAccess access, CaseSignalW
             var fresh = found.Where(f => copies.TryAdd(f.Id, (f.CreatedAt, f.Online))).Select(f => ConfirmedContent.ExternalId(f.Id)).ToList();
             entries = fresh.Count == 0 ? [] : await (from e in db.BankEntries
                                                      join bank in db.Banks on e.BankId equals bank.Id
-                                                     where bank.Name == ConfirmedContent.BankName && e.ExternalId != null && fresh.Contains(e.ExternalId)
+                                                     where (bank.Name == ConfirmedContent.BankName || bank.Name == ConfirmedContent.VideoBankName) && e.ExternalId != null && fresh.Contains(e.ExternalId)
                                                      select e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -38,7 +38,7 @@ internal sealed class FindItemCase(HaechiDbContext db)
                 return await db.Cases.FirstOrDefaultAsync(c => c.CaseNumber == entry.ExternalId, cancellationToken).ConfigureAwait(false);
             }
 
-            if (entry.Bank != ConfirmedContent.BankName || ConfirmedContent.ReviewItemOf(entry.ExternalId) is not { } sourceItem)
+            if (!ConfirmedContent.IsConfirmedBank(entry.Bank) || ConfirmedContent.ReviewItemOf(entry.ExternalId) is not { } sourceItem)
             {
                 return null;
             }

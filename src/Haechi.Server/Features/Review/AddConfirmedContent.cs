@@ -2,6 +2,7 @@ using Haechi.Core.Hashing;
 using Haechi.Core.Hashing.Pdq;
 using Haechi.Core.Robust;
 using Haechi.Core.Signals;
+using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Review;
@@ -20,7 +21,8 @@ namespace Haechi.Server.Features.Review;
 /// Confirmed content is hunted everywhere: when an analyst confirms an item, its fingerprints go into
 /// the bank of confirmed content (<see cref="ConfirmedContent.BankName"/>), with the views a victim's
 /// registration keeps (crops, borders, captions, mirrors) when the content itself is at hand (a
-/// report's screenshot, or an ingested image, sealed in the store), else its PDQ. Every later copy, from any source, then matches it through the
+/// report's screenshot, or an ingested image, sealed in the store), else its PDQ; a confirmed video
+/// goes into the video bank (<see cref="ConfirmedContent.VideoBankName"/>) by its vPDQ frames. Every later copy, from any source, then matches it through the
 /// one matcher and is linked to the same decision by the review queue. The entry's external id is
 /// <c>review-item:ID</c> (never a case number: a victim's withdrawal does not reach it).
 /// </summary>
@@ -33,6 +35,11 @@ internal sealed partial class AddConfirmedContent(HaechiDbContext db, ContentSea
     public async Task<long?> ExecuteAsync(ReviewItemRecord item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (await VideoFramesAsync(item, cancellationToken).ConfigureAwait(false) is { } frames)
+        {
+            return await AddVideoAsync(item, frames, cancellationToken).ConfigureAwait(false);
+        }
+
         var entry = await EntryAsync(item, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
@@ -95,6 +102,40 @@ internal sealed partial class AddConfirmedContent(HaechiDbContext db, ContentSea
         }
 
         return quality >= PdqQuality.DefaultMinimum ? new NewBankEntry(Hash256.ReadBigEndian(pdq), quality.Value, externalId, labels) : null;
+    }
+
+    /// <summary>The vPDQ frames of an ingested video (confirmed videos are hunted by vPDQ, not by one frame's PDQ); null for anything else.</summary>
+    private async Task<VpdqFrame[]?> VideoFramesAsync(ReviewItemRecord item, CancellationToken cancellationToken)
+    {
+        if (IngestSource.ItemId(item.SourceId) is not { } ingestId)
+        {
+            return null;
+        }
+
+        var video = await db.IngestItems.AsNoTracking().Where(i => i.Id == ingestId && i.ContentKind == "video").Select(i => i.Frames).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return video is { Length: > 0 } packed && PackedFrames.Unpack(packed) is { Length: > 0 } frames ? frames : null;
+    }
+
+    private async Task<long?> AddVideoAsync(ReviewItemRecord item, VpdqFrame[] frames, CancellationToken cancellationToken)
+    {
+        var store = new BankStore(db, time);
+        if (!await store.BankExistsAsync(ConfirmedContent.VideoBankName, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await store.CreateBankAsync(ConfirmedContent.VideoBankName, "Videos analysts confirmed: every later copy is matched to the same decision.", SignalType.Vpdq, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BankStoreException)
+            {
+                // Another decision may have created it first; anything else fails below, where the entry is added.
+            }
+        }
+
+        var added = await store.AddVideoEntriesAsync(ConfirmedContent.VideoBankName, [new NewVideoEntry(frames, ConfirmedContent.ExternalId(item.Id), ["confirmed"])], cancellationToken).ConfigureAwait(false);
+        var id = added.AddedIds[0] != 0 ? added.AddedIds[0] : added.Duplicates[0].ExistingId;
+        await matcher.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        LogAdded(logger, item.Id, id);
+        return id;
     }
 
     /// <summary>The entry with the victim's default views, from the content's bytes; null when they cannot be read or the PDQ is too weak.</summary>

@@ -58,7 +58,7 @@ public sealed class VideoRecheckTests : IDisposable
             await using (var scope = factory.Services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
-                var ingest = new IngestItemRecord { SourceKind = "web", SourceId = "clip", Url = url.AbsoluteUri, State = IngestState.Done, Frames = PackedFrames.Pack(frames), ReceivedAt = TimeProvider.System.GetUtcNow(), UpdatedAt = TimeProvider.System.GetUtcNow() };
+                var ingest = new IngestItemRecord { SourceKind = "web", SourceId = "clip", Url = url.AbsoluteUri, State = IngestState.Done, ContentKind = "video", Frames = PackedFrames.Pack(frames), ReceivedAt = TimeProvider.System.GetUtcNow(), UpdatedAt = TimeProvider.System.GetUtcNow() };
                 db.IngestItems.Add(ingest);
                 await db.SaveChangesAsync(ApiClient.Ct);
                 var queue = scope.ServiceProvider.GetRequiredService<IReviewQueue>();
@@ -68,6 +68,19 @@ public sealed class VideoRecheckTests : IDisposable
             using (var decided = await analyst.PostAsJsonAsync($"/api/review/items/{reviewId}/decision", new { decision = "confirm", reason = "the victim's registered video" }, ApiClient.Ct))
             {
                 Assert.Equal(HttpStatusCode.NoContent, decided.StatusCode);
+            }
+
+            // The confirmed video is hunted by its vPDQ: a later copy (the same clip re-encoded elsewhere)
+            // matches the confirmed-video bank through the one matcher and takes the same decision.
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                var copyFrames = new VideoFingerprinter(VideoDecodeOptions.Default, trimBorders: true).Fingerprint(MakeVideo("copy.mp4", 300, crf: 35), ApiClient.Ct).Frames;
+                var matches = await scope.ServiceProvider.GetRequiredService<Haechi.Pipeline.Matching.Matcher>().MatchVideoAsync(copyFrames, Haechi.Pipeline.Matching.MatchFilter.Default, ApiClient.Ct);
+                var linked = ConfirmedContent.Linked(matches);
+                Assert.Equal(ConfirmedContent.VideoBankName, linked.Entry.Bank);
+                Assert.Equal(ConfirmedContent.ExternalId(reviewId), linked.Entry.ExternalId);
+                var copy = await scope.ServiceProvider.GetRequiredService<IReviewQueue>().EnqueueAsync(new ReviewItemInput(ReviewItemKind.WebItem, "later-copy", MatchStrength: linked.Strength, MatchedEntryId: linked.Entry.Id, Url: site.Url("v/copy.mp4"), Signal: "vpdq"), ApiClient.Ct);
+                Assert.Equal((ReviewStatus.AutoClassified, (long?)reviewId), (copy.Status, copy.SameAsId));
             }
 
             using (var contact = await analyst.PostAsJsonAsync("/api/takedowns/contacts", new { name = "로컬 호스팅", hosts = "127.0.0.1", email = "abuse@host.test", language = "ko" }, ApiClient.Ct))
@@ -115,7 +128,7 @@ public sealed class VideoRecheckTests : IDisposable
     }
 
     // A 3 s H.264 video of six synthetic pictures, half a second each.
-    private string MakeVideo(string name, int seed)
+    private string MakeVideo(string name, int seed, int crf = 23)
     {
         var frames = Path.Combine(_work, "frames-" + seed.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(frames);
@@ -125,7 +138,7 @@ public sealed class VideoRecheckTests : IDisposable
         }
 
         var output = Path.Combine(_work, name);
-        FfmpegTool.Run("-framerate", "2", "-i", Path.Combine(frames, "f%02d.jpg"), "-r", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "23", output);
+        FfmpegTool.Run("-framerate", "2", "-i", Path.Combine(frames, "f%02d.jpg"), "-r", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", crf.ToString(CultureInfo.InvariantCulture), output);
         return output;
     }
 }
