@@ -14,20 +14,7 @@ public sealed class AnalystFlowTests(BrowserFixture fixture) : IDisposable
 
     public void Dispose() => Directory.Delete(_files, recursive: true);
 
-    /// <summary>Screenshots go to <c>artifacts/screenshots</c> of the repository (ignored by git), so they can be looked at after a run.</summary>
-    private static string Shots
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Haechi.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
-        }
-    }
+    private static string Shots => Screenshots.Directory;
 
     [Fact]
     public async Task MinorReportWithScreenshot_FirstInQueueBlurred_RevealAudited_ThenDecided()

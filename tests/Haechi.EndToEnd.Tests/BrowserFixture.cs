@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Haechi.EndToEnd.Tests;
@@ -14,7 +10,7 @@ namespace Haechi.EndToEnd.Tests;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     private const string ChromiumPath = "/usr/bin/chromium";
-    private ServerFactory? _factory;
+    private BrowserServer? _factory;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -33,10 +29,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _factory = new ServerFactory(DataDirectory, _firstRun);
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        BaseAddress = _factory.ClientOptions.BaseAddress;
+        _factory = new BrowserServer(dataDirectory: DataDirectory);
+        BaseAddress = new Uri(_factory.Start());
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -85,27 +79,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>The first-run admin password the server printed (captured, never echoed to the test output).</summary>
-    public string AdminPassword
-    {
-        get
-        {
-            var match = System.Text.RegularExpressions.Regex.Match(_firstRun.ToString(), "password ([A-Za-z0-9]{24}) ");
-            return match.Success ? match.Groups[1].Value : throw new InvalidOperationException("The server printed no first-run admin password.");
-        }
-    }
-
-    private readonly StringWriter _firstRun = new();
-
-    private sealed class ServerFactory(string dataDirectory, TextWriter firstRun) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("data-dir", dataDirectory);
-            builder.UseSetting("Cases:PinIterations", "100000");
-            builder.UseSetting("Reports:SubmissionsPerMinutePerClient", "1000");
-            builder.ConfigureTestServices(services => services.AddSingleton(new Haechi.Server.Features.Accounts.FirstRunOutput(firstRun)));
-        }
-    }
+    public string AdminPassword => _factory?.AdminPassword ?? throw new InvalidOperationException("The server did not start.");
 }
 
 [CollectionDefinition(Name)]

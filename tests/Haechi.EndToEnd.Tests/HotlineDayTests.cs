@@ -5,9 +5,6 @@ using Haechi.Data;
 using Haechi.Media.Images;
 using Haechi.Server.Tests.Features.Takedowns;
 using Haechi.Server.Tests.Features.Telegram;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -31,7 +28,7 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
     private readonly BotApiStandIn _telegram = new();
     private TestSite _site = null!;
     private SmtpSink _smtp = null!;
-    private DayServer? _server;
+    private BrowserServer? _server;
 
     public async ValueTask InitializeAsync()
     {
@@ -60,7 +57,7 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var shots = Path.Combine(Screenshots.Directory, "hotline-day");
         Directory.CreateDirectory(shots);
-        _server = new DayServer(new Dictionary<string, string>(StringComparer.Ordinal)
+        _server = new BrowserServer(new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Ingestion:AllowPrivateAddresses"] = "true",
             ["Ingestion:RetryDelaySeconds"] = "0",
@@ -325,38 +322,5 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
         using var scaled = scale == 1 ? image.Copy() : image.Resize(scale);
         using var flipped = mirror ? scaled.FlipHor() : scaled.Copy();
         return flipped.JpegsaveBuffer(q: quality);
-    }
-
-    /// <summary>A server of its own for the day (its SMTP server, Telegram stand-in and fast loops), on a real port for the browser.</summary>
-    private sealed class DayServer(Dictionary<string, string> settings) : WebApplicationFactory<Program>
-    {
-        private readonly StringWriter _firstRun = new();
-
-        public string DataDirectory { get; } = Directory.CreateTempSubdirectory("haechi-day-data-").FullName;
-
-        public string AdminPassword =>
-            System.Text.RegularExpressions.Regex.Match(_firstRun.ToString(), "password ([A-Za-z0-9]{24}) ") is { Success: true } match
-                ? match.Groups[1].Value
-                : throw new InvalidOperationException("The server printed no first-run admin password.");
-
-        public string Start()
-        {
-            UseKestrel(0);
-            StartServer();
-            return ClientOptions.BaseAddress.ToString();
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("data-dir", DataDirectory);
-            builder.UseSetting("Cases:PinIterations", "100000");
-            builder.UseSetting("Reports:SubmissionsPerMinutePerClient", "1000");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureTestServices(services => services.AddSingleton(new Haechi.Server.Features.Accounts.FirstRunOutput(_firstRun)));
-        }
     }
 }

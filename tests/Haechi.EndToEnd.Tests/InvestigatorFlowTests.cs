@@ -16,19 +16,7 @@ public sealed class InvestigatorFlowTests(BrowserFixture fixture) : IDisposable
 
     public void Dispose() => Directory.Delete(_files, recursive: true);
 
-    private static string Shots
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Haechi.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
-        }
-    }
+    private static string Shots => Screenshots.Directory;
 
     [Theory]
     [InlineData("ko", "분석하기", "공개하기 (감사 기록)", "JSON 내려받기")]

@@ -19,19 +19,7 @@ public sealed class StaffPhoneTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private static string Shots
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Haechi.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
-        }
-    }
+    private static string Shots => Screenshots.Directory;
 
     [Fact]
     public async Task Phone_SignIn_OpenMenu_FilterQueue_PagesFitTheScreen_SignOut()
