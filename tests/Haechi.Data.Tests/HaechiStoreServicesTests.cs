@@ -70,7 +70,9 @@ public sealed class HaechiStoreServicesTests : IDisposable
             var db = scope.ServiceProvider.GetRequiredService<HaechiDbContext>();
             Assert.Same(db, scope.ServiceProvider.GetRequiredService<HaechiDbContext>());
             Assert.Equal(("wal", 2L, 1L), await PragmasAsync(db));
-            Assert.EndsWith("_Initial", Assert.Single(await db.Database.GetAppliedMigrationsAsync(Ct)), StringComparison.Ordinal);
+            var applied = (await db.Database.GetAppliedMigrationsAsync(Ct)).ToList();
+            Assert.EndsWith("_Initial", applied[0], StringComparison.Ordinal);
+            Assert.Equal(db.Database.GetMigrations(), applied);
             Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
         }
     }
@@ -82,8 +84,16 @@ public sealed class HaechiStoreServicesTests : IDisposable
         await using var provider = new ServiceCollection().AddHaechiStore(_ => location).BuildServiceProvider();
         await using var db = await provider.GetRequiredService<IDbContextFactory<HaechiDbContext>>().CreateDbContextAsync(Ct);
         Assert.Equal("Npgsql.EntityFrameworkCore.PostgreSQL", db.Database.ProviderName);
-        // The PostgreSQL migrations come from their own assembly (no server is contacted to list them).
-        Assert.EndsWith("_Initial", Assert.Single(db.Database.GetMigrations()), StringComparison.Ordinal);
+        // The PostgreSQL migrations come from their own assembly (no server is contacted to list them):
+        // one per schema change, the same changes as SQLite's, in the same order.
+        var migrations = db.Database.GetMigrations().ToList();
+        Assert.EndsWith("_Initial", migrations[0], StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, HaechiDatabase.FileName)));
+        await using var sqlite = new ServiceCollection().AddHaechiStore(_ => new DatabaseLocation(_dir)).BuildServiceProvider();
+        await using var sqliteDb = await sqlite.GetRequiredService<IDbContextFactory<HaechiDbContext>>().CreateDbContextAsync(Ct);
+        Assert.Equal(sqliteDb.Database.GetMigrations().Select(Name), migrations.Select(Name));
     }
+
+    // A migration's name without its timestamp (the two providers' migrations were generated seconds apart).
+    private static string Name(string migration) => migration[(migration.IndexOf('_', StringComparison.Ordinal) + 1)..];
 }
