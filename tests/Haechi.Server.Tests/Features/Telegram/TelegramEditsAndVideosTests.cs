@@ -308,6 +308,9 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         var store = new BankStore(scope.ServiceProvider.GetRequiredService<HaechiDbContext>(), TimeProvider.System);
         await store.CreateBankAsync("victim-videos", null, SignalType.Vpdq, ApiClient.Ct);
         var added = await store.AddVideoEntriesAsync("victim-videos", [new NewVideoEntry(fingerprint.Frames, "case-video-1", [])], ApiClient.Ct);
+        // Written straight to the store: the matcher sees it at its next refresh (within a second); the
+        // report below must not race that, so the test catches the matcher up now.
+        await scope.ServiceProvider.GetRequiredService<Haechi.Pipeline.Matching.Matcher>().RefreshAsync(ApiClient.Ct);
         return added.AddedIds[0];
     }
 
