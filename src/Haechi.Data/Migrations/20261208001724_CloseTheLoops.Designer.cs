@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Haechi.Data.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261207215020_TelegramChatsAndPageUrls")]
-    partial class TelegramChatsAndPageUrls
+    [Migration("20261208001724_CloseTheLoops")]
+    partial class CloseTheLoops
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -759,6 +759,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("length");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
                     b.Property<int>("MatchCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("match_count");
@@ -836,6 +841,10 @@ namespace Haechi.Data.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT")
                         .HasColumnName("url");
+
+                    b.Property<double?>("YoungestAge")
+                        .HasColumnType("REAL")
+                        .HasColumnName("youngest_age");
 
                     b.HasKey("Id");
 
@@ -1004,6 +1013,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("BLOB")
                         .HasColumnName("md5");
 
+                    b.Property<double?>("MinorAge")
+                        .HasColumnType("REAL")
+                        .HasColumnName("minor_age");
+
                     b.Property<double>("NudityScore")
                         .HasColumnType("REAL")
                         .HasColumnName("nudity_score");
@@ -1079,6 +1092,47 @@ namespace Haechi.Data.Migrations
                     b.ToTable("review_items", (string)null);
                 });
 
+            modelBuilder.Entity("Haechi.Data.Takedowns.HostReplyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MovedToItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moved_to_item_id");
+
+                    b.Property<long>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId");
+
+                    b.ToTable("host_replies", (string)null);
+                });
+
             modelBuilder.Entity("Haechi.Data.Takedowns.NoticedItemRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1120,6 +1174,10 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("last_notice_at");
 
+                    b.Property<long?>("MovedFromId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moved_from_id");
+
                     b.Property<int>("NoticesSent")
                         .HasColumnType("INTEGER")
                         .HasColumnName("notices_sent");
@@ -1145,6 +1203,10 @@ namespace Haechi.Data.Migrations
                     b.Property<long>("ReviewItemId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("review_item_id");
+
+                    b.Property<bool>("SecondLook")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("second_look");
 
                     b.Property<byte[]>("Sha256")
                         .HasMaxLength(32)
@@ -1234,6 +1296,70 @@ namespace Haechi.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("platform_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.PoliceReferralRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("NoticedItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("noticed_item_id");
+
+                    b.Property<int>("Origin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_item_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoticedItemId")
+                        .IsUnique();
+
+                    b.HasIndex("ReviewItemId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("police_referrals", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Takedowns.RecheckRecord", b =>
@@ -1448,6 +1574,74 @@ namespace Haechi.Data.Migrations
                     b.HasKey("BotId");
 
                     b.ToTable("telegram_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Watching.ReportLinkRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("FollowUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("follow_until");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long?>("NextVisitAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextVisitAt");
+
+                    b.HasIndex("ReportId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("report_links", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>
@@ -1747,6 +1941,15 @@ namespace Haechi.Data.Migrations
                     b.HasOne("Haechi.Data.Cases.CaseRecord", null)
                         .WithMany("Events")
                         .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Haechi.Data.Takedowns.HostReplyRecord", b =>
+                {
+                    b.HasOne("Haechi.Data.Takedowns.NoticedItemRecord", null)
+                        .WithMany()
+                        .HasForeignKey("NoticedItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Haechi.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(HaechiDbContext))]
-    [Migration("20261207223313_PoliceReferralsAndHostReplies")]
-    partial class PoliceReferralsAndHostReplies
+    [Migration("20261208001737_CloseTheLoops")]
+    partial class CloseTheLoops
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -792,6 +792,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("length");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("link");
+
                     b.Property<int>("MatchCount")
                         .HasColumnType("integer")
                         .HasColumnName("match_count");
@@ -869,6 +874,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)")
                         .HasColumnName("url");
+
+                    b.Property<double?>("YoungestAge")
+                        .HasColumnType("double precision")
+                        .HasColumnName("youngest_age");
 
                     b.HasKey("Id");
 
@@ -1042,6 +1051,10 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("bytea")
                         .HasColumnName("md5");
+
+                    b.Property<double?>("MinorAge")
+                        .HasColumnType("double precision")
+                        .HasColumnName("minor_age");
 
                     b.Property<double>("NudityScore")
                         .HasColumnType("double precision")
@@ -1612,6 +1625,76 @@ namespace Haechi.Data.PostgreSql.Migrations
                     b.HasKey("BotId");
 
                     b.ToTable("telegram_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Haechi.Data.Watching.ReportLinkRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("FollowUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("follow_until");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int>("LastItemsFound")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_items_found");
+
+                    b.Property<int>("LastItemsQueued")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_items_queued");
+
+                    b.Property<int>("LastPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_pages");
+
+                    b.Property<DateTimeOffset?>("LastVisitAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_visit_at");
+
+                    b.Property<long?>("NextVisitAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_visit_at");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("integer")
+                        .HasColumnName("visits");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextVisitAt");
+
+                    b.HasIndex("ReportId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("report_links", (string)null);
                 });
 
             modelBuilder.Entity("Haechi.Data.Watching.WatchedSourceRecord", b =>
