@@ -23,8 +23,18 @@ internal sealed record CreateCaseBody(IReadOnlyList<SignalBody> Signals, string 
 /// <summary>Answer of <c>POST /api/cases</c>.</summary>
 internal sealed record CaseCreatedBody(string CaseNumber, string Pin);
 
+/// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
+/// <param name="Signals">More fingerprints for the same case.</param>
+/// <param name="LocalConsent">As in <see cref="CreateCaseBody.LocalConsent"/>.</param>
+internal sealed record AddSignalsBody(IReadOnlyList<SignalBody> Signals, bool? LocalConsent = null);
+
+/// <summary>Answer of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
+internal sealed record SignalsAddedBody(int Added, int SignalCount);
+
 /// <summary>Source-generated JSON for the island (no reflection, safe when trimmed).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateCaseBody))]
 [JsonSerializable(typeof(CaseCreatedBody))]
+[JsonSerializable(typeof(AddSignalsBody))]
+[JsonSerializable(typeof(SignalsAddedBody))]
 internal sealed partial class ClientJson : JsonSerializerContext;
