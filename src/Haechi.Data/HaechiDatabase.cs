@@ -53,6 +53,68 @@ public static class HaechiDatabase
             : builder.UseSqlite(SqliteConnectionString(location.DataDirectory)).AddInterceptors(SqlitePragmas.Instance);
     }
 
+    /// <summary>
+    /// After an erasure has committed: on SQLite, copies the write-ahead log into the database and
+    /// truncates it (<c>wal_checkpoint(TRUNCATE)</c>, retried while readers hold it), so the log file no
+    /// longer holds the erased rows and the freed pages of the database are zeroed (<c>secure_delete</c>);
+    /// on PostgreSQL, vacuums <paramref name="tables"/> so the dead rows' space is marked free (PostgreSQL
+    /// does not overwrite it until it is reused). Returns false when SQLite's log could not be emptied
+    /// within <paramref name="attempts"/> tries (a long reader); the erasure itself stands either way.
+    /// </summary>
+    public static async Task<bool> FlushErasedAsync(HaechiDbContext db, IReadOnlyList<string> tables, int attempts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(tables);
+        if (db.Database.IsNpgsql())
+        {
+            foreach (var table in tables)
+            {
+                // Table names are the store's own constants, never input.
+#pragma warning disable EF1003
+                await db.Database.ExecuteSqlRawAsync("VACUUM " + table, cancellationToken).ConfigureAwait(false);
+#pragma warning restore EF1003
+            }
+
+            return true;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            for (var attempt = 0; attempt < attempts; attempt++)
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    // One row (busy, log frames, frames checkpointed): busy = 0 means the log was copied and truncated.
+                    command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt32(0) == 0)
+                    {
+                        return true;
+                    }
+                }
+
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Opens the SQLite store in <paramref name="dataDirectory"/>.</summary>
     public static Task<HaechiDbContext> OpenAsync(string dataDirectory, CancellationToken cancellationToken) =>
         OpenAsync(new DatabaseLocation(dataDirectory), cancellationToken);

@@ -69,15 +69,21 @@ public sealed class HaechiServerFactory : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Removes the data directory (call after disposing every factory that used it).</summary>
+    /// <summary>Removes the data directory and the secrets directory beside it (call after disposing every factory that used it).</summary>
     public static void DeleteDirectory(string path)
     {
-        try
+        foreach (var directory in new[] { path, Path.TrimEndingDirectorySeparator(path) + "-secrets" })
         {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 }

@@ -35,6 +35,12 @@ public enum ReviewStatus
 
     /// <summary>The same content was decided before: classified by fingerprint, never shown again.</summary>
     AutoClassified = 2,
+
+    /// <summary>
+    /// Queued only because it matched a victim's registration, and she withdrew asking that
+    /// follow-ups stop before anyone decided: out of the queue, its link to her erased.
+    /// </summary>
+    StoppedByVictim = 3,
 }
 
 /// <summary>An analyst's decision. Stored as its number.</summary>

@@ -26,6 +26,12 @@ public enum NoticeStatus
 
     /// <summary>Assessed as not illegal: no notice.</summary>
     NotIllegal = 6,
+
+    /// <summary>
+    /// The victim whose case it belonged to withdrew and asked that follow-ups stop: no more
+    /// notices, re-checks or escalations (her link to it is erased).
+    /// </summary>
+    StoppedByVictim = 7,
 }
 
 /// <summary>What a host or platform answered to a notice, as an analyst records it. Stored as its number: never renumber.</summary>
@@ -112,7 +118,7 @@ public sealed record NoticeState
 public static class NoticeRules
 {
     /// <summary>True when nothing more happens to an item in this status.</summary>
-    public static bool IsFinal(NoticeStatus status) => status is NoticeStatus.Removed or NoticeStatus.NotIllegal or NoticeStatus.Moved;
+    public static bool IsFinal(NoticeStatus status) => status is NoticeStatus.Removed or NoticeStatus.NotIllegal or NoticeStatus.Moved or NoticeStatus.StoppedByVictim;
 
     /// <summary>Whether an analyst or the loop may move an item from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public static bool CanMove(NoticeStatus from, NoticeStatus to) => (from, to) switch
@@ -124,6 +130,9 @@ public static class NoticeRules
 
         // An analyst's second look disagrees with the host's "not illegal": notices resume.
         (NoticeStatus.NotIllegal, NoticeStatus.ReferredToHost) => true,
+
+        // Her withdrawal with "stop follow-ups" ends whatever was still running.
+        (NoticeStatus.New or NoticeStatus.ReferredToHost or NoticeStatus.ReferredToPolice or NoticeStatus.Unavailable, NoticeStatus.StoppedByVictim) => true,
         _ => false,
     };
 

@@ -577,6 +577,11 @@ namespace Haechi.Data.PostgreSql.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("pin_iterations");
 
+                    b.Property<string>("PinPepperId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("pin_pepper_id");
+
                     b.Property<byte[]>("PinSalt")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -188,6 +188,40 @@ public sealed partial class BankStore(HaechiDbContext db, TimeProvider time)
     }
 
     /// <summary>
+    /// Erases every entry with <paramref name="externalId"/> (a victim's case) in every bank, active or
+    /// withdrawn: a withdrawal change is logged for each active one (so every index drops it), then the
+    /// rows are deleted with their views, frames, keypoints and embeddings, so no fingerprint of hers
+    /// stays in the store (SQLite zeroes the freed pages: <c>secure_delete</c>). Joins the caller's
+    /// transaction when one is open on the context. Returns the ids erased.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> EraseByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(externalId);
+        await using var owned = await BeginUnlessAmbientAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.BankEntries.AsNoTracking().Where(e => e.ExternalId == externalId)
+            .Select(e => new { e.Id, e.BankId, e.State }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        foreach (var bank in rows.Where(r => r.State == BankEntryState.Active).GroupBy(r => r.BankId))
+        {
+            await RecordChangesAsync(bank.Key, bank.Select(r => r.Id), BankChangeKind.Withdrawn, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var ids = rows.Select(r => r.Id).ToList();
+        await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryEmbeddings.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryLocalFeatures.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// Starts a transaction unless the caller already holds one on this context (then the change
     /// joins it and commits with the caller's work, e.g. a case and its bank entries together).
     /// </summary>

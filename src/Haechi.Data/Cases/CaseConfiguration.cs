@@ -15,6 +15,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<CaseRecord>
         builder.HasIndex(x => x.CaseNumber).IsUnique();
         builder.Property(x => x.PinHash).HasMaxLength(64).IsRequired();
         builder.Property(x => x.PinSalt).HasMaxLength(64).IsRequired();
+        builder.Property(x => x.PinPepperId).HasMaxLength(16);
         builder.Property(x => x.Status).HasConversion<int>();
         builder.Property(x => x.Language).HasMaxLength(8).IsRequired();
         builder.HasMany(x => x.Events).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);

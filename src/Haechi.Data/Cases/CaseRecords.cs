@@ -18,6 +18,12 @@ public sealed class CaseRecord
 
     public int PinIterations { get; set; }
 
+    /// <summary>
+    /// Id of the server-side pepper the PIN hash was keyed with (the first 8 bytes of its SHA-256,
+    /// hex); null for a hash made before peppers, rehashed when the PIN is next entered.
+    /// </summary>
+    public string? PinPepperId { get; set; }
+
     public CaseStatus Status { get; set; }
 
     /// <summary>The language the victim used (<c>ko</c> or <c>en</c>).</summary>

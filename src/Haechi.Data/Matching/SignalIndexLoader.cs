@@ -98,6 +98,12 @@ public sealed class SignalIndexLoader(string dataDirectory, TimeProvider time)
                         var checkpoint = new IndexCheckpoint(at, index.Count);
                         if (at != stored.LastRowId)
                         {
+                            // Withdrawn entries leave the snapshot for good (not as tombstones: their codes would stay in the file).
+                            if (index.RemovedCount > 0)
+                            {
+                                index.Compact();
+                            }
+
                             await WriteSnapshotAsync(index, checkpoint, path, cancellationToken).ConfigureAwait(false);
                         }
 

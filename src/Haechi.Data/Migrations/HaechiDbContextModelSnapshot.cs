@@ -548,6 +548,11 @@ namespace Haechi.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("pin_iterations");
 
+                    b.Property<string>("PinPepperId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pin_pepper_id");
+
                     b.Property<byte[]>("PinSalt")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -217,6 +217,27 @@ public sealed partial class Matcher : IAsyncDisposable
     }
 
     /// <summary>
+    /// After an erasure (a victim's withdrawal) has committed: applies it to every index, then drops
+    /// the erased entries from the PDQ and vPDQ indexes' memory and rewrites their snapshots on disk,
+    /// so the data directory holds none of them (the view, keypoint and face indexes keep no snapshot).
+    /// Seconds for ten million entries; matching goes on meanwhile, without the erased entries from the start.
+    /// </summary>
+    public async Task EraseFromSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _pdq.CompactAndSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            await _frames.CompactAndSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Matches one image through every image index: PDQ with its dihedral transforms, the PDQ views
     /// banks keep (crops, borders, screenshots, captions), local features; one match per entry,
     /// through the plainest signal that found it, closest first. PDQ-family signals need the query's

@@ -260,6 +260,47 @@ public abstract class BankStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task EraseByExternalId_RowsGoneWithTheirViews_ChangesLoggedAndTheSnapshotCaughtUpHoldsNone()
+    {
+        var (db, store) = await OpenAsync();
+        var loader = new SignalIndexLoader(_dir, TimeProvider.System);
+        await using (db)
+        {
+            await store.CreateBankAsync("b", null, SignalType.Pdq, Ct);
+            await store.AddEntriesAsync("b", [Entry(41, "case-e"), Entry(42, "case-e"), Entry(43, "other")], Ct);
+            Assert.Equal(3, (await loader.LoadAsync(new BankSignalReader(db), SignalType.Pdq, Ct)).Index.Count);
+            var before = await new BankSignalReader(db).GetLastChangeIdAsync(Ct);
+
+            var erased = await store.EraseByExternalIdAsync("case-e", Ct);
+            Assert.Equal(2, erased.Count);
+            Assert.True(await HaechiDatabase.FlushErasedAsync(db, ["bank_entries"], attempts: 10, Ct));
+            Assert.Equal(["other"], await db.BankEntries.Select(e => e.ExternalId).ToListAsync(Ct));
+            var changes = await new BankSignalReader(db).ReadChangesAsync(before, 10, Ct);
+            Assert.Equal(erased.Order(), changes.Where(c => c.Kind == BankChangeKind.Withdrawn).Select(c => c.EntryId).Order());
+
+            // Erasing again finds nothing; a restart catches the snapshot up and rewrites it without the erased codes.
+            Assert.Empty(await store.EraseByExternalIdAsync("case-e", Ct));
+        }
+
+        (db, store) = await OpenAsync();
+        await using (db)
+        {
+            var loaded = await loader.LoadAsync(new BankSignalReader(db), SignalType.Pdq, Ct);
+            Assert.Equal(IndexSource.SnapshotCaughtUp, loaded.Source);
+            Assert.Equal(1, loaded.Index.Count);
+            Assert.Equal(0, loaded.Index.RemovedCount);
+            var snapshot = await File.ReadAllBytesAsync(loader.SnapshotPath(SignalType.Pdq), Ct);
+            foreach (var (seed, expected) in new[] { (41, false), (42, false), (43, true) })
+            {
+                var code = Code(seed);
+                var bytes = new byte[32];
+                System.Runtime.InteropServices.MemoryMarshal.Write(bytes, in code);
+                Assert.Equal(expected, snapshot.AsSpan().IndexOf(bytes) >= 0);
+            }
+        }
+    }
+
+    [Fact]
     public async Task FaceBank_WrongSignalsOrLength_Refused()
     {
         var (db, store) = await OpenAsync();

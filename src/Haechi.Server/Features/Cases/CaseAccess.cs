@@ -28,7 +28,7 @@ internal sealed partial class CaseAccess(HaechiDbContext db, CasePinHasher pins,
         }
 
         var now = time.GetUtcNow();
-        var right = CasePinHasher.Verify(pin!, record.PinHash, record.PinSalt, record.PinIterations);
+        var right = pins.Verify(pin!, record);
         if (record.LockedUntil is { } until && until > now)
         {
             LogLockedAttempt(logger, record.Id);
@@ -37,7 +37,14 @@ internal sealed partial class CaseAccess(HaechiDbContext db, CasePinHasher pins,
 
         if (right)
         {
-            if (record.FailedPinAttempts > 0 || record.LockedUntil is not null)
+            var rehash = pins.NeedsRehash(record);
+            if (rehash)
+            {
+                // After a pepper rotation (or from before peppers): the PIN she just entered is rehashed with the current pepper.
+                (record.PinHash, record.PinSalt, record.PinIterations, record.PinPepperId) = pins.Hash(pin!);
+            }
+
+            if (rehash || record.FailedPinAttempts > 0 || record.LockedUntil is not null)
             {
                 record.FailedPinAttempts = 0;
                 record.LockedUntil = null;

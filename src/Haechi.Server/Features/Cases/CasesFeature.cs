@@ -12,6 +12,7 @@ internal static class CasesFeature
 
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
+        services.TryAddSingleton<PinPepper>();
         services.TryAddSingleton<CasePinHasher>();
         services.TryAddScoped<CaseAccess>();
         services.TryAddScoped<CaseSignalWriter>();
@@ -26,6 +27,8 @@ internal static class CasesFeature
 
     public static IEndpointRouteBuilder MapCasesEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        // The PIN pepper is read (or created) at start, so a misplaced or malformed one stops the process with its setting's name.
+        _ = endpoints.ServiceProvider.GetRequiredService<PinPepper>();
         var cases = endpoints.MapGroup("/api/cases").WithTags("Cases");
         cases.MapPost("/", CreateAsync).RequireRateLimiting(RateLimits.Submissions)
             .WithSummary("Register fingerprints computed on the victim's device; returns the case number and PIN once.");
@@ -34,7 +37,7 @@ internal static class CasesFeature
         cases.MapPost("/{caseNumber}/signals", AddSignalsAsync).RequireRateLimiting(RateLimits.PinChecks)
             .WithSummary("Add more fingerprints to a case (header X-Case-Pin).");
         cases.MapDelete("/{caseNumber}", WithdrawAsync).RequireRateLimiting(RateLimits.PinChecks)
-            .WithSummary("Withdraw a case: its fingerprints leave every bank and index at once (header X-Case-Pin).");
+            .WithSummary("Withdraw a case: its fingerprints are erased from every bank, index and snapshot at once (header X-Case-Pin); followUps=stop also stops work on copies already confirmed.");
         return endpoints;
     }
 
@@ -63,8 +66,16 @@ internal static class CasesFeature
         };
     }
 
-    private static async Task<Results<NoContent, NotFound>> WithdrawAsync(string caseNumber, [FromHeader(Name = PinHeader)] string? pin, WithdrawCase withdraw, CancellationToken cancellationToken) =>
-        await withdraw.ExecuteAsync(caseNumber, pin, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> WithdrawAsync(
+        string caseNumber, [FromHeader(Name = PinHeader)] string? pin, string? followUps, WithdrawCase withdraw, CancellationToken cancellationToken)
+    {
+        if (!WithdrawCase.TryParseFollowUps(followUps, out var choice))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["followUps"] = ["continue (default) or stop."] });
+        }
+
+        return await withdraw.ExecuteAsync(caseNumber, pin, choice, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
 }
 
 /// <summary>Answer of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>

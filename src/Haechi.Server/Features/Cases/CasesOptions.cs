@@ -11,6 +11,15 @@ internal sealed class CasesOptions
     [Range(100_000, 10_000_000)]
     public int PinIterations { get; set; } = 210_000;
 
+    /// <summary>The PIN pepper, base64 (at least 32 bytes); wins over <see cref="PinPepperFile"/> (see <see cref="Cases.PinPepper"/>).</summary>
+    public string? PinPepper { get; set; }
+
+    /// <summary>File holding the PIN pepper (raw bytes), outside the data directory; default <c>DATA-secrets/pin-pepper</c>, created when missing.</summary>
+    public string? PinPepperFile { get; set; }
+
+    /// <summary>Peppers used before a rotation (base64): cases hashed with them still open and are rehashed with the current one.</summary>
+    public List<string> PreviousPinPeppers { get; } = [];
+
     /// <summary>Most signals in one request.</summary>
     [Range(1, 100_000)]
     public int MaxSignalsPerRequest { get; set; } = 1000;

@@ -38,7 +38,7 @@ internal sealed partial class RegisterCase(
         }
 
         var pin = CasePinHasher.NewPin();
-        var (hash, salt, iterations) = pins.Hash(pin);
+        var (hash, salt, iterations, pepperId) = pins.Hash(pin);
         var now = time.GetUtcNow();
         var number = await NewCaseNumberAsync(cancellationToken).ConfigureAwait(false);
         var record = new CaseRecord
@@ -47,6 +47,7 @@ internal sealed partial class RegisterCase(
             PinHash = hash,
             PinSalt = salt,
             PinIterations = iterations,
+            PinPepperId = pepperId,
             Status = CaseStatus.Registered,
             Language = language,
             CreatedAt = now,
