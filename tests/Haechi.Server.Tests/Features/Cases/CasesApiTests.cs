@@ -222,14 +222,16 @@ public sealed class CasesApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_PinStoredOnlyAsSlowSaltedHash()
+    public async Task Create_PinStoredOnlyAsSlowSaltedPepperedHash()
     {
         var (number, pin) = await _client.CreateCaseAsync(61);
+        var pepper = await File.ReadAllBytesAsync(Haechi.Server.Features.Cases.PinPepper.DefaultFile(_factory.DataDirectory), ApiClient.Ct);
 
         using var scope = _factory.Services.CreateScope();
         var record = await scope.ServiceProvider.GetRequiredService<HaechiDbContext>().Cases.AsNoTracking().SingleAsync(c => c.CaseNumber == number, ApiClient.Ct);
         Assert.True(record.PinIterations >= 100_000);
         Assert.Equal(16, record.PinSalt.Length);
-        Assert.Equal(System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(pin), record.PinSalt, record.PinIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32), record.PinHash);
+        var keyed = System.Security.Cryptography.HMACSHA256.HashData(pepper, Encoding.UTF8.GetBytes(pin));
+        Assert.Equal(System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(keyed, record.PinSalt, record.PinIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32), record.PinHash);
     }
 }
