@@ -208,10 +208,7 @@ public sealed partial class BankStore(HaechiDbContext db, TimeProvider time)
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var ids = rows.Select(r => r.Id).ToList();
-        await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.BankEntryEmbeddings.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.BankEntryLocalFeatures.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await DeleteFingerprintsAsync(ids, cancellationToken).ConfigureAwait(false);
         await db.BankEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (owned is not null)
         {
@@ -243,16 +240,22 @@ public sealed partial class BankStore(HaechiDbContext db, TimeProvider time)
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var ids = rows.Select(r => r.Id).ToList();
-        await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.BankEntryEmbeddings.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await db.BankEntryLocalFeatures.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await DeleteFingerprintsAsync(ids, cancellationToken).ConfigureAwait(false);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return rows.Count;
+    }
+
+    /// <summary>Deletes what entries <paramref name="ids"/> hold beside their hash: video frames, PDQ views, face embeddings, keypoints.</summary>
+    private async Task DeleteFingerprintsAsync(List<long> ids, CancellationToken cancellationToken)
+    {
+        await db.BankEntryFrames.Where(f => ids.Contains(f.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryViews.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryEmbeddings.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.BankEntryLocalFeatures.Where(v => ids.Contains(v.EntryId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Active entries of a bank in id order, for export.</summary>
