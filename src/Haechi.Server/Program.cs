@@ -21,6 +21,7 @@ builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).
 builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<TakedownsOptions>().BindConfiguration(TakedownsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<PagesOptions>().BindConfiguration(PagesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<RolesOptions>().BindConfiguration(RolesOptions.Section, o => o.ErrorOnUnknownConfiguration = true).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddHaechiStore();

@@ -74,6 +74,24 @@ internal sealed partial class CaseAccess(HaechiDbContext db, CasePinHasher pins,
         return null;
     }
 
+    /// <summary>
+    /// After <see cref="OpenAsync"/> failed: when the case with this number may be tried again, if it is
+    /// locked now; null otherwise (unknown number, malformed number, not locked). Says that a case with this
+    /// number exists only once five wrong PINs have locked it, which the lockout implies anyway: the page
+    /// says when to come back rather than "no such case" to the owner who mistyped her PIN (ADR 0014).
+    /// </summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(string? caseNumber, CancellationToken cancellationToken)
+    {
+        var number = CaseNumber.Normalize(caseNumber);
+        if (number is null)
+        {
+            return null;
+        }
+
+        var until = await db.Cases.AsNoTracking().Where(c => c.CaseNumber == number).Select(c => c.LockedUntil).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return until is { } at && at > time.GetUtcNow() ? at : null;
+    }
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Wrong PIN for case {CaseId} ({Failures} in a row)")]
     private static partial void LogWrongPin(ILogger logger, long caseId, int failures);
 

@@ -44,11 +44,24 @@ internal sealed record CaseCreated(string CaseNumber, string Pin);
 internal sealed record CaseHistoryItem(Haechi.Core.Cases.CaseEventKind Event, DateTimeOffset At, int SignalCount);
 
 /// <summary>A case as its owner sees it.</summary>
+/// <param name="Status">Where the case stands.</param>
+/// <param name="History">What happened, oldest first.</param>
+/// <param name="SignalCount">Every signal the case holds (a photo is two: its PDQ and its MD5): a technical total; pages show <see cref="Registered"/>.</param>
+/// <param name="Removal">Removal progress of the copies found.</param>
 internal sealed record CaseView(Haechi.Core.Cases.CaseStatus Status, IReadOnlyList<CaseHistoryItem> History, int SignalCount, RemovalProgress Removal)
 {
+    /// <summary>What she registered, counted as she thinks of it: photos, videos, faces (not fingerprints).</summary>
+    public CaseRegistered Registered { get; init; } = new(0, 0, 0);
+
     /// <summary>The copies of her content an analyst confirmed (or that matched content confirmed from them), oldest first.</summary>
     public IReadOnlyList<CaseCopy> Copies { get; init; } = [];
 }
+
+/// <summary>What a case holds, in the units its owner chose them: one photo is one photo, however many fingerprints it gave.</summary>
+/// <param name="Photos">Photos registered and still active (one PDQ bank entry each).</param>
+/// <param name="Videos">Videos registered and still active (one vPDQ bank entry each).</param>
+/// <param name="Faces">Faces enrolled and still active (one face-embedding bank entry each).</param>
+internal sealed record CaseRegistered(int Photos, int Videos, int Faces);
 
 /// <summary>Where one confirmed copy stands, as its owner sees it: no URL, no content.</summary>
 internal enum CaseCopyState

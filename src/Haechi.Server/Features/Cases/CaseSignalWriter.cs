@@ -78,6 +78,38 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
         var md5 = await db.CaseDigests.CountAsync(d => d.CaseId == record.Id, cancellationToken).ConfigureAwait(false);
         return pdq + md5;
     }
+
+    /// <summary>
+    /// Active entries with the case's number by the kind of thing she registered: PDQ banks count photos,
+    /// vPDQ banks videos, face-embedding banks (<c>face-*</c>) faces. MD5 digests are not counted: each
+    /// belongs to a photo already counted by its PDQ.
+    /// </summary>
+    public async Task<CaseRegistered> CountRegisteredAsync(CaseRecord record, CancellationToken cancellationToken)
+    {
+        var byType = await (from e in db.BankEntries
+                            join bank in db.Banks on e.BankId equals bank.Id
+                            where e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active
+                            group e by bank.SignalType into g
+                            select new { SignalType = g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        int photos = 0, videos = 0, faces = 0;
+        foreach (var row in byType)
+        {
+            if (row.SignalType == Core.Signals.SignalType.Pdq.Name)
+            {
+                photos += row.Count;
+            }
+            else if (row.SignalType == Core.Signals.SignalType.Vpdq.Name)
+            {
+                videos += row.Count;
+            }
+            else if (row.SignalType.StartsWith("face-", StringComparison.Ordinal))
+            {
+                faces += row.Count;
+            }
+        }
+
+        return new CaseRegistered(photos, videos, faces);
+    }
 }
 
 /// <summary>What <see cref="CaseSignalWriter.WriteAsync"/> stored (counted in the case history and the log); the matcher indexes it from the change log once the transaction commits.</summary>
