@@ -44,6 +44,9 @@ public sealed class CasesApiTests : IAsyncLifetime
             var body = await get.JsonAsync();
             Assert.Equal("registered", (string?)body["status"]);
             Assert.Equal(4, (int)body["signalCount"]!);
+            Assert.Equal(2, (int)body["registered"]!["photos"]!);
+            Assert.Equal(0, (int)body["registered"]!["videos"]!);
+            Assert.Equal(0, (int)body["registered"]!["faces"]!);
             Assert.Equal("registered", (string?)body["history"]![0]!["event"]);
         }
 

@@ -23,7 +23,7 @@ public sealed partial class PagesTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/", "내 사진 보호하기")]
-    [InlineData("/protect", "보호할 사진을 선택하세요")]
+    [InlineData("/protect", "사진은 이 기기를 떠나지 않아요")]
     [InlineData("/case", "사건 번호")]
     [InlineData("/report", "딥페이크 신고")]
     public async Task Page_Default_Korean(string path, string text)
@@ -143,6 +143,118 @@ public sealed partial class PagesTests : IAsyncLifetime
         using var response = await _client.PostAsync("/case?culture=en", open, ApiClient.Ct);
 
         Assert.Contains("No case matches this number and PIN", await response.Content.ReadAsStringAsync(ApiClient.Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/no-such-page", "ko", "페이지를 찾을 수 없어요", "처음으로")]
+    [InlineData("/case/xyz", "ko", "페이지를 찾을 수 없어요", "처음으로")]
+    [InlineData("/no-such-page?culture=en", "en", "Page not found", "Back to the start")]
+    public async Task UnknownAddress_OwnNotFoundPage_InChosenLanguage_WithWayHome(string path, string language, string title, string home)
+    {
+        using var response = await _client.GetAsync(path, ApiClient.Ct);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(ApiClient.Ct));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains($"<html lang=\"{language}\"", html, StringComparison.Ordinal);
+        Assert.Contains("<h1>" + title + "</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<a class=\"button\" href=\"/\">" + home + "</a>", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"help-block\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownApiAddress_StaysProblemDetails()
+    {
+        using var response = await _client.GetAsync("/api/no-such-thing", ApiClient.Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("<html", await response.Content.ReadAsStringAsync(ApiClient.Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CultureQuery_KeptInCookie_NextPageWithoutQueryStaysEnglish()
+    {
+        using var first = await _client.GetAsync("/?culture=en", ApiClient.Ct);
+        Assert.Contains(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Culture=c%3Den%7Cuic%3Den", StringComparison.Ordinal));
+
+        var next = await _client.GetStringAsync("/report", ApiClient.Ct);
+        Assert.Contains("<html lang=\"en\"", next, StringComparison.Ordinal);
+
+        var back = await _client.GetStringAsync("/case?culture=ko", ApiClient.Ct);
+        Assert.Contains("<html lang=\"ko\"", back, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"ko\"", await _client.GetStringAsync("/", ApiClient.Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/protect")]
+    [InlineData("/case")]
+    [InlineData("/report")]
+    [InlineData("/report/status")]
+    public async Task VictimPage_HasHelpBlockAndQuickExit(string path)
+    {
+        var html = WebUtility.HtmlDecode(await _client.GetStringAsync(path, ApiClient.Ct));
+
+        Assert.Contains("data-testid=\"help-block\"", html, StringComparison.Ordinal);
+        Assert.Contains("당신의 잘못이 아니에요.", html, StringComparison.Ordinal);
+        foreach (var number in new[] { "02-735-8994", "1366", "1388", "117", "112", "1377" })
+        {
+            Assert.Contains("href=\"tel:" + number + "\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("data-quick-exit", html, StringComparison.Ordinal);
+        // Nothing loaded from another site: every src/href of a stylesheet or script is local.
+        Assert.DoesNotMatch("<(script|link|img)[^>]+(src|href)=\"(https?:)?//", html);
+    }
+
+    [Fact]
+    public async Task CaseForm_RightPin_CountsPhotosNotFingerprints()
+    {
+        var (number, pin) = await _client.CreateCaseAsync(21, 22, 23);
+        var html = WebUtility.HtmlDecode(await OpenCaseAsync(number, pin, "ko"));
+
+        Assert.Contains("등록된 사진 3장", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("지문 수", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-add\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CaseForm_FiveWrongPins_SaysWhenToTryAgain_UnknownNumberStaysNotFound()
+    {
+        var (number, pin) = await _client.CreateCaseAsync(24);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Contains("No case matches this number and PIN", await OpenCaseAsync(number, ApiClient.WrongPin(pin), "en"), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("data-testid=\"case-locked\"", await OpenCaseAsync(number, ApiClient.WrongPin(pin), "en"), StringComparison.Ordinal);
+
+        // The right PIN during the lock: not "no such case" but when to come back, in Korea's time.
+        var locked = WebUtility.HtmlDecode(await OpenCaseAsync(number, pin, "en"));
+        Assert.Contains("data-testid=\"case-locked\"", locked, StringComparison.Ordinal);
+        Assert.Matches("You can try again at <time datetime=\"[^\"]+\">20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} KST</time>", locked);
+        Assert.DoesNotContain("Registered: we are watching", locked, StringComparison.Ordinal);
+
+        // An unknown number never says "locked", however often it is tried.
+        var unknown = "HC-" + number[3..8] + "-ZZZZZ";
+        for (var i = 0; i < 6; i++)
+        {
+            var html = await OpenCaseAsync(unknown, pin, "en");
+            Assert.DoesNotContain("case-locked", html, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<string> OpenCaseAsync(string number, string pin, string language)
+    {
+        var page = await _client.GetStringAsync("/case?culture=" + language, ApiClient.Ct);
+        using var open = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "case-open",
+            ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+            ["Open.CaseNumber"] = number,
+            ["Open.Pin"] = pin,
+        });
+        using var opened = await _client.PostAsync("/case?culture=" + language, open, ApiClient.Ct);
+        return await opened.Content.ReadAsStringAsync(ApiClient.Ct);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
