@@ -7,7 +7,7 @@ namespace Haechi.EndToEnd.Tests;
 
 /// <summary>
 /// A Haechi server on a real port for the browser, on a fresh data directory, with the test defaults
-/// (fast PIN hashing, no report rate limit) and any settings over them; its first-run admin password is read back.
+/// (fast PIN hashing, no report or PIN-check rate limit: the browser tests open many cases from one address) and any settings over them; its first-run admin password is read back.
 /// </summary>
 internal sealed class BrowserServer(Dictionary<string, string>? settings = null, string? dataDirectory = null) : WebApplicationFactory<Program>
 {
@@ -33,6 +33,7 @@ internal sealed class BrowserServer(Dictionary<string, string>? settings = null,
         builder.UseSetting("data-dir", DataDirectory);
         builder.UseSetting("Cases:PinIterations", "100000");
         builder.UseSetting("Reports:SubmissionsPerMinutePerClient", "1000");
+        builder.UseSetting("Cases:PinChecksPerMinutePerClient", "1000");
         foreach (var (key, value) in settings ?? [])
         {
             builder.UseSetting(key, value);

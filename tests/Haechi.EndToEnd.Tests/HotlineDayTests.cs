@@ -87,9 +87,9 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
         var phone = await fixture.Browser.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
         var victim = await phone.NewPageAsync();
         await victim.GotoAsync("/protect");
-        await victim.Locator("#photos:not([disabled])").WaitForAsync(new() { Timeout = 90_000 });
+        await VictimSteps.ConfirmEligibilityAsync(victim);
         await victim.SetInputFilesAsync("#photos", photo);
-        await victim.GetByRole(AriaRole.Button, new() { Name = "지문 만들고 보호하기" }).ClickAsync();
+        await victim.GetByRole(AriaRole.Button, new() { Name = "사진 등록하기" }).ClickAsync();
         var caseNumber = (await victim.GetByTestId("case-number").TextContentAsync(new() { Timeout = 90_000 }))!.Trim();
         var pin = (await victim.GetByTestId("case-pin").TextContentAsync())!.Trim();
         await victim.ScreenshotAsync(new() { Path = Path.Combine(shots, "01-victim-registered.png"), FullPage = true });

@@ -41,7 +41,8 @@ public sealed class VictimLocalConsentTests(BrowserFixture fixture) : IDisposabl
         try
         {
             await page.GotoAsync("/protect");
-            await page.Locator("#photos:not([disabled])").WaitForAsync(new() { Timeout = 60_000 });
+            await VictimSteps.ConfirmEligibilityAsync(page);
+            await page.SetInputFilesAsync("#photos", [path]);
             var consent = page.GetByRole(AriaRole.Checkbox, new() { Name = "상세 지문" });
             Assert.False(await consent.IsCheckedAsync());
             if (tick)
@@ -49,8 +50,7 @@ public sealed class VictimLocalConsentTests(BrowserFixture fixture) : IDisposabl
                 await consent.CheckAsync();
             }
 
-            await page.SetInputFilesAsync("#photos", [path]);
-            await page.GetByRole(AriaRole.Button, new() { Name = "지문 만들고 보호하기" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "사진 등록하기" }).ClickAsync();
             var number = (await page.GetByTestId("case-number").TextContentAsync(new() { Timeout = 120_000 }))!;
             var pin = (await page.GetByTestId("case-pin").TextContentAsync())!;
             await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, $"victim-local-consent-{tick}.png"), FullPage = true });
