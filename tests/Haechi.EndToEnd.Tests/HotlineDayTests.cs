@@ -229,6 +229,10 @@ public sealed class HotlineDayTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(1, await copies.Locator("li[data-state=NotOnline]").CountAsync());
         Assert.Equal(1, await copies.Locator("li[data-state=NoticeSent]").CountAsync());
         Assert.DoesNotContain("127.0.0.1", await victim.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        // "Copy found" and "removed" each say what she can do next, beside the help block.
+        await Assertions.Expect(victim.GetByTestId("next-steps-found")).ToContainTextAsync("당신의 잘못이 아니에요.");
+        await Assertions.Expect(victim.GetByTestId("next-steps-removed")).ToContainTextAsync("1366");
+        await Assertions.Expect(victim.GetByTestId("help-block")).ToBeVisibleAsync();
         await victim.ScreenshotAsync(new() { Path = Path.Combine(shots, "05-victim-case.png"), FullPage = true });
 
         // 9. The copy comes back on the same host (re-uploaded). The analyst now watches the board

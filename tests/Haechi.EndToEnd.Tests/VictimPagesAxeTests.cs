@@ -86,7 +86,8 @@ public sealed class VictimPagesAxeTests(BrowserFixture fixture) : IDisposable
 
             // /protect while the tool downloads (held back here), then each step of the island.
             var loading = await context.NewPageAsync();
-            await loading.RouteAsync("**/_framework/**", _ => Task.CompletedTask);
+            // Hold back the .NET runtime (not blazor.web.js, which the page parses synchronously).
+            await loading.RouteAsync("**/_framework/dotnet*", _ => Task.CompletedTask);
             await loading.GotoAsync("/protect", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
             await Assertions.Expect(loading.GetByTestId("island-loading")).ToBeVisibleAsync();
             var loadingResult = await loading.RunAxe();
