@@ -159,6 +159,7 @@ public sealed partial class VictimJourneyTests(BrowserFixture fixture) : IDispos
             await page.GotoAsync("/case");
             var neutral = new Uri(await page.GetByTestId("quick-exit").GetAttributeAsync("href") ?? string.Empty);
             await context.RouteAsync(neutral.GetLeftPart(UriPartial.Authority) + "/**", route => route.FulfillAsync(new() { Body = "<!doctype html><title>weather</title>", ContentType = "text/html" }));
+            await page.WaitForFunctionAsync("() => globalThis.haechiStarted === true");
             var historyBefore = await page.EvaluateAsync<int>("() => history.length");
             await page.Keyboard.PressAsync("Escape");
             await page.WaitForURLAsync(neutral.ToString());
