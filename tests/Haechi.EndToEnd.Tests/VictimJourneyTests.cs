@@ -42,6 +42,7 @@ public sealed partial class VictimJourneyTests(BrowserFixture fixture) : IDispos
             Locale = "ko-KR",
             AcceptDownloads = true,
         });
+        context.SetDefaultTimeout(90_000); // a shared, loaded machine: PIN checks and page loads can be slow
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.BaseAddress.GetLeftPart(UriPartial.Authority) });
         await context.Tracing.StartAsync(new() { Screenshots = true, Snapshots = true });
         var page = await context.NewPageAsync();

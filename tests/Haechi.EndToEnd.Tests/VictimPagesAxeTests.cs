@@ -37,6 +37,7 @@ public sealed class VictimPagesAxeTests(BrowserFixture fixture) : IDisposable
             BaseURL = fixture.BaseAddress.ToString(),
             ViewportSize = new() { Width = width, Height = width < 800 ? 844 : 900 },
         });
+        context.SetDefaultTimeout(90_000); // a shared, loaded machine: PIN checks and page loads can be slow
         var page = await context.NewPageAsync();
         var foreign = new List<string>();
         page.Request += (_, request) =>
