@@ -33,6 +33,7 @@ internal sealed class GetCase(HaechiDbContext db, CaseAccess access, CaseSignalW
         return new CaseView(record.Status, history, await signals.CountAsync(record, cancellationToken).ConfigureAwait(false), removal)
         {
             Copies = await CopiesAsync(record.CaseNumber, cancellationToken).ConfigureAwait(false),
+            FaceCount = await signals.CountFacesAsync(record, cancellationToken).ConfigureAwait(false),
         };
     }
 
