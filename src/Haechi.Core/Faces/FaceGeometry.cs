@@ -24,6 +24,21 @@ public static class FaceGeometry
     /// <summary>BlazeFace's input side (the whole image, or a tile, is stretched to it).</summary>
     public const int DetectorSide = 256;
 
+    /// <summary>BlazeFace's input normalisation: <c>pixel · scale + offset</c> (its manifest's contract).</summary>
+    public const float DetectorScale = 1 / 127.5f;
+
+    /// <summary>See <see cref="DetectorScale"/>.</summary>
+    public const float DetectorOffset = -1;
+
+    /// <summary>FaceRes's input side (its normalisation is the raw pixel value).</summary>
+    public const int EmbedderSide = 224;
+
+    /// <summary>The detector's score threshold.</summary>
+    public const float MinDetectionScore = 0.5f;
+
+    /// <summary>Boxes overlapping a better one by more than this IoU are dropped.</summary>
+    public const float NmsIou = 0.1f;
+
     /// <summary>Values per anchor in BlazeFace's box outputs: dx, dy, w, h, then six keypoints.</summary>
     public const int BoxValues = 16;
 

@@ -26,10 +26,10 @@ public sealed record DetectedFace(float X, float Y, float Width, float Height, f
 public sealed record FaceDetectorOptions
 {
     /// <summary>Minimum detector score (sigmoid of the logit).</summary>
-    public float MinScore { get; init; } = 0.5f;
+    public float MinScore { get; init; } = FaceGeometry.MinDetectionScore;
 
     /// <summary>Boxes overlapping a better one by more than this IoU are dropped.</summary>
-    public float NmsIou { get; init; } = 0.1f;
+    public float NmsIou { get; init; } = FaceGeometry.NmsIou;
 
     /// <summary>
     /// Images whose shorter side (in the source file) is at least this long are also scanned in
