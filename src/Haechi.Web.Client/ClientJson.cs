@@ -31,10 +31,26 @@ internal sealed record AddSignalsBody(IReadOnlyList<SignalBody> Signals, bool? L
 /// <summary>Answer of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
 internal sealed record SignalsAddedBody(int Added, int SignalCount);
 
+/// <summary>One face as <c>POST /api/cases/{caseNumber}/signals</c> takes it: the embedding made on the device, never the photo.</summary>
+/// <param name="Type"><c>face-faceres-v1</c>.</param>
+/// <param name="Embedding">Base64 of 1024 float32, little-endian.</param>
+internal sealed record FaceSignalBody(string Type, string Embedding);
+
+/// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c> with her face, and her consent to the face step.</summary>
+internal sealed record AddFaceBody(IReadOnlyList<FaceSignalBody> Signals, bool FaceConsent);
+
+/// <summary>A face model on this server: its URL and SHA-256.</summary>
+internal sealed record FaceModelBody(string Url, string Sha256);
+
+/// <summary>Answer of <c>GET /api/faces/setup</c>.</summary>
+internal sealed record FaceSetupBody(bool Available, string? Problem, FaceModelBody? Detector, FaceModelBody? Embedder, string? Runtime, string? RuntimeBase, double Threshold);
+
 /// <summary>Source-generated JSON for the island (no reflection, safe when trimmed).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateCaseBody))]
 [JsonSerializable(typeof(CaseCreatedBody))]
 [JsonSerializable(typeof(AddSignalsBody))]
 [JsonSerializable(typeof(SignalsAddedBody))]
+[JsonSerializable(typeof(AddFaceBody))]
+[JsonSerializable(typeof(FaceSetupBody))]
 internal sealed partial class ClientJson : JsonSerializerContext;

@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchMatchCommand.Create(console));
         command.Subcommands.Add(BenchVideoCommand.Create(console));
         command.Subcommands.Add(Vision.BenchScanCommand.Create(console));
+        command.Subcommands.Add(Vision.BenchFacesCommand.Create(console));
         command.Subcommands.Add(Robust.BenchRobustnessCommand.Create(console));
         command.Subcommands.Add(BenchIngestCommand.Create(console));
         command.Subcommands.Add(BenchMemoryCommand.Create(console));

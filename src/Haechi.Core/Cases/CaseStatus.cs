@@ -39,6 +39,9 @@ public enum CaseEventKind
 
     /// <summary>The victim withdrew the case.</summary>
     Withdrawn = 5,
+
+    /// <summary>She enrolled her face (an embedding computed on her device, with its own consent).</summary>
+    FaceAdded = 6,
 }
 
 /// <summary>The case state machine: which changes are allowed.</summary>

@@ -30,7 +30,7 @@ public enum MatchSignal
 /// above it, whatever the priority). Four tiers, each a quarter wide, so a lower tier never
 /// overtakes a higher one:
 /// <list type="number">
-/// <item>0.75..1: an enrolled victim's face on sexual content (nudity ≥ <see cref="SexualContent"/>): a new deepfake of her, which no fingerprint can find.</item>
+/// <item>0.75..1: a face the victim enrolled herself, on any content (<see cref="ComputeVictimFace"/>), or an enrolled face on sexual content (nudity ≥ <see cref="SexualContent"/>): a new deepfake of her, which no fingerprint can find.</item>
 /// <item>0.50..0.75: a fingerprint match (pdq, view, vpdq): a copy of content she registered.</item>
 /// <item>0.25..0.50: her face on content not scored as sexual.</item>
 /// <item>0..0.25: no match, nudity only (<see cref="MatchSignal.Nudity"/> or <see cref="MatchSignal.None"/>).</item>
@@ -62,6 +62,15 @@ public static class ReviewPriority
         var within = tier == 0 ? naked : (0.7 * score) + (0.3 * naked);
         return (tier * TierWidth) + (WithinTier * within);
     }
+
+    /// <summary>
+    /// The priority of a match with a face the victim enrolled herself (<see cref="Faces.VictimFaces"/>):
+    /// the top tier whatever the nudity score. She asked for exactly this, and the nudity classifier
+    /// misses many deepfakes (a face pasted on a cropped or stylised body): an analyst sees it first.
+    /// Within the tier: 0.7 × similarity + 0.3 × nudity, as the other tiers.
+    /// </summary>
+    public static double ComputeVictimFace(double similarity, double nudity) =>
+        (3 * TierWidth) + (WithinTier * ((0.7 * Clamp(similarity)) + (0.3 * Clamp(nudity))));
 
     /// <summary>"pdq", "view", "vpdq", "face", "nudity", or null for <see cref="MatchSignal.None"/>.</summary>
     public static string? Name(MatchSignal signal) => signal switch

@@ -26,7 +26,7 @@ public readonly record struct BankChange(long Id, long EntryId, string SignalTyp
 /// them, or only some entries when a change is applied), the bank change log, and the entries a
 /// match names. Writes live in <see cref="BankStore"/>. One instance per context; not thread-safe.
 /// </summary>
-public sealed class BankSignalReader(HaechiDbContext db)
+public sealed class BankSignalReader(HaechiDbContext db, Sealing.ContentSealer? sealer = null)
 {
     /// <summary>The context read from (index hosts clear its tracker between refreshes).</summary>
     public HaechiDbContext Context => db;
@@ -170,10 +170,12 @@ public sealed class BankSignalReader(HaechiDbContext db)
             .AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var vector = new float[row.Vector.Length / sizeof(float)];
+            // Sealed vectors (FaceEmbeddingSeal) are opened here, in memory only, as the index loads.
+            var plain = FaceEmbeddingSeal.Open(sealer, row.Id, row.Vector);
+            var vector = new float[plain.Length / sizeof(float)];
             for (var i = 0; i < vector.Length; i++)
             {
-                vector[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(row.Vector.AsSpan(i * sizeof(float)));
+                vector[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(plain.AsSpan(i * sizeof(float)));
             }
 
             yield return (row.Bank, new FaceBankEntry(row.Id, row.ExternalId ?? string.Empty, row.AddedAt.ToUnixTimeMilliseconds(), vector));

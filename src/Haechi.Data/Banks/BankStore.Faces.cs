@@ -10,8 +10,9 @@ public sealed partial class BankStore
 {
     /// <summary>
     /// Adds face embeddings to a face bank in one transaction. Each entry's external id is the
-    /// subject; its signal is the SHA-256 of the stored vector (an entry with the same vector and
-    /// subject is a duplicate); the vector is normalised to unit length.
+    /// subject; its signal is the SHA-256 of the unit vector (an entry with the same vector and
+    /// subject is a duplicate); the vector is normalised to unit length and, when the store has a
+    /// sealer, sealed at rest (<see cref="FaceEmbeddingSeal"/>).
     /// </summary>
     /// <exception cref="BankStoreException">Unknown bank, not a face bank, wrong vector length, or an invalid entry; nothing is added.</exception>
     public async Task<AddEntriesResult> AddFaceEntriesAsync(string bankName, IReadOnlyList<NewFaceEntry> faces, CancellationToken cancellationToken)
@@ -50,7 +51,8 @@ public sealed partial class BankStore
         {
             if (result.AddedIds[i] != 0)
             {
-                db.BankEntryEmbeddings.Add(new BankEntryEmbeddingRecord { EntryId = result.AddedIds[i], Vector = vectors[i] });
+                // Sealed at rest when the store has a sealer: an embedding identifies a person.
+                db.BankEntryEmbeddings.Add(new BankEntryEmbeddingRecord { EntryId = result.AddedIds[i], Vector = FaceEmbeddingSeal.Protect(sealer, result.AddedIds[i], vectors[i]) });
             }
         }
 

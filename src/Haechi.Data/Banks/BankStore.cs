@@ -13,8 +13,14 @@ namespace Haechi.Data.Banks;
 /// Banks and their entries in Haechi's store. Every change is one transaction, committed (and, on
 /// SQLite, fsynced) before the method returns.
 /// </summary>
-public sealed partial class BankStore(HaechiDbContext db, TimeProvider time)
+/// <param name="db">The store.</param>
+/// <param name="time">The clock.</param>
+/// <param name="sealer">Seals face embeddings at rest (<see cref="FaceEmbeddingSeal"/>); null stores them plain (tests, benchmarks).</param>
+public sealed partial class BankStore(HaechiDbContext db, TimeProvider time, Sealing.ContentSealer? sealer = null)
 {
+    /// <summary>The sealer of face embeddings, if any (readers of the same store open them with it).</summary>
+    public Sealing.ContentSealer? Sealer => sealer;
+
     /// <summary>The context it writes through (readers of the same store share it).</summary>
     public HaechiDbContext Context => db;
 

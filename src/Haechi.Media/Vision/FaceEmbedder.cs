@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using Haechi.Core.Faces;
 using Haechi.Media.Images;
 using Haechi.Media.Models;
 
@@ -9,13 +10,13 @@ namespace Haechi.Media.Vision;
 public sealed record FaceEmbedderOptions
 {
     /// <summary>Faces whose box is shorter than this (source pixels) are not embedded: below it FaceRes vectors are unreliable.</summary>
-    public float MinFaceSize { get; init; } = 64;
+    public float MinFaceSize { get; init; } = FaceGeometry.MinEmbeddableSize;
 
     /// <summary>Faces with a lower detector score are not embedded.</summary>
-    public float MinScore { get; init; } = 0.5f;
+    public float MinScore { get; init; } = FaceGeometry.MinEmbeddableScore;
 
     /// <summary>The crop is the detector box enlarged by this factor around its centre, squared.</summary>
-    public float CropScale { get; init; } = 1.4f;
+    public float CropScale { get; init; } = FaceGeometry.EmbeddingCropScale;
 }
 
 /// <summary>HSE FaceRes on ONNX Runtime: 1024-d face descriptors, L2-normalised, compared by cosine.</summary>
@@ -78,14 +79,9 @@ public sealed class FaceEmbedder(OnnxModel model, FaceEmbedderOptions? options =
             var sy = (float)image.Height / image.SourceHeight;
             for (var i = 0; i < faces.Count; i++)
             {
-                var face = faces[i];
-                // Crop rule: the box enlarged ×1.4 around its centre and squared, in decoded pixels.
-                var side = face.Size * cropScale;
-                var cx = (face.X + (face.Width / 2)) * sx;
-                var cy = (face.Y + (face.Height / 2)) * sy;
-                var w = side * sx;
-                var h = side * sy;
-                PixelSampler.Sample(image, cx - (w / 2), cy - (h / 2), w, h, buffer.AsSpan(i * size, size), contract.Width, contract.Height, contract.Scale, contract.Offset);
+                // Crop rule (shared with the victim's browser): the box enlarged ×1.4 around its centre and squared, in decoded pixels.
+                var (x, y, w, h) = FaceGeometry.EmbeddingCrop(faces[i].ToBox(), sx, sy, cropScale);
+                PixelSampler.Sample(image, x, y, w, h, buffer.AsSpan(i * size, size), contract.Width, contract.Height, contract.Scale, contract.Offset);
             }
 
             return model.Run(buffer, faces.Count);

@@ -25,7 +25,25 @@ public sealed record VisionStatus(string Faces, string Nudity, string Ages = "of
 /// <param name="Explicit">0..1 (porn + hentai; for a video, the highest of one sampled frame), null when the classifier is off.</param>
 /// <param name="ExplicitAt">For a video: seconds into it of the frame with the highest explicit score.</param>
 /// <param name="YoungestAge">The estimated age in years of the youngest face that passed the quality gates (for a video, of any sampled frame); null when none did or faces are off.</param>
-public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null, double? YoungestAge = null);
+/// <param name="FaceBank">The face bank of <paramref name="Match"/>: a match in <see cref="VictimFaces.BankName"/> (a face she enrolled herself) is preferred to any other and reviewed first.</param>
+public sealed record VisionResult(int? FaceCount, FaceMatch? Match, double? Nudity, double? FaceAt = null, double? NudityAt = null, int? Frames = null, double? Explicit = null, double? ExplicitAt = null, double? YoungestAge = null, string? FaceBank = null)
+{
+    /// <summary>True when the match is a face a victim enrolled herself.</summary>
+    public bool IsVictimFace => Match is not null && FaceBank == VictimFaces.BankName;
+
+    /// <summary>Whether a match in <paramref name="bank"/> with <paramref name="similarity"/> should replace the best so far: a victim's own face first, then the higher similarity.</summary>
+    internal static bool Better(string bank, float similarity, string? bestBank, float? bestSimilarity)
+    {
+        if (bestSimilarity is null)
+        {
+            return true;
+        }
+
+        var victim = bank == VictimFaces.BankName;
+        var bestVictim = bestBank == VictimFaces.BankName;
+        return victim != bestVictim ? victim : similarity > bestSimilarity.Value;
+    }
+}
 
 /// <summary>
 /// The vision step of the pipeline (face detector, FaceRes embedder, nudity classifier) on the
@@ -94,6 +112,7 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
         var image = ImageDecoder.Decode(bytes, decode with { MinWorkingSide = ImageScanner.VisionDecodeOptions.MinWorkingSide });
         int? faceCount = null;
         FaceMatch? best = null;
+        string? bestBank = null;
         double? youngest = null;
         if (Detector is not null && Embedder is not null)
         {
@@ -119,9 +138,10 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
                 {
                     foreach (var bank in banks)
                     {
-                        if (bank.Index.Best(vector) is { } match && match.Similarity >= threshold && (best is null || match.Similarity > best.Value.Similarity))
+                        if (bank.Index.Best(vector) is { } match && match.Similarity >= threshold && VisionResult.Better(bank.Name, match.Similarity, bestBank, best?.Similarity))
                         {
                             best = match;
+                            bestBank = bank.Name;
                         }
                     }
                 }
@@ -130,8 +150,8 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
 
         NudityScores? scores = Nudity?.Classify(image);
         return scores is { } s
-            ? new VisionResult(faceCount, best, Math.Clamp(s.Priority, 0, 1), Explicit: Math.Clamp(s.Explicit, 0, 1), YoungestAge: youngest)
-            : new VisionResult(faceCount, best, null, YoungestAge: youngest);
+            ? new VisionResult(faceCount, best, Math.Clamp(s.Priority, 0, 1), Explicit: Math.Clamp(s.Explicit, 0, 1), YoungestAge: youngest, FaceBank: bestBank)
+            : new VisionResult(faceCount, best, null, YoungestAge: youngest, FaceBank: bestBank);
     }
 
     /// <summary>
@@ -164,17 +184,19 @@ public sealed class IngestVision(VisionModels models, IFaceAgeEstimator? ages = 
         var faces = Detector is not null && Embedder is not null;
         var analysis = new VideoFrameAnalyzer(faces ? Detector : null, faces ? Embedder : null, Nudity, banks, options, Ages).Analyze(path, cancellationToken);
         FaceMatch? best = null;
+        string? bestBank = null;
         double? faceAt = null;
         foreach (var sighting in analysis.Sightings)
         {
-            if (best is null || sighting.BestSimilarity > best.Value.Similarity)
+            if (VisionResult.Better(sighting.Bank, sighting.BestSimilarity, bestBank, best?.Similarity))
             {
                 best = new FaceMatch(sighting.EntryId, sighting.BestSimilarity);
+                bestBank = sighting.Bank;
                 faceAt = sighting.BestAt;
             }
         }
 
-        return new VisionResult(faces ? analysis.MaxFacesInFrame : null, best, analysis.NudityPeak, faceAt, analysis.NudityPeakAt, analysis.FramesAnalysed, analysis.ExplicitPeak, analysis.ExplicitPeakAt, analysis.YoungestAge);
+        return new VisionResult(faces ? analysis.MaxFacesInFrame : null, best, analysis.NudityPeak, faceAt, analysis.NudityPeakAt, analysis.FramesAnalysed, analysis.ExplicitPeak, analysis.ExplicitPeakAt, analysis.YoungestAge, bestBank);
     }
 
     /// <summary>Frames per second that spread <paramref name="maxFrames"/> over <paramref name="seconds"/>: at most 1, and 1 when the duration is unknown (the frame cap still holds).</summary>

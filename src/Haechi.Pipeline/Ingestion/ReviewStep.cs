@@ -8,7 +8,7 @@ namespace Haechi.Pipeline.Ingestion;
 /// <summary>
 /// Hands an item to review: the strongest signal (a bank match, an enrolled face, or, when nothing
 /// matched, an explicit score over <see cref="IngestionOptions.QueueNudityAbove"/>) sets the
-/// priority (<see cref="ReviewPriority"/>); an item with a signal is submitted to the
+/// priority (<see cref="ReviewPriority"/>; a face a victim enrolled herself takes the top tier); an item with a signal is submitted to the
 /// <see cref="IReviewSink"/> once its match is committed. An item whose youngest face the age estimate
 /// puts under <see cref="FaceAge.MinorBelow"/> is flagged as a possible minor, so the queue shows it
 /// first (a triage flag, never a verdict; a face alone does not queue an item).
@@ -27,7 +27,8 @@ internal sealed class ReviewStep(IReviewSink sink, IngestionOptions options)
         var priority = signal == MatchSignal.None ? ReviewPriority.Compute(MatchSignal.None, 0, nudity) : ReviewPriority.Compute(signal, item.MatchStrength, nudity);
         if (item.FaceSimilarity is { } similarity)
         {
-            var facePriority = ReviewPriority.Compute(MatchSignal.Face, similarity, nudity);
+            // A face she enrolled herself is reviewed first, whatever the nudity score (ReviewPriority.ComputeVictimFace).
+            var facePriority = seen.IsVictimFace ? ReviewPriority.ComputeVictimFace(similarity, nudity) : ReviewPriority.Compute(MatchSignal.Face, similarity, nudity);
             if (signal == MatchSignal.None || facePriority > priority)
             {
                 signal = MatchSignal.Face;

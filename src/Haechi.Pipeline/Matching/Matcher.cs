@@ -9,6 +9,7 @@ using Haechi.Core.Video;
 using Haechi.Data;
 using Haechi.Data.Banks;
 using Haechi.Data.Matching;
+using Haechi.Data.Sealing;
 using Haechi.Media.Images;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -70,6 +71,7 @@ public sealed partial class Matcher : IAsyncDisposable
     public const int ChangeBatch = 5000;
 
     private readonly DatabaseLocation _location;
+    private readonly ContentSealer? _sealer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -86,10 +88,15 @@ public sealed partial class Matcher : IAsyncDisposable
     private long _refreshedAtTicks;
 
     /// <summary>Creates a matcher over the store at <paramref name="location"/> (snapshots in its data directory).</summary>
-    public Matcher(DatabaseLocation location, TimeProvider? time = null, ILogger<Matcher>? logger = null)
+    /// <param name="location">The store.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="sealer">Opens sealed face embeddings as the face index loads (<see cref="FaceEmbeddingSeal"/>); null when the store holds none.</param>
+    public Matcher(DatabaseLocation location, TimeProvider? time = null, ILogger<Matcher>? logger = null, ContentSealer? sealer = null)
     {
         ArgumentNullException.ThrowIfNull(location);
         _location = location;
+        _sealer = sealer;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         var loader = new SignalIndexLoader(location.DataDirectory, _time);
@@ -369,7 +376,7 @@ public sealed partial class Matcher : IAsyncDisposable
         await ReadAsync(
             async (reader, ct) =>
             {
-                var store = new BankStore(reader.Context, _time);
+                var store = new BankStore(reader.Context, _time, _sealer);
                 foreach (var name in names)
                 {
                     await store.GetBankAsync(name, ct).ConfigureAwait(false);
@@ -485,7 +492,7 @@ public sealed partial class Matcher : IAsyncDisposable
         if (_reader is null)
         {
             _db = await HaechiDatabase.OpenAsync(_location, cancellationToken).ConfigureAwait(false);
-            _reader = new BankSignalReader(_db);
+            _reader = new BankSignalReader(_db, _sealer);
         }
 
         _db!.ChangeTracker.Clear();

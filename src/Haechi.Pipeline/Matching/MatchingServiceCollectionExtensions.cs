@@ -1,4 +1,5 @@
 using Haechi.Data;
+using Haechi.Data.Sealing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ public static class MatchingServiceCollectionExtensions
     public static IServiceCollection AddMatching(this IServiceCollection services)
     {
         services.AddOptions<MatchingOptions>();
-        services.TryAddSingleton(sp => new Matcher(sp.GetRequiredService<DatabaseLocation>(), sp.GetService<TimeProvider>(), sp.GetService<ILogger<Matcher>>()));
+        services.TryAddSingleton(sp => new Matcher(sp.GetRequiredService<DatabaseLocation>(), sp.GetService<TimeProvider>(), sp.GetService<ILogger<Matcher>>(), sp.GetService<ContentSealer>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IndexRefresher>());
         return services;
     }

@@ -252,6 +252,32 @@ public sealed class VisionCommandTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task BenchFaces_TwoSamplePhotos_SameAndDifferentDistributionsAndRatesAtTheThreshold()
+    {
+        var samples = await PrepareAsync();
+
+        var (code, stdout, error) = CliRunner.Run("--data-dir", _data, "bench", "faces", "--json", samples[0], samples[1]);
+
+        Assert.True(code == 0, error);
+        output.WriteLine(stdout);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        var faces = root.GetProperty("faces").GetInt32();
+        Assert.Equal(VisionTestData.FacesPerSample[0] + VisionTestData.FacesPerSample[1], faces);
+        Assert.Equal(0.66, root.GetProperty("threshold").GetDouble(), 3);
+
+        // Six variants per face (re-crop, JPEG 30, brighter, three composites); different pairs: every pair of faces plus every variant found against every other face.
+        Assert.Equal(6 * faces, root.GetProperty("same_pairs").GetInt32());
+        var found = (6 * faces) - root.GetProperty("same_not_detected").GetInt32();
+        Assert.Equal((faces * (faces - 1) / 2) + (found * (faces - 1)), root.GetProperty("different_pairs").GetInt32());
+        Assert.Equal(6, root.GetProperty("variants").GetArrayLength());
+        var histogram = root.GetProperty("histogram").EnumerateArray().ToList();
+        Assert.Equal(found, histogram.Sum(b => b.GetProperty("same").GetInt32()));
+        Assert.Equal(root.GetProperty("different_pairs").GetInt32(), histogram.Sum(b => b.GetProperty("different").GetInt32()));
+        Assert.InRange(root.GetProperty("same").GetProperty("median").GetDouble(), root.GetProperty("different").GetProperty("median").GetDouble(), 1);
+    }
+
     private async Task<string[]> PrepareAsync()
     {
         var store = await VisionTestData.RequireModelsAsync();

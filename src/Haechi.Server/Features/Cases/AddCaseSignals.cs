@@ -42,8 +42,8 @@ internal sealed partial class AddCaseSignals(
             return (AddSignalsOutcome.Withdrawn, 0, 0, errors);
         }
 
-        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, request.LocalConsent == true, errors);
-        if (signals is null)
+        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, request.LocalConsent == true, errors, request.FaceConsent == true);
+        if (signals is null || !writer.CanStore(signals, errors))
         {
             return (AddSignalsOutcome.Invalid, 0, 0, errors);
         }
@@ -61,7 +61,18 @@ internal sealed partial class AddCaseSignals(
         {
             var written = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
             var stored = written.Stored;
-            record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.SignalsAdded, At = time.GetUtcNow(), SignalCount = stored });
+            // Her face gets a line of its own in the history ("face registered"), the fingerprints theirs.
+            var now = time.GetUtcNow();
+            if (stored - written.Faces > 0 || written.Faces == 0)
+            {
+                record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.SignalsAdded, At = now, SignalCount = stored - written.Faces });
+            }
+
+            if (written.Faces > 0)
+            {
+                record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.FaceAdded, At = now, SignalCount = written.Faces });
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             // Committed: the matcher applies the change log now, so the new entries match at once.

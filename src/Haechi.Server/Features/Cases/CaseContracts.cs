@@ -1,8 +1,8 @@
 namespace Haechi.Server.Features.Cases;
 
 /// <summary>One fingerprint computed on the victim's device.</summary>
-/// <param name="Type"><c>pdq</c> or <c>md5</c>.</param>
-/// <param name="Hash">Hex: 64 digits for PDQ, 32 for MD5.</param>
+/// <param name="Type"><c>pdq</c>, <c>md5</c> or <c>face-faceres-v1</c>.</param>
+/// <param name="Hash">Hex: 64 digits for PDQ, 32 for MD5; none for a face.</param>
 /// <param name="Quality">PDQ quality, 0..100 (required for PDQ).</param>
 /// <param name="Local">
 /// PDQ signals only, opt-in: the photo's local features computed on the device (base64 of
@@ -15,7 +15,11 @@ namespace Haechi.Server.Features.Cases;
 /// <c>cutbottom2</c>..<c>cutbottom24</c> and <c>cuttop2</c>..<c>cuttop24</c>), so that cropped copies are found.
 /// Each kind at most once, at most 38 views; the same privacy class as the PDQ itself.
 /// </param>
-internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null, IReadOnlyList<ViewInput?>? Views = null);
+/// <param name="Embedding">
+/// <c>face-faceres-v1</c> signals only: her face's FaceRes embedding computed on her device (base64 of 1024
+/// float32, little-endian), accepted only with the request's <c>faceConsent</c>; stored sealed.
+/// </param>
+internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null, IReadOnlyList<ViewInput?>? Views = null, string? Embedding = null);
 
 /// <summary>One PDQ view of a photo, computed on the victim's device.</summary>
 /// <param name="Kind">The view's name (<c>crop10</c>, <c>cutbottom6</c>, <c>trimmed</c>, ...).</param>
@@ -27,12 +31,14 @@ internal sealed record ViewInput(string? Kind, string? Hash, int? Quality = null
 /// <param name="Signals">Fingerprints of the photos to protect.</param>
 /// <param name="Language"><c>ko</c> (default) or <c>en</c>.</param>
 /// <param name="LocalConsent">The victim ticked the consent line for the detailed fingerprint (local features); without it, signals carrying local features are refused.</param>
-internal sealed record CreateCaseRequest(IReadOnlyList<SignalInput>? Signals, string? Language, bool? LocalConsent = null);
+/// <param name="FaceConsent">She ticked the separate consent of the face step; without it, face signals are refused.</param>
+internal sealed record CreateCaseRequest(IReadOnlyList<SignalInput>? Signals, string? Language, bool? LocalConsent = null, bool? FaceConsent = null);
 
 /// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
 /// <param name="Signals">More fingerprints.</param>
 /// <param name="LocalConsent">As in <see cref="CreateCaseRequest.LocalConsent"/>.</param>
-internal sealed record AddSignalsRequest(IReadOnlyList<SignalInput>? Signals, bool? LocalConsent = null);
+/// <param name="FaceConsent">As in <see cref="CreateCaseRequest.FaceConsent"/>.</param>
+internal sealed record AddSignalsRequest(IReadOnlyList<SignalInput>? Signals, bool? LocalConsent = null, bool? FaceConsent = null);
 
 /// <summary>A new case: shown once; the PIN cannot be recovered.</summary>
 internal sealed record CaseCreated(string CaseNumber, string Pin);

@@ -1,3 +1,4 @@
+using Haechi.Core.Faces;
 using Haechi.Core.Robust;
 using Haechi.Data;
 using Haechi.Data.Banks;
@@ -9,11 +10,27 @@ namespace Haechi.Server.Features.Cases;
 
 /// <summary>
 /// Stores a case's signals inside the caller's transaction: PDQ into the victim-registered bank
-/// (external id = case number) with the photos' extra PDQ views, MD5 with the case. Returns what it
+/// (external id = case number) with the photos' extra PDQ views, MD5 with the case, face embeddings
+/// into the victim-faces bank (external id = case number; sealed at rest by the store's sealer; the
+/// bank is created with the server's FaceRes identity on the first face). Returns what it
 /// stored; the matcher picks the entries up from the bank change log after commit.
 /// </summary>
-internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
+internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks, FaceSetup faces)
 {
+    /// <summary>Adds a problem when <paramref name="signals"/> carry faces but this server has no face models (nothing to match them with).</summary>
+    public bool CanStore(CaseSignals signals, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (signals.Faces.Count > 0 && faces.EmbeddingModel() is null)
+        {
+            errors["signals"] = ["This server has no face models installed ('haechi models pull'); faces cannot be registered."];
+            return false;
+        }
+
+        return true;
+    }
+
     public async Task<CaseSignalsWritten> WriteAsync(CaseRecord record, CaseSignals signals, CancellationToken cancellationToken)
     {
         var entries = new List<NewBankEntry>(signals.Pdq.Count);
@@ -68,8 +85,36 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
             }
         }
 
-        return new CaseSignalsWritten(stored, indexed, localIndexed, viewIndexed);
+        var faceCount = 0;
+        if (signals.Faces.Count > 0)
+        {
+            if (!await banks.BankExistsAsync(VictimFaces.BankName, cancellationToken).ConfigureAwait(false))
+            {
+                var model = faces.EmbeddingModel() ?? throw new InvalidOperationException("No face models: check CanStore first.");
+                await banks.CreateFaceBankAsync(VictimFaces.BankName, VictimFaces.BankDescription, VictimFaces.SignalType, model, cancellationToken).ConfigureAwait(false);
+            }
+
+            var faceEntries = new List<NewFaceEntry>(signals.Faces.Count);
+            foreach (var vector in signals.Faces)
+            {
+                faceEntries.Add(new NewFaceEntry(vector, 100, record.CaseNumber, []));
+            }
+
+            var added = await banks.AddFaceEntriesAsync(VictimFaces.BankName, faceEntries, cancellationToken).ConfigureAwait(false);
+            foreach (var id in added.AddedIds)
+            {
+                faceCount += id != 0 ? 1 : 0;
+            }
+
+            stored += faceCount;
+        }
+
+        return new CaseSignalsWritten(stored, indexed, localIndexed, viewIndexed) { Faces = faceCount };
     }
+
+    /// <summary>Faces a case holds: active entries of the victim-faces bank with its number.</summary>
+    public async Task<int> CountFacesAsync(CaseRecord record, CancellationToken cancellationToken) =>
+        await db.BankEntries.CountAsync(e => e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active && e.Bank!.Name == VictimFaces.BankName, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Signals a case holds: active bank entries with its number plus its digests.</summary>
     public async Task<int> CountAsync(CaseRecord record, CancellationToken cancellationToken)
@@ -121,4 +166,8 @@ internal sealed record CaseSignalsWritten(
     int Stored,
     List<(long Id, Core.Hashing.Hash256 Signal)> Indexed,
     List<(long Id, Core.Robust.Local.LocalFeatures Features)> LocalIndexed,
-    List<(long Id, RobustView[] Views)> ViewIndexed);
+    List<(long Id, RobustView[] Views)> ViewIndexed)
+{
+    /// <summary>New face entries (counted in <see cref="Stored"/> too).</summary>
+    public int Faces { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haechi.Core.Faces;
 using Haechi.Core.Hashing;
 using Haechi.Core.Robust;
 using Haechi.Core.Robust.Local;
@@ -12,12 +13,15 @@ namespace Haechi.Server.Features.Cases;
 internal sealed record PdqSignal(Hash256 Hash, int Quality, LocalFeatures? Local, IReadOnlyList<RobustView> Views);
 
 /// <summary>Signals of one request, parsed and de-duplicated.</summary>
-internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<byte[]> Md5)
+/// <param name="Pdq">PDQ signals with their views and local features.</param>
+/// <param name="Md5">MD5 digests.</param>
+/// <param name="Faces">Face embeddings computed on her device (unit length), only with her face consent.</param>
+internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<byte[]> Md5, IReadOnlyList<float[]> Faces)
 {
     /// <summary>Fewest keypoints worth keeping: fewer cannot reach the index's minimum of inliers with margin.</summary>
     public const int MinLocalFeatures = 2 * LocalFeatureIndex.MinInliers;
 
-    public int Count => Pdq.Count + Md5.Count;
+    public int Count => Pdq.Count + Md5.Count + Faces.Count;
 
     /// <summary>
     /// Parses <paramref name="inputs"/>; on any problem returns the problems keyed by JSON path
@@ -29,7 +33,12 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
     /// <see cref="LocalFeatureExtractor.MaxRegisteredFeatures"/> keypoints, positions rounded to
     /// <see cref="LocalFeatures.VictimPositionStep"/> px), whatever the device sent.
     /// </remarks>
-    public static CaseSignals? Parse(IReadOnlyList<SignalInput>? inputs, int maxPerRequest, bool localConsent, Dictionary<string, string[]> errors)
+    /// <remarks>
+    /// Face signals (<c>face-faceres-v1</c>: an embedding made on her device, never a photo) are accepted
+    /// only when <paramref name="faceConsent"/> is true (the page's separate face consent); at most
+    /// <see cref="VictimFaces.MaxPerRequest"/>, each 1024 finite values, not all zero.
+    /// </remarks>
+    public static CaseSignals? Parse(IReadOnlyList<SignalInput>? inputs, int maxPerRequest, bool localConsent, Dictionary<string, string[]> errors, bool faceConsent = false)
     {
         if (inputs is null || inputs.Count == 0)
         {
@@ -45,6 +54,7 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
 
         var pdq = new List<PdqSignal>();
         var md5 = new List<byte[]>();
+        var faces = new List<float[]>();
         var seenPdq = new HashSet<Hash256>();
         var seenMd5 = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
@@ -60,7 +70,11 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
             switch (input.Type?.ToLowerInvariant())
             {
                 case "pdq":
-                    if (!Hash256.TryParse(input.Hash, out var hash, out _))
+                    if (input.Embedding is not null)
+                    {
+                        errors[at + ".embedding"] = ["An embedding goes with a face signal."];
+                    }
+                    else if (!Hash256.TryParse(input.Hash, out var hash, out _))
                     {
                         errors[at + ".hash"] = ["A PDQ hash is 64 hexadecimal digits."];
                     }
@@ -99,13 +113,44 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
                     }
 
                     break;
+                case "face-faceres-v1":
+                    ParseFace(input, at, faceConsent, faces, errors);
+                    break;
                 default:
-                    errors[at + ".type"] = ["The type must be 'pdq' or 'md5'."];
+                    errors[at + ".type"] = ["The type must be 'pdq', 'md5' or 'face-faceres-v1'."];
                     break;
             }
         }
 
-        return errors.Count == 0 ? new CaseSignals(pdq, md5) : null;
+        if (faces.Count > VictimFaces.MaxPerRequest)
+        {
+            errors["signals"] = [string.Create(CultureInfo.InvariantCulture, $"At most {VictimFaces.MaxPerRequest} faces per request; {faces.Count} were sent.")];
+        }
+
+        return errors.Count == 0 ? new CaseSignals(pdq, md5, faces) : null;
+    }
+
+    private static void ParseFace(SignalInput input, string at, bool consent, List<float[]> faces, Dictionary<string, string[]> errors)
+    {
+        if (!consent)
+        {
+            errors["faceConsent"] = ["A face is accepted only with the victim's consent to the face step (faceConsent: true)."];
+        }
+
+        if (input.Hash is not null || input.Quality is not null || input.Local is not null || input.Views is not null)
+        {
+            errors[at] = ["A face signal carries only its embedding."];
+            return;
+        }
+
+        if (VictimFaces.TryParse(input.Embedding, out var problem) is { } vector)
+        {
+            faces.Add(vector);
+        }
+        else
+        {
+            errors[at + ".embedding"] = [problem!];
+        }
     }
 
     private static bool ParseLocal(string? base64, bool consent, string at, Dictionary<string, string[]> errors, out LocalFeatures? local)

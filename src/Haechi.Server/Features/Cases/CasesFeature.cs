@@ -22,6 +22,8 @@ internal static class CasesFeature
         services.TryAddScoped<WithdrawCase>();
         services.TryAddScoped<FindItemCase>();
         services.TryAddScoped<RecordCaseMatch>();
+        services.TryAddSingleton<FaceSetup>();
+        services.TryAddScoped<GetItemCase>();
         return services;
     }
 
@@ -38,7 +40,38 @@ internal static class CasesFeature
             .WithSummary("Add more fingerprints to a case (header X-Case-Pin).");
         cases.MapDelete("/{caseNumber}", WithdrawAsync).RequireRateLimiting(RateLimits.PinChecks)
             .WithSummary("Withdraw a case: its fingerprints are erased from every bank, index and snapshot at once (header X-Case-Pin); followUps=stop also stops work on copies already confirmed.");
+
+        // The face step of /protect runs in her browser: its models and runtime come from this origin only.
+        endpoints.MapGet("/api/faces/setup", (FaceSetup setup) => TypedResults.Ok(setup.Read())).WithTags("Cases")
+            .WithSummary("Whether this server offers the on-device face step, and the URLs (with SHA-256) of its models and runtime.");
+        endpoints.MapGet(FaceSetup.ModelsPath + "/{id}/{sha256}.onnx", GetFaceModel).ExcludeFromDescription();
+        endpoints.MapGet(FaceSetup.RuntimePath + "/{version}/{name}", GetFaceRuntime).ExcludeFromDescription();
         return endpoints;
+    }
+
+    // Versioned by content (the model's SHA-256, the runtime's pinned version): cached for a year.
+    private const string Immutable = "public, max-age=31536000, immutable";
+
+    private static Results<PhysicalFileHttpResult, NotFound> GetFaceModel(string id, string sha256, FaceSetup setup, HttpContext context)
+    {
+        if (setup.ModelPath(id, sha256) is not { } path)
+        {
+            return TypedResults.NotFound();
+        }
+
+        context.Response.Headers.CacheControl = Immutable;
+        return TypedResults.PhysicalFile(path, "application/octet-stream", enableRangeProcessing: false);
+    }
+
+    private static Results<PhysicalFileHttpResult, NotFound> GetFaceRuntime(string version, string name, FaceSetup setup, HttpContext context)
+    {
+        if (setup.RuntimeFile(version, name) is not { } path)
+        {
+            return TypedResults.NotFound();
+        }
+
+        context.Response.Headers.CacheControl = Immutable;
+        return TypedResults.PhysicalFile(path, name.EndsWith(".wasm", StringComparison.Ordinal) ? "application/wasm" : "text/javascript");
     }
 
     private static async Task<Results<Created<CaseCreated>, ValidationProblem>> CreateAsync(CreateCaseRequest request, RegisterCase register, CancellationToken cancellationToken)

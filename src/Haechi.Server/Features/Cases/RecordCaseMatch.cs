@@ -1,4 +1,5 @@
 using Haechi.Core.Cases;
+using Haechi.Core.Faces;
 using Haechi.Core.Takedowns;
 using Haechi.Data;
 using Haechi.Data.Cases;
@@ -10,7 +11,7 @@ namespace Haechi.Server.Features.Cases;
 
 /// <summary>
 /// The victim's case an item belongs to, found through what it matched: an entry of the
-/// victim-registered bank names the case; an entry of the confirmed-content bank names the review
+/// victim-registered bank (her photos) or of the victim-faces bank (her face) names the case; an entry of the confirmed-content bank names the review
 /// item it was made from, whose own match is followed in turn (a copy of a copy of her photo is
 /// still hers). Followed at most <see cref="MaxHops"/> times.
 /// </summary>
@@ -33,7 +34,8 @@ internal sealed class FindItemCase(HaechiDbContext db)
                 return null;
             }
 
-            if (entry.Bank == VictimBank.Name)
+            // Her registered photos, or the face she enrolled on her device: both name her case.
+            if (entry.Bank is VictimBank.Name or VictimFaces.BankName)
             {
                 return await db.Cases.FirstOrDefaultAsync(c => c.CaseNumber == entry.ExternalId, cancellationToken).ConfigureAwait(false);
             }

@@ -31,8 +31,8 @@ internal sealed partial class RegisterCase(
             errors["language"] = ["The language must be 'ko' or 'en'."];
         }
 
-        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, request.LocalConsent == true, errors);
-        if (signals is null || errors.Count > 0)
+        var signals = CaseSignals.Parse(request.Signals, options.Value.MaxSignalsPerRequest, request.LocalConsent == true, errors, request.FaceConsent == true);
+        if (signals is null || errors.Count > 0 || !writer.CanStore(signals, errors))
         {
             return (null, errors);
         }
@@ -60,7 +60,12 @@ internal sealed partial class RegisterCase(
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             var written = await writer.WriteAsync(record, signals, cancellationToken).ConfigureAwait(false);
             var stored = written.Stored;
-            record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Registered, At = now, SignalCount = stored });
+            record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.Registered, At = now, SignalCount = stored - written.Faces });
+            if (written.Faces > 0)
+            {
+                record.Events.Add(new CaseEventRecord { Kind = CaseEventKind.FaceAdded, At = now, SignalCount = written.Faces });
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await audit.AppendAsync("victim", "case.registered", number, $"signals={stored}", cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

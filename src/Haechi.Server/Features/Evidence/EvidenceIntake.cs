@@ -8,6 +8,7 @@ using Haechi.Data.Sealing;
 using Haechi.Media;
 using Haechi.Media.Images;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Matching;
 using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Reports;
@@ -16,17 +17,31 @@ using Microsoft.Extensions.Options;
 namespace Haechi.Server.Features.Evidence;
 
 /// <summary>A screenshot checked and fingerprinted in memory, not yet stored.</summary>
-internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Width, int Height, Hash256 Pdq, int Quality, byte[] Md5, byte[] Sha256, byte[] Preview, ImageBankMatch? BankMatch);
+internal sealed record CheckedEvidence(byte[] Bytes, string ContentType, int Width, int Height, Hash256 Pdq, int Quality, byte[] Md5, byte[] Sha256, byte[] Preview, ImageBankMatch? BankMatch)
+{
+    /// <summary>The faces of the screenshot against every face bank (null when faces are off or no face bank exists).</summary>
+    public VisionResult? Seen { get; init; }
+
+    /// <summary>The review priority its face match gives (a victim's own face: the top tier), 0 without one.</summary>
+    public double FacePriority => Seen is { Match: { } face } seen
+        ? seen.IsVictimFace ? ReviewPriority.ComputeVictimFace(face.Similarity, seen.Nudity ?? 0) : ReviewPriority.Compute(MatchSignal.Face, face.Similarity, seen.Nudity ?? 0)
+        : 0;
+
+    /// <summary>The review priority its bank match gives, 0 without one.</summary>
+    public double BankPriority => BankMatch is { } match ? ReviewPriority.Compute(match.SignalType == SignalType.Pdq ? MatchSignal.Pdq : MatchSignal.View, match.Strength, Seen?.Nudity ?? 0) : 0;
+}
 
 /// <summary>
 /// Evidence screenshots of public reports: each file is size-checked, decoded by libvips (a file
 /// that is not a whole, reasonable image is refused before anything is stored), fingerprinted
 /// (PDQ with its dihedral hashes, MD5, SHA-256, and keypoints when victims opted in) and matched against the
-/// banks; a blurred grey preview is made. They are
+/// banks; its faces are matched against every face bank (victims' own faces first: the same
+/// <see cref="IngestVision"/> as ingestion, so a report's screenshot of a new deepfake of her is
+/// found as her face); a blurred grey preview is made. They are
 /// stored sealed (AES-256-GCM, <see cref="ContentSealer"/>) in the report's own transaction, and the
 /// report's review item takes the first screenshot's fingerprints and the strongest bank match.
 /// </summary>
-internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, Matcher matcher, TimeProvider time)
+internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, Matcher matcher, TimeProvider time, IngestVision vision)
 {
     /// <summary>The content type of each libvips loader Haechi accepts (shared with the investigators' uploads).</summary>
     internal static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
@@ -97,7 +112,7 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             {
                 // The entry any index finds, through the one matcher, linked as ingestion links it (confirmed content first, else the strongest).
                 var matches = await matcher.MatchImageAsync(fingerprint!, MatchFilter.Default, cancellationToken).ConfigureAwait(false);
-                checkedFile = checkedFile with { BankMatch = matches.Count == 0 ? null : ConfirmedContent.Linked(matches) };
+                checkedFile = checkedFile with { BankMatch = matches.Count == 0 ? null : ConfirmedContent.Linked(matches), Seen = SeeFaces(bytes) };
             }
 
             if (checkedFile is null)
@@ -144,6 +159,24 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
         }
     }
 
+    // Faces against every face bank of the embedder's model, only when there is one (no enrolled face: nothing to find).
+    private VisionResult? SeeFaces(byte[] bytes)
+    {
+        if (vision.EmbeddingModel is not { } model || matcher.FaceBanks(model) is not { Count: > 0 } banks)
+        {
+            return null;
+        }
+
+        try
+        {
+            return vision.Analyse(bytes, banks, IngestionOptions.Default.FaceThreshold, IngestionOptions.Default.ImageDecode);
+        }
+        catch (ImageDecodeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The review signal of an image match: "pdq" for the photo's hash (or a mirror of it), "view" for a registered view or keypoints.</summary>
     public static string SignalName(ImageBankMatch match) => match.SignalType == SignalType.Pdq ? "pdq" : "view";
 
@@ -173,6 +206,34 @@ internal sealed class EvidenceIntake(IOptions<EvidenceOptions> options, ContentS
             {
                 strongest = i;
             }
+        }
+
+        // A face match that outranks every bank match (a victim's own face always does) queues the report as a face item, linked through her entry.
+        var face = -1;
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            if (evidence[i].FacePriority > 0 && evidence[i].FacePriority > (face < 0 ? 0 : evidence[face].FacePriority))
+            {
+                face = i;
+            }
+        }
+
+        if (face >= 0 && evidence[face].FacePriority > (strongest < 0 ? 0 : evidence[strongest].BankPriority))
+        {
+            var seen = evidence[face].Seen!;
+            return item with
+            {
+                EvidenceId = records[face].Id,
+                Sha256 = evidence[face].Sha256,
+                Md5 = evidence[face].Md5,
+                Pdq = evidence[face].Pdq,
+                PdqQuality = evidence[face].Quality,
+                MatchStrength = seen.Match!.Value.Similarity,
+                MatchedEntryId = seen.Match.Value.Id,
+                Signal = ReviewPriority.Name(MatchSignal.Face),
+                NudityScore = seen.Nudity ?? 0,
+                Priority = evidence[face].FacePriority,
+            };
         }
 
         return item with

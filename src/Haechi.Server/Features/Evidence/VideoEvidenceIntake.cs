@@ -7,6 +7,7 @@ using Haechi.Data.Sealing;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
 using Haechi.Media.Vision;
+using Haechi.Pipeline.Ingestion;
 using Haechi.Pipeline.Matching;
 using Haechi.Pipeline.Review;
 using Haechi.Server.Features.Reports;
@@ -15,7 +16,11 @@ using Microsoft.Extensions.Options;
 namespace Haechi.Server.Features.Evidence;
 
 /// <summary>A report's video checked and fingerprinted in memory, not yet stored.</summary>
-internal sealed record CheckedVideo(byte[] Bytes, string Kind, string ContentType, int Width, int Height, TimeSpan? Duration, int Frames, byte[] Sha256, byte[] Poster, VideoBankMatch? BankMatch);
+internal sealed record CheckedVideo(byte[] Bytes, string Kind, string ContentType, int Width, int Height, TimeSpan? Duration, int Frames, byte[] Sha256, byte[] Poster, VideoBankMatch? BankMatch)
+{
+    /// <summary>Its sampled frames' faces against every face bank (null when faces are off or no face bank exists).</summary>
+    public VisionResult? Seen { get; init; }
+}
 
 /// <summary>A video of a report that was not fetched, and why (<see cref="ReportAttachmentRecord.TooLarge"/>, <see cref="ReportAttachmentRecord.Unavailable"/>).</summary>
 internal sealed record RefusedVideo(string Kind, string Status, long? DeclaredBytes, long MaxBytes);
@@ -28,9 +33,11 @@ internal sealed record RefusedVideo(string Kind, string Status, long? DeclaredBy
 /// grey poster analysts see first. The video is stored sealed (AES-256-GCM, the screenshots'
 /// context) in the report's own transaction, with a <see cref="ReportAttachmentRecord"/> holding
 /// its length; the report's review item takes its digest and the strongest bank match (signal
-/// <c>vpdq</c>), so a forwarded copy of a registered video raises the report's priority.
+/// <c>vpdq</c>), so a forwarded copy of a registered video raises the report's priority. Its sampled
+/// frames are also matched against every face bank, as ingested videos are (<see cref="IngestVision.AnalyseVideo"/>):
+/// a face a victim enrolled herself outranks any fingerprint match and links the report to her case.
 /// </summary>
-internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, Matcher matcher, TimeProvider time)
+internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, ContentSealer sealer, Matcher matcher, TimeProvider time, IngestVision vision)
 {
     /// <summary>Frames per second fingerprinted: enough for vPDQ to match a copy, bounded work for long videos.</summary>
     public const double FramesPerSecond = 5;
@@ -77,7 +84,7 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
 
             var match = await BestMatchAsync(fingerprint.Frames, cancellationToken).ConfigureAwait(false);
             var probe = fingerprint.Probe;
-            return (new CheckedVideo(bytes, kind, ContentType(probe.Container), probe.Width, probe.Height, probe.Duration, fingerprint.Frames.Count, SHA256.HashData(bytes), poster, match), null);
+            return (new CheckedVideo(bytes, kind, ContentType(probe.Container), probe.Width, probe.Height, probe.Duration, fingerprint.Frames.Count, SHA256.HashData(bytes), poster, match) { Seen = SeeFaces(path, cancellationToken) }, null);
         }
         finally
         {
@@ -124,6 +131,26 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
             CreatedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var vpdqPriority = video.BankMatch is { } bankMatch ? ReviewPriority.Compute(MatchSignal.Vpdq, bankMatch.Strength, video.Seen?.Nudity ?? 0) : 0;
+        if (video.Seen is { Match: { } face } seen)
+        {
+            var facePriority = seen.IsVictimFace ? ReviewPriority.ComputeVictimFace(face.Similarity, seen.Nudity ?? 0) : ReviewPriority.Compute(MatchSignal.Face, face.Similarity, seen.Nudity ?? 0);
+            if (facePriority > vpdqPriority)
+            {
+                return item with
+                {
+                    EvidenceId = evidence.Id,
+                    Sha256 = video.Sha256,
+                    MatchStrength = face.Similarity,
+                    MatchedEntryId = face.Id,
+                    Signal = ReviewPriority.Name(MatchSignal.Face),
+                    NudityScore = seen.Nudity ?? 0,
+                    Priority = facePriority,
+                    FrameAt = seen.FaceAt,
+                };
+            }
+        }
+
         return item with
         {
             EvidenceId = evidence.Id,
@@ -133,6 +160,25 @@ internal sealed class VideoEvidenceIntake(IOptions<EvidenceOptions> options, Con
             Signal = video.BankMatch is null ? null : "vpdq",
         };
     };
+
+    // Faces in sampled frames against every face bank of the embedder's model, only when there is one.
+    private VisionResult? SeeFaces(string path, CancellationToken cancellationToken)
+    {
+        if (vision.EmbeddingModel is not { } model || matcher.FaceBanks(model) is not { Count: > 0 } banks)
+        {
+            return null;
+        }
+
+        var o = IngestionOptions.Default;
+        try
+        {
+            return vision.AnalyseVideo(path, banks, o.FaceThreshold, DecodeOptions with { FramesPerSecond = null }, o.VideoVisionFrames, o.VideoVisionMaxSide, cancellationToken);
+        }
+        catch (VideoDecodeException)
+        {
+            return null;
+        }
+    }
 
     private async Task<VideoBankMatch?> BestMatchAsync(IReadOnlyList<VpdqFrame> frames, CancellationToken cancellationToken)
     {

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Haechi.Cli.Tests;
+using Haechi.Core.Faces;
+using Haechi.Core.Review;
 using Haechi.Core.Signals;
 using Haechi.Data;
 using Haechi.Data.Banks;
@@ -10,6 +12,7 @@ using Haechi.Data.Ingestion;
 using Haechi.Data.Review;
 using Haechi.Media.Images;
 using Haechi.Media.Video;
+using Haechi.Server.Tests.Features.Cases;
 using Haechi.Server.Tests.Features.Evidence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -299,6 +302,45 @@ public sealed partial class TelegramEditsAndVideosTests : IAsyncLifetime
         Assert.Contains("5", RefusedLine().Match(html).Groups[1].Value, StringComparison.Ordinal);
         var status = await (await admin.GetAsync("/api/admin/telegram/status", ApiClient.Ct)).JsonAsync();
         Assert.Equal(3, (long)status["reports"]!);
+    }
+
+    [Fact]
+    public async Task ForwardedVideo_ShowsHerEnrolledFace_ReportQueuedFirstAsHerFace_LinkedToHerCase()
+    {
+        // Her face is enrolled (embedding only); a video of composites of her face (pasted on drawn pictures) is reported.
+        var samples = await FaceTestData.InstallAsync(_dataDirectory, runtime: false);
+        var frames = Path.Combine(_work, "face-frames");
+        Directory.CreateDirectory(frames);
+        for (var i = 0; i < 6; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(frames, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"f{i:D2}.jpg")), FaceTestData.Composite(samples[0], seed: 70 + i, scale: 0.5, quality: 85, width: 640, height: 480), ApiClient.Ct);
+        }
+
+        var video = Path.Combine(_work, "her-face.mp4");
+        FfmpegTool.Run("-framerate", "2", "-i", Path.Combine(frames, "f%02d.jpg"), "-r", "10", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "23", video);
+        var bytes = await File.ReadAllBytesAsync(video, ApiClient.Ct);
+
+        var factory = Start();
+        using var client = factory.CreateClient();
+        var (number, pin) = await client.CreateCaseAsync(80);
+        var vector = FaceTestData.Embed(_dataDirectory, FaceTestData.EnrolmentPhoto(samples[0]));
+        using (var added = await client.SendWithPinAsync(HttpMethod.Post, $"/api/cases/{number}/signals", pin, new { signals = new object[] { new { type = "face-faceres-v1", embedding = VictimFaces.Encode(vector) } }, faceConsent = true }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, added.StatusCode);
+        }
+
+        _api.AddVideoFile("face-video", bytes, bytes.Length);
+        _api.AddUpdate("message", BotApiStandIn.Private(Reporter, With(BotApiStandIn.Video("face-video", bytes.Length, 3), "forward_origin", ForwardOrigin())));
+        await WaitForAsync(() => Task.FromResult(_api.Sent.Count == 1), "the receipt", seconds: 180);
+
+        var item = await QueryAsync(factory, db => db.ReviewItems.AsNoTracking().SingleAsync(r => r.Kind == ReviewItemKind.Report, ApiClient.Ct));
+        Assert.Equal("face", item.Signal);
+        Assert.True(item.Priority >= ReviewPriority.ComputeVictimFace(0, 0), $"priority {item.Priority}");
+        Assert.True(item.MatchStrength >= FaceBank.DefaultThreshold);
+        Assert.NotNull(item.FrameAt);
+        using var scope = factory.Services.CreateScope();
+        var link = await scope.ServiceProvider.GetRequiredService<Haechi.Server.Features.Cases.GetItemCase>().ExecuteAsync(item.Id, ApiClient.Ct);
+        Assert.Equal(number, link?.CaseNumber);
     }
 
     private static async Task<long> RegisterVideoAsync(HaechiServerFactory factory, string path)
