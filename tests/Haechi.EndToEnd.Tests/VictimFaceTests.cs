@@ -200,7 +200,7 @@ public sealed class VictimFaceTests(BrowserFixture fixture, ITestOutputHelper ou
     }
 
     // JPEG/PNG/WebP/GIF signatures, or any 64-byte run of one of her photo files.
-    private static bool LooksLikeImage(byte[] body, byte[][] photos)
+    internal static bool LooksLikeImage(byte[] body, byte[][] photos)
     {
         ReadOnlySpan<byte> jpeg = [0xFF, 0xD8, 0xFF];
         ReadOnlySpan<byte> png = [0x89, 0x50, 0x4E, 0x47];
