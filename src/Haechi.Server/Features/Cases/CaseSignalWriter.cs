@@ -9,7 +9,8 @@ namespace Haechi.Server.Features.Cases;
 
 /// <summary>
 /// Stores a case's signals inside the caller's transaction: PDQ into the victim-registered bank
-/// (external id = case number) with the photos' extra PDQ views, MD5 with the case. Returns what it
+/// (external id = case number) with the photos' extra PDQ views, videos' vPDQ frames into the
+/// victim-registered-video bank (same external id), MD5 with the case. Returns what it
 /// stored; the matcher picks the entries up from the bank change log after commit.
 /// </summary>
 internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
@@ -52,6 +53,19 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
         }
 
         var stored = indexed.Count;
+        if (signals.Videos.Count > 0)
+        {
+            // One entry per video (its frames, near-identical runs collapsed); an exact repeat of a stored video is not added twice.
+            var videos = new List<NewVideoEntry>(signals.Videos.Count);
+            foreach (var frames in signals.Videos)
+            {
+                videos.Add(new NewVideoEntry(frames, record.CaseNumber, []));
+            }
+
+            var added = await banks.AddVideoEntriesAsync(VictimBank.VideoName, videos, cancellationToken).ConfigureAwait(false);
+            stored += added.AddedIds.Count(id => id != 0);
+        }
+
         if (signals.Md5.Count > 0)
         {
             var existing = record.Id == 0
@@ -71,7 +85,7 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks)
         return new CaseSignalsWritten(stored, indexed, localIndexed, viewIndexed);
     }
 
-    /// <summary>Signals a case holds: active bank entries with its number plus its digests.</summary>
+    /// <summary>Signals a case holds: active bank entries with its number (a video is one entry) plus its digests.</summary>
     public async Task<int> CountAsync(CaseRecord record, CancellationToken cancellationToken)
     {
         var pdq = await db.BankEntries.CountAsync(e => e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Haechi.Core.Hashing;
 using Haechi.Core.Robust;
 using Haechi.Core.Robust.Local;
+using Haechi.Core.Video;
 
 namespace Haechi.Server.Features.Cases;
 
@@ -14,10 +15,13 @@ internal sealed record PdqSignal(Hash256 Hash, int Quality, LocalFeatures? Local
 /// <summary>Signals of one request, parsed and de-duplicated.</summary>
 internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<byte[]> Md5)
 {
+    /// <summary>Videos (vPDQ frames, one list per video), each counted as one signal.</summary>
+    public IReadOnlyList<IReadOnlyList<VpdqFrame>> Videos { get; init; } = [];
+
     /// <summary>Fewest keypoints worth keeping: fewer cannot reach the index's minimum of inliers with margin.</summary>
     public const int MinLocalFeatures = 2 * LocalFeatureIndex.MinInliers;
 
-    public int Count => Pdq.Count + Md5.Count;
+    public int Count => Pdq.Count + Md5.Count + Videos.Count;
 
     /// <summary>
     /// Parses <paramref name="inputs"/>; on any problem returns the problems keyed by JSON path
@@ -47,6 +51,7 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
         var md5 = new List<byte[]>();
         var seenPdq = new HashSet<Hash256>();
         var seenMd5 = new HashSet<string>(StringComparer.Ordinal);
+        var videos = new List<IReadOnlyList<VpdqFrame>>();
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -57,8 +62,21 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
                 continue;
             }
 
+            if (input.Frames is not null && !string.Equals(input.Type, "vpdq", StringComparison.OrdinalIgnoreCase))
+            {
+                errors[at + ".frames"] = ["Frames go with a vPDQ signal."];
+                continue;
+            }
+
             switch (input.Type?.ToLowerInvariant())
             {
+                case "vpdq":
+                    if (CaseVideoSignal.TryParse(input, at, errors) is { } frames)
+                    {
+                        videos.Add(frames);
+                    }
+
+                    break;
                 case "pdq":
                     if (!Hash256.TryParse(input.Hash, out var hash, out _))
                     {
@@ -100,12 +118,12 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
 
                     break;
                 default:
-                    errors[at + ".type"] = ["The type must be 'pdq' or 'md5'."];
+                    errors[at + ".type"] = ["The type must be 'pdq', 'md5' or 'vpdq'."];
                     break;
             }
         }
 
-        return errors.Count == 0 ? new CaseSignals(pdq, md5) : null;
+        return errors.Count == 0 ? new CaseSignals(pdq, md5) { Videos = videos } : null;
     }
 
     private static bool ParseLocal(string? base64, bool consent, string at, Dictionary<string, string[]> errors, out LocalFeatures? local)

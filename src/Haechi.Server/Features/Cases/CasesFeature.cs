@@ -2,6 +2,7 @@ using Haechi.Server.Features.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Cases;
 
@@ -39,6 +40,19 @@ internal static class CasesFeature
         cases.MapDelete("/{caseNumber}", WithdrawAsync).RequireRateLimiting(RateLimits.PinChecks)
             .WithSummary("Withdraw a case: its fingerprints are erased from every bank, index and snapshot at once (header X-Case-Pin); followUps=stop also stops work on copies already confirmed.");
         return endpoints;
+    }
+
+    /// <summary>The body limit of an add-signals request (<see cref="CasesOptions.MaxSignalsRequestBytes"/>: a video's frames), or null for other requests.</summary>
+    public static long? RequestLimit(HttpContext http)
+    {
+        var path = http.Request.Path.Value;
+        if (HttpMethods.IsPost(http.Request.Method) && path is not null && path.StartsWith("/api/cases/", StringComparison.OrdinalIgnoreCase)
+            && path.TrimEnd('/').EndsWith("/signals", StringComparison.OrdinalIgnoreCase))
+        {
+            return http.RequestServices.GetRequiredService<IOptions<CasesOptions>>().Value.MaxSignalsRequestBytes;
+        }
+
+        return null;
     }
 
     private static async Task<Results<Created<CaseCreated>, ValidationProblem>> CreateAsync(CreateCaseRequest request, RegisterCase register, CancellationToken cancellationToken)

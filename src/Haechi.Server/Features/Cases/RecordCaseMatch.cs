@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Haechi.Server.Features.Cases;
 
 /// <summary>
-/// The victim's case an item belongs to, found through what it matched: an entry of the
-/// victim-registered bank names the case; an entry of the confirmed-content bank names the review
+/// The victim's case an item belongs to, found through what it matched: an entry of a victim bank
+/// (photos or videos) names the case; an entry of the confirmed-content bank names the review
 /// item it was made from, whose own match is followed in turn (a copy of a copy of her photo is
 /// still hers). Followed at most <see cref="MaxHops"/> times.
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed class FindItemCase(HaechiDbContext db)
                 return null;
             }
 
-            if (entry.Bank == VictimBank.Name)
+            if (VictimBank.IsVictimBank(entry.Bank))
             {
                 return await db.Cases.FirstOrDefaultAsync(c => c.CaseNumber == entry.ExternalId, cancellationToken).ConfigureAwait(false);
             }
