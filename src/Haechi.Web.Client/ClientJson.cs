@@ -31,10 +31,22 @@ internal sealed record AddSignalsBody(IReadOnlyList<SignalBody> Signals, bool? L
 /// <summary>Answer of <c>POST /api/cases/{caseNumber}/signals</c>.</summary>
 internal sealed record SignalsAddedBody(int Added, int SignalCount);
 
+/// <summary>One video as <c>POST /api/cases/{caseNumber}/signals</c> takes it: <c>{"type":"vpdq","frames":[...]}</c>.</summary>
+/// <param name="Type">Always <c>vpdq</c>.</param>
+/// <param name="Frames">Its hashed frames, in frame order.</param>
+internal sealed record VideoSignalBody(string Type, IReadOnlyList<FrameBody> Frames);
+
+/// <summary>One hashed frame of a video (a line of vPDQ output).</summary>
+internal sealed record FrameBody(string Hash, int Quality, int Frame, double Seconds);
+
+/// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c> with videos.</summary>
+internal sealed record AddVideosBody(IReadOnlyList<VideoSignalBody> Signals);
+
 /// <summary>Source-generated JSON for the island (no reflection, safe when trimmed).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateCaseBody))]
 [JsonSerializable(typeof(CaseCreatedBody))]
 [JsonSerializable(typeof(AddSignalsBody))]
 [JsonSerializable(typeof(SignalsAddedBody))]
+[JsonSerializable(typeof(AddVideosBody))]
 internal sealed partial class ClientJson : JsonSerializerContext;
