@@ -1,23 +1,18 @@
 namespace Haechi.Core.Video;
 
 /// <summary>
-/// The rules for a video a victim registers from her own device: the browser samples and hashes it
-/// (vPDQ frames, upstream's frame selection at <see cref="FramesPerSecond"/>), the server checks the
-/// frames it receives against the same limits. Shared so both sides state and enforce the same numbers.
+/// The rules for a video a victim registers from her own device: the browser hashes every frame (vPDQ
+/// frames, as the server hashes a video it stores in a bank: a stored video hashed at every frame is
+/// found by a copy hashed at any rate), the server checks the frames it receives against the same
+/// limits. Shared so both sides state and enforce the same numbers.
 /// </summary>
 public static class VictimVideo
 {
-    /// <summary>Frames hashed per second of video: frame <c>n</c> is hashed when <c>n % step == 0</c>, <c>step = (int)(frameRate / 5)</c> (<see cref="VpdqSampling.FrameStep"/>), as the server's <c>--fps 5</c> and reported videos.</summary>
-    public const double FramesPerSecond = 5;
+    /// <summary>Longest video, in seconds, the device hashes and the server accepts (1 minute; a longer video is added in parts).</summary>
+    public const int MaxSeconds = 60;
 
-    /// <summary>Longest video, in seconds, the device hashes and the server accepts (3 minutes).</summary>
-    public const int MaxSeconds = 180;
-
-    /// <summary>
-    /// Most frames of one video: at <see cref="FramesPerSecond"/>, a video under 10 frames/s is hashed at
-    /// every frame and any faster one at fewer than 10 frames/s, so <see cref="MaxSeconds"/> × 10 bounds every video.
-    /// </summary>
-    public const int MaxFrames = MaxSeconds * 10;
+    /// <summary>Most frames of one video: <see cref="MaxSeconds"/> at 60 frames/s.</summary>
+    public const int MaxFrames = MaxSeconds * 60;
 
     /// <summary>Largest file the device opens (1 GiB): it never leaves the device, the limit only keeps the page responsive.</summary>
     public const long MaxFileBytes = 1L << 30;

@@ -181,9 +181,9 @@ function presentedFrame(video, timeout) {
     });
 }
 
-// Plays the video (muted) for up to 24 presented frames and takes the shortest step between two
-// presented frames' media times as one frame; snapped to a common rate within 1.5 %. 30 when the
-// browser presents too few frames to tell.
+// Plays the video (muted) for up to 24 presented frames and measures the step between two presented
+// frames' media times; snapped to the nearest common rate within 0.5 % (29.97 and 30 are told apart:
+// the media times are the frames' own timestamps). 30 when the browser presents too few frames to tell.
 async function measureFrameRate(video) {
     if (!("requestVideoFrameCallback" in video)) {
         return 30;
@@ -205,19 +205,26 @@ async function measureFrameRate(video) {
         video.play().catch(() => { clearTimeout(timer); resolve(); });
     });
     video.pause();
-    let step = Infinity;
+    const steps = [];
     for (let i = 1; i < times.length; i++) {
-        const d = times[i] - times[i - 1];
-        if (d > 0.001 && d < step) {
-            step = d;
-        }
+        steps.push(times[i] - times[i - 1]);
     }
 
-    if (!Number.isFinite(step)) {
+    // One frame's step is the shortest; a longer one is a frame the browser dropped. The mean of the
+    // one-frame steps evens out timestamps rounded to the container's clock (WebM: milliseconds).
+    const shortest = Math.min(...steps.filter((d) => d > 0.001));
+    const single = steps.filter((d) => d > 0.001 && d < shortest * 1.5);
+    if (!Number.isFinite(shortest) || single.length === 0) {
         return 30;
     }
 
-    const rate = 1 / step;
-    const near = commonRates.find((r) => Math.abs(r - rate) / r < 0.015);
+    const rate = single.length / single.reduce((a, b) => a + b, 0);
+    let near = null;
+    for (const r of commonRates) {
+        if (Math.abs(r - rate) / r < 0.005 && (near === null || Math.abs(r - rate) < Math.abs(near - rate))) {
+            near = r;
+        }
+    }
+
     return near === 23.976 ? 24000 / 1001 : near === 29.97 ? 30000 / 1001 : near === 59.94 ? 60000 / 1001 : near ?? Math.round(rate * 100) / 100;
 }
