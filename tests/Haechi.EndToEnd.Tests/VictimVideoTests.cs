@@ -81,7 +81,7 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
                 }
 
                 Assert.True(comparison.IsMatch(new VpdqMatchOptions()), $"{name}: ingestion {comparison.QueryMatchPercent:0.0}% / {comparison.ComparedMatchPercent:0.0}%");
-                report.AppendLine(CultureInfo.InvariantCulture, $"{name} | {browser.Frames.Length}/{server.Frames.Count} | {browser.Fps} | {distances.Count} | {(distances.Count == 0 ? 0 : distances.Average()):0.00} ({(distances.Count == 0 ? 0 : distances.Max())}) | {qualityDiffers} | {browser.OffFrame} | {browser.Ms} | {comparison.QueryMatchPercent:0.0} / {comparison.ComparedMatchPercent:0.0} | {copyMatch}");
+                report.AppendLine(CultureInfo.InvariantCulture, $"{name} | {browser.Frames.Length}/{server.Frames.Count} | {browser.Fps} | {distances.Count} | {(distances.Count == 0 ? 0 : distances.Average()):0.00} ({(distances.Count == 0 ? 0 : distances.Max())}) | {qualityDiffers} | {browser.OffFrame} | {browser.Ms} ({browser.SeekMs} seeking, {browser.HashMs} hashing) | {comparison.QueryMatchPercent:0.0} / {comparison.ComparedMatchPercent:0.0} | {copyMatch}");
                 if (path != copy)
                 {
                     Assert.True(distances.Count == 0 || distances.Max() < VpdqMatchOptions.DefaultMaxDistance, $"{name}: a good frame {distances.Max()} bits from the server's");
@@ -150,7 +150,9 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
                 var frames = signal.GetProperty("frames").GetArrayLength();
                 // 8 s at 30 frames/s: every frame.
                 var island = page.Locator("section.videos");
-                TestContext.Current.TestOutputHelper?.WriteLine($"8 s 640x360 video: {frames} frames at {await island.GetAttributeAsync("data-video-fps")} frames/s in {await island.GetAttributeAsync("data-video-ms")} ms, {await island.GetAttributeAsync("data-video-off-frame")} off-frame");
+                var timing = $"8 s 640x360 video: {frames} frames at {await island.GetAttributeAsync("data-video-fps")} frames/s in {await island.GetAttributeAsync("data-video-ms")} ms (seeking and drawing {await island.GetAttributeAsync("data-video-seek-ms")} ms, hashing {await island.GetAttributeAsync("data-video-hash-ms")} ms), {await island.GetAttributeAsync("data-video-off-frame")} frames off their number";
+                TestContext.Current.TestOutputHelper?.WriteLine(timing);
+                await File.WriteAllTextAsync(Path.Combine(shots, "timing.txt"), timing, ct);
                 Assert.True(frames == 240, $"{frames} frames at {await island.GetAttributeAsync("data-video-fps")} frames/s");
             }
 
@@ -219,7 +221,7 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
         }
     }
 
-    private sealed record BrowserVideo(VpdqFrame[] Frames, string? Fps, string? Ms, string? OffFrame);
+    private sealed record BrowserVideo(VpdqFrame[] Frames, string? Fps, string? Ms, string? OffFrame, string? SeekMs, string? HashMs);
 
     private sealed record QueuedItem(long Id, string? Signal);
 
@@ -263,7 +265,7 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
         var before = sent.Count;
         await page.SetInputFilesAsync("#videos", path);
         await page.GetByRole(AriaRole.Button, new() { Name = "영상 지문 만들고 등록하기" }).ClickAsync();
-        await page.GetByTestId("videos-summary").WaitForAsync(new() { Timeout = 300_000 });
+        await page.GetByTestId("videos-summary").WaitForAsync(new() { Timeout = 600_000 });
         var state = await page.GetByTestId("video-item").First.GetAttributeAsync("data-state");
         Assert.True(state == "Registered", $"{Path.GetFileName(path)}: {await page.GetByTestId("video-item").First.InnerTextAsync()}");
         Assert.Equal(before + 1, sent.Count);
@@ -272,7 +274,7 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
             .Select(f => new VpdqFrame(f.GetProperty("frame").GetInt32(), f.GetProperty("quality").GetInt32(), Hash256.Parse(f.GetProperty("hash").GetString()!), f.GetProperty("seconds").GetDouble()))
             .ToArray();
         var island = page.Locator("section.videos");
-        return new BrowserVideo(frames, await island.GetAttributeAsync("data-video-fps"), await island.GetAttributeAsync("data-video-ms"), await island.GetAttributeAsync("data-video-off-frame"));
+        return new BrowserVideo(frames, await island.GetAttributeAsync("data-video-fps"), await island.GetAttributeAsync("data-video-ms"), await island.GetAttributeAsync("data-video-off-frame"), await island.GetAttributeAsync("data-video-seek-ms"), await island.GetAttributeAsync("data-video-hash-ms"));
     }
 
     private async Task<QueuedItem> WaitForItemAsync(string caseNumber, TimeSpan timeout)

@@ -20,6 +20,9 @@ public static class VictimVideo
     /// <summary>Fewest frames of quality ≥ <see cref="VpdqMatchOptions.DefaultMinQuality"/> a registered video needs: with none it could never match.</summary>
     public const int MinGoodFrames = 1;
 
-    /// <summary>Longest side, in pixels, of a frame the device hashes (frames are scaled down to it; see docs/video.md).</summary>
-    public const int MaxFrameSide = 720;
+    /// <summary>
+    /// Longest side, in pixels, of a frame the device hashes (frames are scaled down to it; PDQ reduces every
+    /// frame to 64×64 anyway): keeps WebAssembly hashing to a few milliseconds a frame (see docs/video.md).
+    /// </summary>
+    public const int MaxFrameSide = 320;
 }
