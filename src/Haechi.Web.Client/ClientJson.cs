@@ -44,6 +44,16 @@ internal sealed record FaceModelBody(string Url, string Sha256);
 
 /// <summary>Answer of <c>GET /api/faces/setup</c>.</summary>
 internal sealed record FaceSetupBody(bool Available, string? Problem, FaceModelBody? Detector, FaceModelBody? Embedder, string? Runtime, string? RuntimeBase, double Threshold);
+/// <summary>One video as <c>POST /api/cases/{caseNumber}/signals</c> takes it: <c>{"type":"vpdq","frames":[...]}</c>.</summary>
+/// <param name="Type">Always <c>vpdq</c>.</param>
+/// <param name="Frames">Its hashed frames, in frame order.</param>
+internal sealed record VideoSignalBody(string Type, IReadOnlyList<FrameBody> Frames);
+
+/// <summary>One hashed frame of a video (a line of vPDQ output).</summary>
+internal sealed record FrameBody(string Hash, int Quality, int Frame, double Seconds);
+
+/// <summary>Body of <c>POST /api/cases/{caseNumber}/signals</c> with videos.</summary>
+internal sealed record AddVideosBody(IReadOnlyList<VideoSignalBody> Signals);
 
 /// <summary>Source-generated JSON for the island (no reflection, safe when trimmed).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -53,4 +63,5 @@ internal sealed record FaceSetupBody(bool Available, string? Problem, FaceModelB
 [JsonSerializable(typeof(SignalsAddedBody))]
 [JsonSerializable(typeof(AddFaceBody))]
 [JsonSerializable(typeof(FaceSetupBody))]
+[JsonSerializable(typeof(AddVideosBody))]
 internal sealed partial class ClientJson : JsonSerializerContext;

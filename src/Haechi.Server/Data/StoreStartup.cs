@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Haechi.Server.Data;
 
 /// <summary>
-/// Before the server listens: applies migrations, sets WAL, creates the victim-registered bank when
-/// missing (keeping <see cref="VictimViews.Families"/>) and loads the matcher's indexes (snapshots
+/// Before the server listens: applies migrations, sets WAL, creates the victim-registered bank (and
+/// its video bank, victim-registered-video) when missing (keeping <see cref="VictimViews.Families"/>) and loads the matcher's indexes (snapshots
 /// caught up with the bank change log, or rebuilt from the rows) before the first request.
 /// </summary>
 internal sealed partial class StoreStartup(DatabaseLocation location, TimeProvider time, Matcher matcher, ILogger<StoreStartup> logger) : IHostedService
@@ -32,6 +32,11 @@ internal sealed partial class StoreStartup(DatabaseLocation location, TimeProvid
                 // Created before victims sent views: the bank now keeps them, so every matcher searches them.
                 await db.Banks.Where(b => b.Name == VictimBank.Name)
                     .ExecuteUpdateAsync(s => s.SetProperty(b => b.ExtraSignals, (int)VictimViews.Families), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!banks.Any(b => b.Name == VictimBank.VideoName))
+            {
+                await store.CreateBankAsync(VictimBank.VideoName, VictimBank.VideoDescription, SignalType.Vpdq, cancellationToken).ConfigureAwait(false);
             }
 
             await matcher.EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);

@@ -62,7 +62,7 @@ internal static class ApiFeature
         {
             // The seized-zip upload answers an oversized body itself (a page, in words), within the same limit.
             var upload = Ingestion.UploadSeizedFiles.RequestLimit(http);
-            var limit = upload ?? EvidenceFeature.RequestLimit(http) ?? Investigations.InvestigationsFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+            var limit = upload ?? EvidenceFeature.RequestLimit(http) ?? Investigations.InvestigationsFeature.RequestLimit(http) ?? Cases.CasesFeature.RequestLimit(http) ?? http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
             if (http.Request.ContentLength > limit && upload is null)
             {
                 return TooLargeAsync(http, limit);

@@ -19,7 +19,18 @@ namespace Haechi.Server.Features.Cases;
 /// <c>face-faceres-v1</c> signals only: her face's FaceRes embedding computed on her device (base64 of 1024
 /// float32, little-endian), accepted only with the request's <c>faceConsent</c>; stored sealed.
 /// </param>
-internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null, IReadOnlyList<ViewInput?>? Views = null, string? Embedding = null);
+/// <param name="Frames">
+/// vPDQ signals only (<c>type: "vpdq"</c>, one video): its frame hashes computed on the device, in frame
+/// order (<see cref="FrameInput"/>); 1 to <c>VictimVideo.MaxFrames</c> frames, at most <c>VictimVideo.MaxSeconds</c> seconds.
+/// </param>
+internal sealed record SignalInput(string? Type, string? Hash, int? Quality, string? Local = null, IReadOnlyList<ViewInput?>? Views = null, string? Embedding = null, IReadOnlyList<FrameInput?>? Frames = null);
+
+/// <summary>One hashed frame of a video, as a line of vPDQ output.</summary>
+/// <param name="Hash">The frame's PDQ hash, 64 hexadecimal digits.</param>
+/// <param name="Quality">Its PDQ quality, 0..100.</param>
+/// <param name="Frame">Its 0-based frame number in decode order (increasing within a video).</param>
+/// <param name="Seconds">Its timestamp: frame number / frame rate (not decreasing within a video).</param>
+internal sealed record FrameInput(string? Hash, int? Quality, int? Frame, double? Seconds);
 
 /// <summary>One PDQ view of a photo, computed on the victim's device.</summary>
 /// <param name="Kind">The view's name (<c>crop10</c>, <c>cutbottom6</c>, <c>trimmed</c>, ...).</param>

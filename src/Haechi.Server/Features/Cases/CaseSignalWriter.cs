@@ -10,7 +10,8 @@ namespace Haechi.Server.Features.Cases;
 
 /// <summary>
 /// Stores a case's signals inside the caller's transaction: PDQ into the victim-registered bank
-/// (external id = case number) with the photos' extra PDQ views, MD5 with the case, face embeddings
+/// (external id = case number) with the photos' extra PDQ views, videos' vPDQ frames into the
+/// victim-registered-video bank (same external id), MD5 with the case, face embeddings
 /// into the victim-faces bank (external id = case number; sealed at rest by the store's sealer; the
 /// bank is created with the server's FaceRes identity on the first face). Returns what it
 /// stored; the matcher picks the entries up from the bank change log after commit.
@@ -69,6 +70,19 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks, Face
         }
 
         var stored = indexed.Count;
+        if (signals.Videos.Count > 0)
+        {
+            // One entry per video (its frames, near-identical runs collapsed); an exact repeat of a stored video is not added twice.
+            var videos = new List<NewVideoEntry>(signals.Videos.Count);
+            foreach (var frames in signals.Videos)
+            {
+                videos.Add(new NewVideoEntry(frames, record.CaseNumber, []));
+            }
+
+            var added = await banks.AddVideoEntriesAsync(VictimBank.VideoName, videos, cancellationToken).ConfigureAwait(false);
+            stored += added.AddedIds.Count(id => id != 0);
+        }
+
         if (signals.Md5.Count > 0)
         {
             var existing = record.Id == 0
@@ -112,11 +126,7 @@ internal sealed class CaseSignalWriter(HaechiDbContext db, BankStore banks, Face
         return new CaseSignalsWritten(stored, indexed, localIndexed, viewIndexed) { Faces = faceCount };
     }
 
-    /// <summary>Faces a case holds: active entries of the victim-faces bank with its number.</summary>
-    public async Task<int> CountFacesAsync(CaseRecord record, CancellationToken cancellationToken) =>
-        await db.BankEntries.CountAsync(e => e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active && e.Bank!.Name == VictimFaces.BankName, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Signals a case holds: active bank entries with its number plus its digests.</summary>
+    /// <summary>Signals a case holds: active bank entries with its number (a video is one entry) plus its digests.</summary>
     public async Task<int> CountAsync(CaseRecord record, CancellationToken cancellationToken)
     {
         var pdq = await db.BankEntries.CountAsync(e => e.ExternalId == record.CaseNumber && e.State == Core.Banks.BankEntryState.Active, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Haechi.Core.Faces;
 using Haechi.Core.Hashing;
 using Haechi.Core.Robust;
 using Haechi.Core.Robust.Local;
+using Haechi.Core.Video;
 
 namespace Haechi.Server.Features.Cases;
 
@@ -18,10 +19,13 @@ internal sealed record PdqSignal(Hash256 Hash, int Quality, LocalFeatures? Local
 /// <param name="Faces">Face embeddings computed on her device (unit length), only with her face consent.</param>
 internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<byte[]> Md5, IReadOnlyList<float[]> Faces)
 {
+    /// <summary>Videos (vPDQ frames, one list per video), each counted as one signal.</summary>
+    public IReadOnlyList<IReadOnlyList<VpdqFrame>> Videos { get; init; } = [];
+
     /// <summary>Fewest keypoints worth keeping: fewer cannot reach the index's minimum of inliers with margin.</summary>
     public const int MinLocalFeatures = 2 * LocalFeatureIndex.MinInliers;
 
-    public int Count => Pdq.Count + Md5.Count + Faces.Count;
+    public int Count => Pdq.Count + Md5.Count + Faces.Count + Videos.Count;
 
     /// <summary>
     /// Parses <paramref name="inputs"/>; on any problem returns the problems keyed by JSON path
@@ -57,6 +61,7 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
         var faces = new List<float[]>();
         var seenPdq = new HashSet<Hash256>();
         var seenMd5 = new HashSet<string>(StringComparer.Ordinal);
+        var videos = new List<IReadOnlyList<VpdqFrame>>();
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -67,8 +72,21 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
                 continue;
             }
 
+            if (input.Frames is not null && !string.Equals(input.Type, "vpdq", StringComparison.OrdinalIgnoreCase))
+            {
+                errors[at + ".frames"] = ["Frames go with a vPDQ signal."];
+                continue;
+            }
+
             switch (input.Type?.ToLowerInvariant())
             {
+                case "vpdq":
+                    if (CaseVideoSignal.TryParse(input, at, errors) is { } frames)
+                    {
+                        videos.Add(frames);
+                    }
+
+                    break;
                 case "pdq":
                     if (input.Embedding is not null)
                     {
@@ -117,7 +135,7 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
                     ParseFace(input, at, faceConsent, faces, errors);
                     break;
                 default:
-                    errors[at + ".type"] = ["The type must be 'pdq', 'md5' or 'face-faceres-v1'."];
+                    errors[at + ".type"] = ["The type must be 'pdq', 'md5', 'vpdq' or 'face-faceres-v1'."];
                     break;
             }
         }
@@ -127,7 +145,7 @@ internal sealed record CaseSignals(IReadOnlyList<PdqSignal> Pdq, IReadOnlyList<b
             errors["signals"] = [string.Create(CultureInfo.InvariantCulture, $"At most {VictimFaces.MaxPerRequest} faces per request; {faces.Count} were sent.")];
         }
 
-        return errors.Count == 0 ? new CaseSignals(pdq, md5, faces) : null;
+        return errors.Count == 0 ? new CaseSignals(pdq, md5, faces) { Videos = videos } : null;
     }
 
     private static void ParseFace(SignalInput input, string at, bool consent, List<float[]> faces, Dictionary<string, string[]> errors)

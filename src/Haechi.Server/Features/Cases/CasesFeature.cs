@@ -2,6 +2,7 @@ using Haechi.Server.Features.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Haechi.Server.Features.Cases;
 
@@ -72,6 +73,19 @@ internal static class CasesFeature
 
         context.Response.Headers.CacheControl = Immutable;
         return TypedResults.PhysicalFile(path, name.EndsWith(".wasm", StringComparison.Ordinal) ? "application/wasm" : "text/javascript");
+    }
+
+    /// <summary>The body limit of an add-signals request (<see cref="CasesOptions.MaxSignalsRequestBytes"/>: a video's frames), or null for other requests.</summary>
+    public static long? RequestLimit(HttpContext http)
+    {
+        var path = http.Request.Path.Value;
+        if (HttpMethods.IsPost(http.Request.Method) && path is not null && path.StartsWith("/api/cases/", StringComparison.OrdinalIgnoreCase)
+            && path.TrimEnd('/').EndsWith("/signals", StringComparison.OrdinalIgnoreCase))
+        {
+            return http.RequestServices.GetRequiredService<IOptions<CasesOptions>>().Value.MaxSignalsRequestBytes;
+        }
+
+        return null;
     }
 
     private static async Task<Results<Created<CaseCreated>, ValidationProblem>> CreateAsync(CreateCaseRequest request, RegisterCase register, CancellationToken cancellationToken)

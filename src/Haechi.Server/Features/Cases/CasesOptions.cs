@@ -28,6 +28,13 @@ internal sealed class CasesOptions
     [Range(1, 1_000_000)]
     public int MaxSignalsPerCase { get; set; } = 10_000;
 
+    /// <summary>
+    /// Largest body of <c>POST /api/cases/{caseNumber}/signals</c> (1 MiB), above <c>Api:MaxRequestBodyBytes</c>
+    /// (256 KiB) for this route only: one video of <c>VictimVideo.MaxFrames</c> frames is about 250 KB of JSON.
+    /// </summary>
+    [Range(64 * 1024, 64L * 1024 * 1024)]
+    public long MaxSignalsRequestBytes { get; set; } = 1024 * 1024;
+
     /// <summary>PIN checks one client address may make per minute, over all cases.</summary>
     [Range(1, 100_000)]
     public int PinChecksPerMinutePerClient { get; set; } = 20;

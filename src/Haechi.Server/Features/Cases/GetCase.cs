@@ -45,7 +45,7 @@ internal sealed class GetCase(HaechiDbContext db, CaseAccess access, CaseSignalW
     {
         var entries = await (from e in db.BankEntries
                              join bank in db.Banks on e.BankId equals bank.Id
-                             where bank.Name == VictimBank.Name && e.ExternalId == caseNumber
+                             where (bank.Name == VictimBank.Name || bank.Name == VictimBank.VideoName) && e.ExternalId == caseNumber
                              select e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         var copies = new Dictionary<long, (DateTimeOffset FoundAt, bool Online)>();
         for (var hop = 0; hop <= FindItemCase.MaxHops && entries.Count > 0 && copies.Count < MaxCopies; hop++)

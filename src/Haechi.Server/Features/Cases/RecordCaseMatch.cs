@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Haechi.Server.Features.Cases;
 
 /// <summary>
-/// The victim's case an item belongs to, found through what it matched: an entry of the
-/// victim-registered bank (her photos) or of the victim-faces bank (her face) names the case; an entry of the confirmed-content bank names the review
+/// The victim's case an item belongs to, found through what it matched: an entry of a victim bank
+/// (photos, videos, or the face she enrolled on her device) names the case; an entry of the confirmed-content bank names the review
 /// item it was made from, whose own match is followed in turn (a copy of a copy of her photo is
 /// still hers). Followed at most <see cref="MaxHops"/> times.
 /// </summary>
@@ -34,8 +34,8 @@ internal sealed class FindItemCase(HaechiDbContext db)
                 return null;
             }
 
-            // Her registered photos, or the face she enrolled on her device: both name her case.
-            if (entry.Bank is VictimBank.Name or VictimFaces.BankName)
+            // Her registered photos or videos, or the face she enrolled on her device: each names her case.
+            if (VictimBank.IsVictimBank(entry.Bank) || entry.Bank == VictimFaces.BankName)
             {
                 return await db.Cases.FirstOrDefaultAsync(c => c.CaseNumber == entry.ExternalId, cancellationToken).ConfigureAwait(false);
             }
