@@ -33,6 +33,7 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
     /// </summary>
     private static readonly HashSet<string> KnownMisses = new(StringComparer.Ordinal) { "doorknob-hd-no-bar", "test-padded-dimensions" };
 
+    private static readonly HashSet<string> ShortReferenceVideos = new(StringComparer.Ordinal) { "pattern-sd-grey-bar", "pattern-sd-with-large-logo-bar", "doorknob-hd-no-bar", "test-padded-dimensions" };
     private readonly string _files = Directory.CreateTempSubdirectory("haechi-videos-").FullName;
 
     public void Dispose() => Screenshots.DeleteDirectory(_files);
@@ -48,10 +49,15 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
         var (page, context, sent) = await RegisterPhotoAsync();
         try
         {
-            var videos = Directory.GetFiles(Path.Combine(root, "videos"), "*.mp4").Order(StringComparer.Ordinal).ToList();
+            // Every frame of a video is seeked and hashed in WebAssembly (minutes per minute of video on CI's two cores), so by
+            // default the four short reference videos run (both steady SD patterns and both measured misses, 23 s of video);
+            // HAECHI_ALL_REFERENCE_VIDEOS=true runs all seven (the figures in docs/video.md).
+            var all = Environment.GetEnvironmentVariable("HAECHI_ALL_REFERENCE_VIDEOS") == "true";
+            var videos = Directory.GetFiles(Path.Combine(root, "videos"), "*.mp4").Order(StringComparer.Ordinal)
+                .Where(v => all || ShortReferenceVideos.Contains(Path.GetFileNameWithoutExtension(v))).ToList();
             // A re-encoded copy made here: smaller, lower quality H.264, as a platform would serve it.
-            var copy = Path.Combine(_files, "chair-19-reencoded.mp4");
-            Ffmpeg("-i", videos.Single(v => v.EndsWith("chair-19-sd-bar.mp4", StringComparison.Ordinal)), "-vf", "scale=iw*3/4:-2", "-c:v", "libx264", "-crf", "30", "-preset", "veryfast", "-an", copy);
+            var copy = Path.Combine(_files, "pattern-logo-reencoded.mp4");
+            Ffmpeg("-i", videos.Single(v => v.EndsWith("pattern-sd-with-large-logo-bar.mp4", StringComparison.Ordinal)), "-vf", "scale=iw*3/4:-2", "-c:v", "libx264", "-crf", "30", "-preset", "veryfast", "-an", copy);
             var report = new StringBuilder();
             report.AppendLine("video | frames browser/server | browser fps | compared | mean (max) distance | qualities differ | off-frame | browser ms | ingestion query % / compared % | re-encoded copy query %");
             var fingerprints = new Dictionary<string, VpdqFrame[]>(StringComparer.Ordinal);
@@ -112,9 +118,9 @@ public sealed class VictimVideoTests(BrowserFixture fixture) : IDisposable
 
             // The re-encoded copy, ingested by the server, matches her registration of the original; unrelated videos do not.
             var copyIngested = new VideoFingerprinter(VideoDecodeOptions.Default, trimBorders: true).Fingerprint(copy, ct).Frames.ToArray();
-            var toOriginal = VpdqComparer.Compare(copyIngested, fingerprints["chair-19-sd-bar"]);
-            var toPattern = VpdqComparer.Compare(copyIngested, fingerprints["pattern-sd-grey-bar"]);
-            report.AppendLine(CultureInfo.InvariantCulture, $"re-encoded chair-19 (server, every frame) vs her chair-19 registration: {toOriginal.QueryMatchPercent:0.0}% / {toOriginal.ComparedMatchPercent:0.0}%; vs her pattern-sd-grey-bar: {toPattern.QueryMatchPercent:0.0}%");
+            var toOriginal = VpdqComparer.Compare(copyIngested, fingerprints["pattern-sd-with-large-logo-bar"]);
+            var toPattern = VpdqComparer.Compare(copyIngested, fingerprints["doorknob-hd-no-bar"]);
+            report.AppendLine(CultureInfo.InvariantCulture, $"re-encoded pattern-sd-with-large-logo-bar (server, every frame) vs her registration of it: {toOriginal.QueryMatchPercent:0.0}% / {toOriginal.ComparedMatchPercent:0.0}%; vs her doorknob-hd-no-bar: {toPattern.QueryMatchPercent:0.0}%");
             await File.WriteAllTextAsync(Path.Combine(shots, "compatibility.txt"), report.ToString(), ct);
             TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
             Assert.True(toOriginal.IsMatch(new VpdqMatchOptions()), report.ToString());
