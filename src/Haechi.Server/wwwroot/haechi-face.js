@@ -74,30 +74,8 @@ export async function embed(input) {
     return new Uint8Array(new Float32Array(out.embedding.data).buffer);
 }
 
-// Decodes input.files[index] with EXIF orientation applied, shrunk by the largest integer factor that keeps
-// both sides at least minSide, and returns [width, height, source width, source height (u32 LE), RGBA...].
-export async function decode(input, index, minSide) {
-    const bitmap = await createImageBitmap(input.files[index], { imageOrientation: "from-image" });
-    try {
-        const factor = Math.max(1, Math.floor(Math.min(bitmap.width, bitmap.height) / minSide));
-        const width = Math.max(1, Math.round(bitmap.width / factor));
-        const height = Math.max(1, Math.round(bitmap.height / factor));
-        const canvas = new OffscreenCanvas(width, height);
-        const context = canvas.getContext("2d", { willReadFrequently: true });
-        context.drawImage(bitmap, 0, 0, width, height);
-        const rgba = context.getImageData(0, 0, width, height).data;
-        const result = new Uint8Array(16 + rgba.length);
-        const header = new DataView(result.buffer);
-        header.setUint32(0, width, true);
-        header.setUint32(4, height, true);
-        header.setUint32(8, bitmap.width, true);
-        header.setUint32(12, bitmap.height, true);
-        result.set(rgba, 16);
-        return result;
-    } finally {
-        bitmap.close();
-    }
-}
+// The photo decoder the registration step uses (haechi.js; the page has already loaded it, so importing runs nothing again).
+export { decode } from "/haechi.js";
 
 // A local preview of the chosen photo: a blob: URL of the file on this device (nothing is uploaded).
 export function preview(input, index) {

@@ -114,7 +114,7 @@ function uploadWithProgress(event) {
 
 // Decodes input.files[index] with EXIF orientation applied, shrinking by the largest integer factor
 // that keeps both sides at least minSide (as the server's decoder does), and returns
-// [width u32 LE, height u32 LE, RGBA bytes...].
+// [width, height, source width, source height (u32 LE), RGBA bytes...]. The photo and face steps share it.
 export async function decode(input, index, minSide) {
     const bitmap = await createImageBitmap(input.files[index], { imageOrientation: "from-image" });
     try {
@@ -125,11 +125,13 @@ export async function decode(input, index, minSide) {
         const context = canvas.getContext("2d", { willReadFrequently: true });
         context.drawImage(bitmap, 0, 0, width, height);
         const rgba = context.getImageData(0, 0, width, height).data;
-        const result = new Uint8Array(8 + rgba.length);
+        const result = new Uint8Array(16 + rgba.length);
         const header = new DataView(result.buffer);
         header.setUint32(0, width, true);
         header.setUint32(4, height, true);
-        result.set(rgba, 8);
+        header.setUint32(8, bitmap.width, true);
+        header.setUint32(12, bitmap.height, true);
+        result.set(rgba, 16);
         return result;
     } finally {
         bitmap.close();
